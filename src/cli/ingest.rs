@@ -1,0 +1,81 @@
+//! `lede ingest`: read articles into the index.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use std::io::Write;
+
+use super::{output, Global, Outcome};
+use lede::index::LedeIndex;
+use lede::ingest::{ingest, IngestOptions};
+use lede::render::text;
+use lede::source::PathNames;
+use lede::writer::DEFAULT_MEMORY_BUDGET;
+
+/// Smallest writer budget tantivy accepts per indexing thread.
+const MIN_BUDGET_PER_THREAD: usize = 15 * 1024 * 1024;
+
+const EXAMPLES: &str = "\
+Examples:
+  lede ingest corpus/                      a folder, recursively
+  lede ingest notes.md export.jsonl        single files
+  lede ingest corpus/ --index ~/news-index
+
+Re-ingesting an article (same id, or same path) replaces its paragraphs; unchanged
+articles are skipped. Exit code 2 when some input failed (the rest is indexed).";
+
+/// Arguments of `lede ingest`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Files and folders to read
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Indexing threads [default: the number of cores, at most 4]
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Memory budget of the index writer, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_BUDGET / (1024 * 1024))]
+    memory_mb: usize,
+    /// Do not print the summary
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+/// Runs `lede ingest`.
+pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
+    let memory_budget = args.memory_mb.saturating_mul(1024 * 1024);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = args
+        .jobs
+        .unwrap_or(cores.min(4))
+        .clamp(1, (memory_budget / MIN_BUDGET_PER_THREAD).max(1));
+    if memory_budget < MIN_BUDGET_PER_THREAD {
+        anyhow::bail!(
+            "--memory-mb {}: the index writer needs at least 15 MiB",
+            args.memory_mb
+        );
+    }
+    let index = LedeIndex::open_or_create(&global.index)
+        .with_context(|| format!("cannot open the index at {}", global.index.display()))?;
+    let options = IngestOptions {
+        paths: args.paths,
+        names: PathNames::new(global.id_base()),
+        memory_budget,
+        threads,
+    };
+    let mut errors = output::stderr(global.color);
+    let report = ingest(&index, &options, &mut |problem| {
+        let _ = text::problem(&mut errors, problem);
+    })?;
+    if !args.quiet {
+        let mut out = output::stdout(global.color);
+        text::ingest_report(&mut out, &report)?;
+        out.flush()?;
+    }
+    Ok(if report.failed > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Done
+    })
+}

@@ -1,0 +1,109 @@
+//! Command-line arguments (clap) and one module per command. Clap types stop here: each
+//! command turns its arguments into the library's plain request types.
+
+mod extract;
+mod ingest;
+pub mod output;
+mod query;
+mod stats;
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// How a command ended, as the process exit code (grep's convention).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Something was found or done.
+    Done = 0,
+    /// A query matched nothing.
+    NothingFound = 1,
+    /// An error, or an ingest in which some inputs failed.
+    Failed = 2,
+}
+
+const ABOUT: &str =
+    "Full-text search for news corpora, with country, person and organisation facets.";
+const EXAMPLES: &str = "\
+Examples:
+  lede ingest corpus/
+  lede query \"weapons supply\" --facet country
+  lede query \"weapons supply\" --country \"north korea\" --json
+  lede extract corpus/vladivostok-summit.txt
+  lede stats";
+
+/// lede's command line.
+#[derive(Debug, Parser)]
+#[command(name = "lede", version, about = ABOUT, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Index folder [default: ./lede-index, or $LEDE_INDEX]
+    #[arg(
+        long,
+        global = true,
+        env = "LEDE_INDEX",
+        value_name = "DIR",
+        default_value = "lede-index",
+        hide_default_value = true
+    )]
+    index: PathBuf,
+    /// When to use colour: auto (only on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read articles (folders, .txt, .md, .json, .jsonl) into the index
+    Ingest(ingest::Args),
+    /// Search the index: best passages with highlights, and facet counts
+    Query(query::Args),
+    /// Show the paragraphs and entities lede finds in files, as JSON Lines, without indexing
+    Extract(extract::Args),
+    /// Show what the index holds
+    Stats(stats::Args),
+}
+
+/// Runs the command the arguments name.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let global = Global {
+        index: cli.index,
+        color: cli.color,
+    };
+    match cli.command {
+        Command::Ingest(args) => ingest::run(&global, args),
+        Command::Query(args) => query::run(&global, args),
+        Command::Extract(args) => extract::run(&global, args),
+        Command::Stats(args) => stats::run(&global, args),
+    }
+}
+
+/// Options shared by every command.
+pub struct Global {
+    /// Index folder.
+    pub index: PathBuf,
+    /// Colour choice.
+    pub color: ColorWhen,
+}
+
+impl Global {
+    /// The folder article ids are relative to: the one holding the index.
+    pub fn id_base(&self) -> PathBuf {
+        match self.index.parent() {
+            Some(parent) if parent != Path::new("") => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+}

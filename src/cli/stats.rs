@@ -1,0 +1,32 @@
+//! `lede stats`: what the index holds.
+
+use std::io::Write;
+
+use super::{output, Global, Outcome};
+use lede::index::LedeIndex;
+use lede::render::{json, text};
+
+/// Countries listed.
+const TOP_COUNTRIES: usize = 10;
+
+/// Arguments of `lede stats`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  lede stats\n  lede stats --json | jq .passages")]
+pub struct Args {
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `lede stats`.
+pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
+    let stats = lede::stats::stats(LedeIndex::open(&global.index)?, TOP_COUNTRIES)?;
+    let mut out = output::stdout(global.color);
+    if args.json {
+        json::stats(&mut out, &stats)?;
+    } else {
+        text::stats(&mut out, &stats)?;
+    }
+    out.flush()?;
+    Ok(Outcome::Done)
+}

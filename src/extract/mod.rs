@@ -1,0 +1,249 @@
+//! Stage 3 of ingest: paragraph → mentions.
+//!
+//! A mention is a span of the paragraph with every reading it could have ("Georgia": the
+//! country or the US state). Gazetteer names are found by [`lookup`], people and
+//! organisations not in the gazetteer by the capitalisation rules in [`names`]. Choosing
+//! between readings needs the whole article and happens in [`crate::resolve`].
+
+mod lookup;
+mod names;
+pub(crate) mod words;
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::gazetteer::{CountryCode, Gazetteer};
+
+/// What a mention names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A person.
+    Person,
+    /// An organisation.
+    Org,
+    /// A country, city, region or government metonym.
+    Location,
+    /// A nationality adjective or demonym ("North Korean").
+    Nationality,
+}
+
+/// Why a span was read the way it was: the rule or vocabulary entry behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "rule")]
+pub enum Evidence {
+    /// The country's common name.
+    CountryName,
+    /// An official name, spelling variant or abbreviation of a country.
+    CountryAlias,
+    /// A nationality adjective or demonym.
+    Demonym,
+    /// The capital city of the country.
+    Capital,
+    /// A city, with its population.
+    City {
+        /// Inhabitants, used to choose between cities of one name.
+        population: u64,
+    },
+    /// A region inside the country.
+    Region,
+    /// A place standing for a government ("the Kremlin").
+    Metonym,
+    /// A known organisation.
+    KnownOrg,
+    /// A capitalised name ending in an organisation word ("... Council").
+    OrgWord,
+    /// An acronym the article defines ("National Security Council (NSC)").
+    Acronym,
+    /// A capitalised name after a title or role ("President", "spokesman").
+    PersonTitle,
+    /// A capitalised name starting with a known given name.
+    GivenName,
+    /// A name listed with another person's name ("X and Y").
+    NameList,
+    /// A shorter form of a name used earlier or later in the article ("Putin").
+    ArticleAlias,
+}
+
+/// One way of reading a mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// What it names.
+    pub kind: Kind,
+    /// Canonical name: the facet value.
+    pub value: String,
+    /// Country the reading resolves to, when it has one.
+    pub country: Option<CountryCode>,
+    /// The rule or vocabulary entry behind the reading.
+    pub evidence: Evidence,
+}
+
+/// A span of a paragraph with its possible readings (one or more).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte offset in the paragraph.
+    pub start: usize,
+    /// Byte offset past the end.
+    pub end: usize,
+    /// Possible readings, most likely first where the rules know.
+    pub readings: Vec<Reading>,
+}
+
+/// The compiled extractor: gazetteer automaton plus name rules.
+pub struct Extractor {
+    lookup: lookup::Lookup,
+    names: names::NameRules,
+}
+
+impl Extractor {
+    /// Builds an extractor over a gazetteer.
+    pub fn new(gazetteer: &'static Gazetteer) -> Extractor {
+        Extractor {
+            lookup: lookup::Lookup::new(gazetteer),
+            names: names::NameRules::new(gazetteer),
+        }
+    }
+
+    /// The extractor over the shipped gazetteer, built once per process.
+    pub fn shipped() -> Result<&'static Extractor> {
+        static EXTRACTOR: OnceLock<std::result::Result<Extractor, String>> = OnceLock::new();
+        EXTRACTOR
+            .get_or_init(|| {
+                Gazetteer::shipped()
+                    .map(Extractor::new)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| Error::Schema(e.clone()))
+    }
+
+    /// Finds the mentions in one paragraph, in text order.
+    pub fn extract(&self, text: &str) -> Vec<Mention> {
+        let known = self.lookup.find(text);
+        let words = words::words(text);
+        let named = self.names.find(text, &words, &known);
+        merge(known, named)
+    }
+}
+
+/// Combines gazetteer and rule mentions. A person name hides the places inside it
+/// ("Jordan" in "Michael Jordan"); an organisation keeps the places and nationalities inside
+/// it ("Russian" in "Russian Defence Ministry"), which are evidence of its country.
+fn merge(known: Vec<Mention>, named: Vec<Mention>) -> Vec<Mention> {
+    let persons: Vec<&Mention> = named
+        .iter()
+        .filter(|m| m.readings.iter().any(|r| r.kind == Kind::Person))
+        .collect();
+    let mut all: Vec<Mention> = known
+        .into_iter()
+        .filter(|k| !persons.iter().any(|p| k.start >= p.start && k.end <= p.end))
+        .collect();
+    all.extend(named);
+    all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn readings(text: &str) -> Vec<(String, Kind, Option<String>)> {
+        let extractor = Extractor::shipped().unwrap();
+        extractor
+            .extract(text)
+            .into_iter()
+            .map(|m| {
+                let r = &m.readings[0];
+                (
+                    text[m.start..m.end].to_string(),
+                    r.kind,
+                    r.country.map(|c| c.to_string()),
+                )
+            })
+            .collect()
+    }
+
+    fn has(found: &[(String, Kind, Option<String>)], surface: &str, kind: Kind) -> bool {
+        found.iter().any(|(s, k, _)| s == surface && *k == kind)
+    }
+
+    #[test]
+    fn countries_demonyms_capitals_and_metonyms() {
+        let found = readings(
+            "The North Korean leader met Russia's president while the Kremlin and the White House watched Pyongyang.",
+        );
+        assert!(has(&found, "North Korean", Kind::Nationality), "{found:?}");
+        assert!(has(&found, "Russia", Kind::Location), "{found:?}");
+        assert!(has(&found, "Kremlin", Kind::Location), "{found:?}");
+        assert!(has(&found, "White House", Kind::Location), "{found:?}");
+        assert!(has(&found, "Pyongyang", Kind::Location), "{found:?}");
+    }
+
+    #[test]
+    fn spans_slice_to_their_text() {
+        let text =
+            "Kim Jong Un’s train left Pyongyang for Vladivostok, where Vladimir Putin waited.";
+        for mention in Extractor::shipped().unwrap().extract(text) {
+            assert!(text.is_char_boundary(mention.start) && text.is_char_boundary(mention.end));
+            assert!(mention.start < mention.end);
+        }
+    }
+
+    #[test]
+    fn people_after_titles_and_with_given_names() {
+        let found = readings("Defense Minister Sergei Shoigu met John Kirby and President Putin.");
+        assert!(has(&found, "Sergei Shoigu", Kind::Person), "{found:?}");
+        assert!(has(&found, "John Kirby", Kind::Person), "{found:?}");
+        assert!(has(&found, "Putin", Kind::Person), "{found:?}");
+    }
+
+    #[test]
+    fn organisations_by_name_and_by_suffix_word() {
+        let found = readings("The National Security Council and NATO met the United Nations.");
+        assert!(
+            has(&found, "National Security Council", Kind::Org),
+            "{found:?}"
+        );
+        assert!(has(&found, "NATO", Kind::Org), "{found:?}");
+    }
+
+    #[test]
+    fn lower_case_words_are_not_places() {
+        let found = readings("They ate turkey and chad in china cups.");
+        assert!(
+            found.iter().all(|(_, k, _)| *k != Kind::Location),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn headlines_and_datelines_in_capitals() {
+        let found = readings("MOSCOW, March 3 - Talks resumed.");
+        assert!(has(&found, "MOSCOW", Kind::Location), "{found:?}");
+        let found = readings("NORTH KOREA TESTS NEW MISSILE");
+        assert!(has(&found, "NORTH KOREA", Kind::Location), "{found:?}");
+    }
+
+    #[test]
+    fn any_text_is_processed_without_panic() {
+        let extractor = Extractor::shipped().unwrap();
+        for text in [
+            "",
+            " ",
+            "\u{0}",
+            "ÉLYSÉE",
+            "日本語のテキスト",
+            "'s 's",
+            "A.B.C.D.",
+            "\u{1b}[2J Russia",
+        ] {
+            for m in extractor.extract(text) {
+                assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+            }
+        }
+        let long = "Russia and the United States. ".repeat(10_000);
+        assert!(extractor.extract(&long).len() >= 20_000);
+    }
+}

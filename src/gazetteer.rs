@@ -1,0 +1,506 @@
+//! The entity vocabularies shipped under `schema/gazetteer/`: countries, cities, regions,
+//! government metonyms, organisations, person titles and given names.
+//!
+//! The files are compiled into the binary. [`Countries`] is small and loaded by every command
+//! that shows or filters countries; the full [`Gazetteer`] is loaded only by commands that
+//! extract entities (ingest, extract), so a query never pays for it.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
+
+const COUNTRIES_TSV: &str = include_str!("../schema/gazetteer/countries.tsv");
+const CITIES_TSV: &str = include_str!("../schema/gazetteer/cities.tsv");
+const REGIONS_TSV: &str = include_str!("../schema/gazetteer/regions.tsv");
+const METONYMS_TSV: &str = include_str!("../schema/gazetteer/metonyms.tsv");
+const ORGS_TSV: &str = include_str!("../schema/gazetteer/orgs.tsv");
+const TITLES_TXT: &str = include_str!("../schema/gazetteer/titles.txt");
+const GIVEN_NAMES_TXT: &str = include_str!("../schema/gazetteer/given_names.txt");
+const COMMON_WORDS_TXT: &str = include_str!("../schema/gazetteer/common_words.txt");
+const ORG_WORDS_TXT: &str = include_str!("../schema/gazetteer/org_words.txt");
+const NOT_NAMES_TXT: &str = include_str!("../schema/gazetteer/not_names.txt");
+const CALENDAR_WORDS_TXT: &str = include_str!("../schema/gazetteer/calendar_words.txt");
+
+/// An ISO 3166-1 alpha-2 country code such as `KP`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    /// Parses a two-letter code in any case.
+    pub fn parse(text: &str) -> Option<CountryCode> {
+        match text.as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => Some(CountryCode([
+                a.to_ascii_uppercase(),
+                b.to_ascii_uppercase(),
+            ])),
+            _ => None,
+        }
+    }
+
+    /// The code as text (`"KP"`).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("codes are ASCII letters")
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CountryCode {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A country with the names news use for it.
+#[derive(Debug, Clone)]
+pub struct Country {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: CountryCode,
+    /// Common English short name ("North Korea").
+    pub name: String,
+    /// Official names, alternative spellings and abbreviations ("DPRK").
+    pub aliases: Vec<String>,
+    /// Nationality adjectives and nouns, singular and plural ("North Korean", "North Koreans").
+    pub demonyms: Vec<String>,
+    /// Capital city.
+    pub capital: Option<String>,
+}
+
+/// The country list: labels for codes, and resolution of what users type.
+#[derive(Debug)]
+pub struct Countries {
+    list: Vec<Country>,
+    by_code: HashMap<CountryCode, usize>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Countries {
+    /// The shipped country list, parsed once.
+    pub fn shipped() -> Result<&'static Countries> {
+        static COUNTRIES: OnceLock<std::result::Result<Countries, String>> = OnceLock::new();
+        COUNTRIES
+            .get_or_init(|| Countries::parse(COUNTRIES_TSV).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Schema(e.clone()))
+    }
+
+    /// Parses `countries.tsv`: `code, name, aliases, demonyms, capital`.
+    pub fn parse(tsv: &str) -> Result<Countries> {
+        let mut list = Vec::new();
+        for row in rows(tsv, "countries.tsv") {
+            let row = row?;
+            let code = CountryCode::parse(row.cell(0)?)
+                .ok_or_else(|| row.error(format!("{:?} is not a two-letter code", row.cells[0])))?;
+            list.push(Country {
+                code,
+                name: row.cell(1)?.to_string(),
+                aliases: row.list(2),
+                demonyms: row.list(3),
+                capital: row.optional(4).map(str::to_string),
+            });
+        }
+        let mut by_code = HashMap::new();
+        let mut by_key = HashMap::new();
+        for (i, country) in list.iter().enumerate() {
+            by_code.insert(country.code, i);
+        }
+        // Names win over aliases, aliases over demonyms, when two countries share a key.
+        for (i, country) in list.iter().enumerate() {
+            by_key.entry(lookup_key(&country.name)).or_insert(i);
+        }
+        for (i, country) in list.iter().enumerate() {
+            for alias in &country.aliases {
+                by_key.entry(lookup_key(alias)).or_insert(i);
+            }
+        }
+        for (i, country) in list.iter().enumerate() {
+            for demonym in &country.demonyms {
+                by_key.entry(lookup_key(demonym)).or_insert(i);
+            }
+        }
+        Ok(Countries {
+            list,
+            by_code,
+            by_key,
+        })
+    }
+
+    /// All countries, in file order.
+    pub fn all(&self) -> &[Country] {
+        &self.list
+    }
+
+    /// The country with this code.
+    pub fn get(&self, code: CountryCode) -> Option<&Country> {
+        self.by_code.get(&code).map(|&i| &self.list[i])
+    }
+
+    /// The common English name of a code, or the code itself when unknown.
+    pub fn label(&self, code: CountryCode) -> String {
+        self.get(code)
+            .map_or_else(|| code.to_string(), |c| c.name.clone())
+    }
+
+    /// Resolves what a user typed (`kp`, `North Korea`, `dprk`, `North Korean`) to a code.
+    pub fn resolve(&self, text: &str) -> Option<CountryCode> {
+        if let Some(code) = CountryCode::parse(text.trim()) {
+            if self.by_code.contains_key(&code) {
+                return Some(code);
+            }
+        }
+        self.by_key
+            .get(&lookup_key(text))
+            .map(|&i| self.list[i].code)
+    }
+
+    /// Up to three country names close to an unknown value, for "did you mean" messages.
+    pub fn suggest(&self, text: &str) -> Vec<String> {
+        let key = lookup_key(text);
+        let mut scored: Vec<(f64, &str)> = self
+            .by_key
+            .iter()
+            .map(|(candidate, &i)| {
+                (
+                    strsim::jaro_winkler(&key, candidate),
+                    self.list[i].name.as_str(),
+                )
+            })
+            .filter(|(score, _)| *score > 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let mut names: Vec<String> = Vec::new();
+        for (_, name) in scored {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+            if names.len() == 3 {
+                break;
+            }
+        }
+        names
+    }
+}
+
+/// Case-, dot- and article-insensitive key: "The U.S." and "us" meet.
+fn lookup_key(text: &str) -> String {
+    let lowered = text.trim().to_lowercase().replace('.', "");
+    let words: Vec<&str> = lowered.split_whitespace().collect();
+    let words = match words.first() {
+        Some(&"the") if words.len() > 1 => &words[1..],
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+/// What kind of place a [`Place`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    /// A city or town.
+    City,
+    /// A first-level region (state, province, oblast) or a well-known area.
+    Region,
+}
+
+/// A city or region inside one country (or, for disputed regions, several).
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// English name.
+    pub name: String,
+    /// Other English names.
+    pub aliases: Vec<String>,
+    /// Country or countries it lies in.
+    pub countries: Vec<CountryCode>,
+    /// Inhabitants (0 when unknown).
+    pub population: u64,
+    /// City or region.
+    pub kind: PlaceKind,
+}
+
+/// A place name that stands for a government ("the Kremlin").
+#[derive(Debug, Clone)]
+pub struct Metonym {
+    /// The phrase, without a leading "the".
+    pub phrase: String,
+    /// The country it stands for.
+    pub country: CountryCode,
+}
+
+/// A known organisation.
+#[derive(Debug, Clone)]
+pub struct Org {
+    /// Canonical name, used as the facet value.
+    pub name: String,
+    /// Acronyms and other names.
+    pub aliases: Vec<String>,
+    /// Home country, when one applies.
+    pub country: Option<CountryCode>,
+}
+
+/// Every vocabulary the extractor uses.
+#[derive(Debug)]
+pub struct Gazetteer {
+    /// Countries with names, aliases and demonyms.
+    pub countries: &'static Countries,
+    /// Cities and regions.
+    pub places: Vec<Place>,
+    /// Government metonyms.
+    pub metonyms: Vec<Metonym>,
+    /// Organisations.
+    pub orgs: Vec<Org>,
+    /// Person titles and roles, lower-cased ("president", "foreign minister").
+    pub titles: HashSet<String>,
+    /// Given names, as written ("Vladimir").
+    pub given_names: HashSet<String>,
+    /// Place names that are also common words, lower-cased; they need more evidence.
+    pub common_words: HashSet<String>,
+    /// Words that end organisation names ("council", "ministry"), lower-cased.
+    pub org_words: HashSet<String>,
+    /// Capitalised words that are never part of a name ("the", "according"), lower-cased.
+    pub not_names: HashSet<String>,
+    /// Days and months, lower-cased: not names unless inside a longer name ("Theresa May").
+    pub calendar_words: HashSet<String>,
+}
+
+impl Gazetteer {
+    /// The shipped gazetteer, parsed once.
+    pub fn shipped() -> Result<&'static Gazetteer> {
+        static GAZETTEER: OnceLock<std::result::Result<Gazetteer, String>> = OnceLock::new();
+        GAZETTEER
+            .get_or_init(|| Gazetteer::load().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Schema(e.clone()))
+    }
+
+    fn load() -> Result<Gazetteer> {
+        let countries = Countries::shipped()?;
+        let mut places = parse_cities(CITIES_TSV)?;
+        places.extend(parse_regions(REGIONS_TSV)?);
+        let lower = |text: &str| {
+            word_list(text)
+                .map(str::to_lowercase)
+                .collect::<HashSet<_>>()
+        };
+        let not_names = lower(NOT_NAMES_TXT);
+        // Name lists carry a few function words ("The"); a name rule must never see them.
+        let given_names = word_list(GIVEN_NAMES_TXT)
+            .filter(|name| !not_names.contains(&name.to_lowercase()))
+            .map(str::to_string)
+            .collect();
+        Ok(Gazetteer {
+            countries,
+            places,
+            metonyms: parse_metonyms(METONYMS_TSV)?,
+            orgs: parse_orgs(ORGS_TSV)?,
+            titles: lower(TITLES_TXT),
+            given_names,
+            common_words: lower(COMMON_WORDS_TXT),
+            org_words: lower(ORG_WORDS_TXT),
+            not_names,
+            calendar_words: lower(CALENDAR_WORDS_TXT),
+        })
+    }
+}
+
+fn parse_cities(tsv: &str) -> Result<Vec<Place>> {
+    rows(tsv, "cities.tsv")
+        .map(|row| {
+            let row = row?;
+            let population = row
+                .cell(2)?
+                .parse()
+                .map_err(|_| row.error(format!("population {:?} is not a number", row.cells[2])))?;
+            Ok(Place {
+                name: row.cell(0)?.to_string(),
+                aliases: row.list(3),
+                countries: row.codes(1)?,
+                population,
+                kind: PlaceKind::City,
+            })
+        })
+        .collect()
+}
+
+fn parse_regions(tsv: &str) -> Result<Vec<Place>> {
+    rows(tsv, "regions.tsv")
+        .map(|row| {
+            let row = row?;
+            Ok(Place {
+                name: row.cell(0)?.to_string(),
+                aliases: row.list(2),
+                countries: row.codes(1)?,
+                population: 0,
+                kind: PlaceKind::Region,
+            })
+        })
+        .collect()
+}
+
+fn parse_metonyms(tsv: &str) -> Result<Vec<Metonym>> {
+    rows(tsv, "metonyms.tsv")
+        .map(|row| {
+            let row = row?;
+            let country = *row
+                .codes(1)?
+                .first()
+                .ok_or_else(|| row.error("a metonym needs a country".into()))?;
+            Ok(Metonym {
+                phrase: row.cell(0)?.to_string(),
+                country,
+            })
+        })
+        .collect()
+}
+
+fn parse_orgs(tsv: &str) -> Result<Vec<Org>> {
+    rows(tsv, "orgs.tsv")
+        .map(|row| {
+            let row = row?;
+            Ok(Org {
+                name: row.cell(0)?.to_string(),
+                aliases: row.list(1),
+                country: row.codes(2)?.first().copied(),
+            })
+        })
+        .collect()
+}
+
+/// Non-empty, non-comment lines of a one-item-per-line list.
+fn word_list(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
+/// One data row of a TSV vocabulary file.
+struct Row<'a> {
+    file: &'static str,
+    line: usize,
+    cells: Vec<&'a str>,
+}
+
+impl<'a> Row<'a> {
+    fn error(&self, message: String) -> Error {
+        Error::Vocabulary {
+            file: self.file,
+            line: self.line,
+            message,
+        }
+    }
+
+    fn cell(&self, i: usize) -> Result<&'a str> {
+        self.optional(i)
+            .ok_or_else(|| self.error(format!("column {} is empty or missing", i + 1)))
+    }
+
+    fn optional(&self, i: usize) -> Option<&'a str> {
+        self.cells
+            .get(i)
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+    }
+
+    fn list(&self, i: usize) -> Vec<String> {
+        self.optional(i)
+            .map(|cell| {
+                cell.split('|')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn codes(&self, i: usize) -> Result<Vec<CountryCode>> {
+        self.list(i)
+            .iter()
+            .map(|c| {
+                CountryCode::parse(c)
+                    .ok_or_else(|| self.error(format!("{c:?} is not a country code")))
+            })
+            .collect()
+    }
+}
+
+/// Data rows of a TSV file: `#` lines (the header among them) and blank lines are skipped.
+fn rows<'a>(tsv: &'a str, file: &'static str) -> impl Iterator<Item = Result<Row<'a>>> {
+    tsv.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(move |(i, line)| {
+            Ok(Row {
+                file,
+                line: i + 1,
+                cells: line.split('\t').collect(),
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> CountryCode {
+        CountryCode::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_vocabularies_parse() {
+        let gazetteer = Gazetteer::shipped().expect("shipped gazetteer parses");
+        assert!(gazetteer.countries.all().len() >= 240);
+        assert!(gazetteer.places.len() > 1000);
+        assert!(!gazetteer.metonyms.is_empty());
+        assert!(!gazetteer.orgs.is_empty());
+        assert!(gazetteer.titles.contains("president"));
+        assert!(gazetteer.given_names.contains("Vladimir"));
+        assert!(!gazetteer.given_names.contains("The"));
+        assert!(gazetteer.org_words.contains("council"));
+    }
+
+    #[test]
+    fn users_can_name_a_country_by_code_name_alias_or_demonym_in_any_case() {
+        let countries = Countries::shipped().unwrap();
+        for typed in [
+            "KP",
+            "kp",
+            "North Korea",
+            "north korea",
+            "DPRK",
+            "North Korean",
+        ] {
+            assert_eq!(countries.resolve(typed), Some(code("KP")), "{typed}");
+        }
+        for typed in ["us", "U.S.", "the United States", "USA", "america"] {
+            assert_eq!(countries.resolve(typed), Some(code("US")), "{typed}");
+        }
+        assert_eq!(countries.resolve("Narnia"), None);
+        assert_eq!(countries.label(code("RU")), "Russia");
+    }
+
+    #[test]
+    fn unknown_countries_get_suggestions() {
+        let countries = Countries::shipped().unwrap();
+        let suggestions = countries.suggest("north kore");
+        assert_eq!(suggestions.first().map(String::as_str), Some("North Korea"));
+    }
+
+    #[test]
+    fn malformed_rows_are_reported_with_file_and_line() {
+        let err = Countries::parse("#code\tname\nXYZ\tNowhere\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "vocabulary countries.tsv, line 2: \"XYZ\" is not a two-letter code"
+        );
+        let err = parse_cities("#h\nParis\tFR\tmany\n").unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+    }
+}

@@ -1,0 +1,209 @@
+//! The index folder: creating, opening and checking it.
+//!
+//! Next to tantivy's files, a `lede.json` marker records the schema name and version and
+//! the lede version that wrote the index. Opening an index whose marker does not match the
+//! compiled schema fails with a message that says to re-ingest, instead of failing later on
+//! a missing field.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+
+use crate::error::{Error, Result};
+use crate::schema::IndexSchema;
+
+/// File name of the marker inside the index folder.
+pub const MARKER_FILE: &str = "lede.json";
+/// Tantivy's own metadata file, present once the index exists.
+const TANTIVY_META: &str = "meta.json";
+
+/// Contents of `lede.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marker {
+    /// Always `lede-index`.
+    pub format: String,
+    /// Schema name from `schema/index.json`.
+    pub schema: String,
+    /// Schema version from `schema/index.json`.
+    pub schema_version: u32,
+    /// Version of the lede that created the index.
+    pub lede_version: String,
+}
+
+impl Marker {
+    fn current(schema: &IndexSchema) -> Marker {
+        Marker {
+            format: "lede-index".into(),
+            schema: schema.file.name.clone(),
+            schema_version: schema.file.version,
+            lede_version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "schema {} version {} (lede {})",
+            self.schema, self.schema_version, self.lede_version
+        )
+    }
+}
+
+/// An open lede index.
+pub struct LedeIndex {
+    /// The index folder.
+    pub path: PathBuf,
+    /// The tantivy index.
+    pub index: Index,
+    /// The schema it was opened with.
+    pub schema: IndexSchema,
+}
+
+impl LedeIndex {
+    /// Opens an existing index, checking that it was built with this schema.
+    pub fn open(path: &Path) -> Result<LedeIndex> {
+        let schema = IndexSchema::load()?;
+        let marker_path = path.join(MARKER_FILE);
+        if !marker_path.exists() || !path.join(TANTIVY_META).exists() {
+            return Err(if folder_has_files(path) && !marker_path.exists() {
+                Error::NotAnIndex {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                Error::MissingIndex {
+                    path: path.to_path_buf(),
+                }
+            });
+        }
+        check_marker(path, &schema)?;
+        let index = Index::open_in_dir(path)?;
+        if index.schema() != schema.schema {
+            return Err(Error::IncompatibleIndex {
+                path: path.to_path_buf(),
+                found: "a different field layout".into(),
+                expected: Marker::current(&schema).describe(),
+            });
+        }
+        Ok(LedeIndex {
+            path: path.to_path_buf(),
+            index,
+            schema,
+        })
+    }
+
+    /// Opens the index at `path`, creating it (and the folder) when there is none.
+    pub fn open_or_create(path: &Path) -> Result<LedeIndex> {
+        let marker_path = path.join(MARKER_FILE);
+        if marker_path.exists() && path.join(TANTIVY_META).exists() {
+            return LedeIndex::open(path);
+        }
+        let schema = IndexSchema::load()?;
+        if marker_path.exists() {
+            // A creation interrupted between the marker and tantivy's first commit.
+            check_marker(path, &schema)?;
+        } else {
+            if folder_has_files(path) {
+                return Err(Error::NotAnIndex {
+                    path: path.to_path_buf(),
+                });
+            }
+            fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+            let marker =
+                serde_json::to_string_pretty(&Marker::current(&schema)).expect("marker serialises");
+            // The marker comes first, so that a folder lede started is always recognised as one.
+            fs::write(&marker_path, marker + "\n").map_err(|e| Error::io(&marker_path, e))?;
+        }
+        let index = Index::create_in_dir(path, schema.schema.clone())?;
+        Ok(LedeIndex {
+            path: path.to_path_buf(),
+            index,
+            schema,
+        })
+    }
+
+    /// Total size of the index files on disk, in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        walkdir::WalkDir::new(&self.path)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| e.metadata().ok())
+            .map(|m| m.len())
+            .sum()
+    }
+}
+
+fn folder_has_files(path: &Path) -> bool {
+    fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_some())
+}
+
+fn check_marker(path: &Path, schema: &IndexSchema) -> Result<()> {
+    let marker_path = path.join(MARKER_FILE);
+    let text = fs::read_to_string(&marker_path).map_err(|e| Error::io(&marker_path, e))?;
+    let expected = Marker::current(schema);
+    let found: Marker = serde_json::from_str(&text).map_err(|_| Error::IncompatibleIndex {
+        path: path.to_path_buf(),
+        found: format!("an unreadable {MARKER_FILE}"),
+        expected: expected.describe(),
+    })?;
+    if found.format != expected.format
+        || found.schema != expected.schema
+        || found.schema_version != expected.schema_version
+    {
+        return Err(Error::IncompatibleIndex {
+            path: path.to_path_buf(),
+            found: found.describe(),
+            expected: expected.describe(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_index_says_how_to_create_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = LedeIndex::open(&dir.path().join("idx")).err().unwrap();
+        assert!(err.to_string().contains("lede ingest"), "{err}");
+    }
+
+    #[test]
+    fn created_indexes_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idx");
+        LedeIndex::open_or_create(&path).unwrap();
+        LedeIndex::open(&path).unwrap();
+        LedeIndex::open_or_create(&path).unwrap();
+    }
+
+    #[test]
+    fn another_schema_version_is_refused_with_a_re_ingest_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idx");
+        LedeIndex::open_or_create(&path).unwrap();
+        let marker_path = path.join(MARKER_FILE);
+        let text = fs::read_to_string(&marker_path).unwrap();
+        fs::write(
+            &marker_path,
+            text.replace("\"schema_version\": 1", "\"schema_version\": 0"),
+        )
+        .unwrap();
+        let err = LedeIndex::open(&path).err().unwrap().to_string();
+        assert!(
+            err.contains("re-ingest") && err.contains("version 0"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_folder_with_other_files_is_not_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let err = LedeIndex::open_or_create(dir.path()).err().unwrap();
+        assert!(matches!(err, Error::NotAnIndex { .. }), "{err}");
+    }
+}

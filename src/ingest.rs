@@ -1,0 +1,351 @@
+//! The ingest pipeline: files → articles → paragraphs → mentions → entities → documents →
+//! index. This module only chains the stages; each stage lives in its own module.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::article::Article;
+use crate::document::{paragraph_document, ArticleFields};
+use crate::error::{Error, Problem, Result, Severity};
+use crate::extract::Extractor;
+use crate::gazetteer::Gazetteer;
+use crate::index::LedeIndex;
+use crate::paragraph::{self, Paragraph};
+use crate::resolve::{self, ResolvedParagraph};
+use crate::source::{self, PathNames};
+use crate::writer::Writer;
+
+/// Version of everything that turns an article into documents. It is part of each article's
+/// content hash, so a new lede re-indexes articles whose extraction may have changed.
+const PIPELINE_VERSION: &str = concat!("lede ", env!("CARGO_PKG_VERSION"), " pipeline 1");
+/// Paragraphs written between intermediate commits, so an interrupted ingest keeps its work.
+const COMMIT_EVERY_PARAGRAPHS: usize = 200_000;
+
+/// What to ingest and how.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Files and folders to read.
+    pub paths: Vec<PathBuf>,
+    /// How article ids are derived from paths.
+    pub names: PathNames,
+    /// Memory budget of the index writer in bytes.
+    pub memory_budget: usize,
+    /// Indexing threads.
+    pub threads: usize,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestReport {
+    /// Files read.
+    pub files: usize,
+    /// Files skipped because lede does not read their format.
+    pub skipped_files: usize,
+    /// Articles indexed for the first time.
+    pub new: usize,
+    /// Articles whose content changed and were re-indexed.
+    pub updated: usize,
+    /// Articles already indexed with the same content.
+    pub unchanged: usize,
+    /// Inputs (files or lines) that could not be indexed.
+    pub failed: usize,
+    /// Warnings (empty files, unreadable dates); nothing was lost.
+    pub warnings: usize,
+    /// Paragraphs written.
+    pub paragraphs: usize,
+    /// Entity mentions found in the paragraphs written.
+    pub mentions: usize,
+    /// Wall-clock time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+/// A paragraph with its entities decided.
+#[derive(Debug, Clone)]
+pub struct AnalysedParagraph {
+    /// Position and byte range in the body.
+    pub paragraph: Paragraph,
+    /// Mentions and entities.
+    pub resolved: ResolvedParagraph,
+}
+
+/// An article split into paragraphs, each with its mentions and entities.
+#[derive(Debug, Clone)]
+pub struct AnalysedArticle {
+    /// The article.
+    pub article: Article,
+    /// Its paragraphs, in order.
+    pub paragraphs: Vec<AnalysedParagraph>,
+}
+
+/// Splits an article and finds the entities of each paragraph.
+pub fn analyse(article: Article, extractor: &Extractor, gazetteer: &Gazetteer) -> AnalysedArticle {
+    let paragraphs = paragraph::split(&article.body);
+    let texts: Vec<&str> = paragraphs.iter().map(|p| p.text(&article.body)).collect();
+    let mentions = texts.iter().map(|text| extractor.extract(text)).collect();
+    let resolved = resolve::resolve(gazetteer, &texts, mentions);
+    let paragraphs = paragraphs
+        .into_iter()
+        .zip(resolved)
+        .map(|(paragraph, resolved)| AnalysedParagraph {
+            paragraph,
+            resolved,
+        })
+        .collect();
+    AnalysedArticle {
+        article,
+        paragraphs,
+    }
+}
+
+/// Reads and analyses every article under `paths` without indexing, handing each to
+/// `on_article` and each problem to `on_problem`. Returns how many articles were analysed.
+pub fn analyse_paths(
+    paths: &[PathBuf],
+    names: &PathNames,
+    exclude: &[PathBuf],
+    on_article: &mut dyn FnMut(&AnalysedArticle) -> Result<()>,
+    on_problem: &mut dyn FnMut(&Problem),
+) -> Result<usize> {
+    let extractor = Extractor::shipped()?;
+    let gazetteer = Gazetteer::shipped()?;
+    let mut analysed = 0;
+    for_each_input(paths, names, exclude, &mut |input| match input {
+        Input::Article(article) => {
+            on_article(&analyse(article, extractor, gazetteer))?;
+            analysed += 1;
+            Ok(())
+        }
+        Input::Problem(problem) => {
+            on_problem(&problem);
+            Ok(())
+        }
+    })?;
+    Ok(analysed)
+}
+
+/// Ingests `options.paths` into `index`. Problems with single inputs go to `on_problem` and
+/// are counted; the rest is still indexed.
+pub fn ingest(
+    index: &LedeIndex,
+    options: &IngestOptions,
+    on_problem: &mut dyn FnMut(&Problem),
+) -> Result<IngestReport> {
+    let started = Instant::now();
+    let extractor = Extractor::shipped()?;
+    let gazetteer = Gazetteer::shipped()?;
+    let mut writer = Writer::open(index, options.memory_budget, options.threads)?;
+    let fields = index.schema.fields;
+    let mut report = IngestReport::default();
+    let mut since_commit = 0usize;
+    let counts = for_each_input(
+        &options.paths,
+        &options.names,
+        std::slice::from_ref(&index.path),
+        &mut |input| {
+            let article = match input {
+                Input::Article(article) if article.body.trim().is_empty() => {
+                    let message = format!("article {:?} has no text, skipped", article.id);
+                    report.note(
+                        &Problem::warning(&article.source, None, message),
+                        on_problem,
+                    );
+                    return Ok(());
+                }
+                Input::Article(article) => article,
+                Input::Problem(problem) => {
+                    report.note(&problem, on_problem);
+                    return Ok(());
+                }
+            };
+            let hash = content_hash(&article);
+            let stored = writer.stored_hash(&article.id)?;
+            if stored.as_deref() == Some(hash.as_str()) {
+                report.unchanged += 1;
+                return Ok(());
+            }
+            let analysed = analyse(article, extractor, gazetteer);
+            let shared = ArticleFields::new(&analysed.article, &hash);
+            let documents: Vec<_> = analysed
+                .paragraphs
+                .iter()
+                .map(|p| paragraph_document(&fields, &shared, &p.paragraph, &p.resolved.entities))
+                .collect();
+            report.paragraphs += documents.len();
+            report.mentions += analysed
+                .paragraphs
+                .iter()
+                .map(|p| p.resolved.mentions.len())
+                .sum::<usize>();
+            since_commit += documents.len();
+            writer.replace(&analysed.article.id, documents)?;
+            if stored.is_some() {
+                report.updated += 1;
+            } else {
+                report.new += 1;
+            }
+            if since_commit >= COMMIT_EVERY_PARAGRAPHS {
+                writer.commit()?;
+                since_commit = 0;
+            }
+            Ok(())
+        },
+    )?;
+    writer.finish()?;
+    report.files = counts.files;
+    report.skipped_files = counts.skipped;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+impl IngestReport {
+    /// Counts a problem and passes it on.
+    fn note(&mut self, problem: &Problem, on_problem: &mut dyn FnMut(&Problem)) {
+        match problem.severity {
+            Severity::Error => self.failed += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        on_problem(problem);
+    }
+}
+
+/// One item read from the inputs.
+enum Input {
+    Article(Article),
+    Problem(Problem),
+}
+
+/// How many files were read and skipped.
+struct FileCounts {
+    files: usize,
+    skipped: usize,
+}
+
+/// Walks the inputs and hands every article and every problem, in reading order, to
+/// `handle`. Fails only when there is nothing to read at all, or when `handle` fails.
+fn for_each_input(
+    paths: &[PathBuf],
+    names: &PathNames,
+    exclude: &[PathBuf],
+    handle: &mut dyn FnMut(Input) -> Result<()>,
+) -> Result<FileCounts> {
+    let discovery = source::discover(paths, exclude);
+    if discovery.files.is_empty() && discovery.problems.is_empty() {
+        return Err(Error::NoInput(format!(
+            "no articles to read under {}: lede reads .txt, .md, .json and .jsonl files ({} other files skipped)",
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            discovery.skipped.len()
+        )));
+    }
+    for problem in discovery.problems {
+        handle(Input::Problem(problem))?;
+    }
+    for file in &discovery.files {
+        for record in source::read(file, names) {
+            handle(match record {
+                Ok(article) => Input::Article(article),
+                Err(problem) => Input::Problem(problem),
+            })?;
+        }
+    }
+    Ok(FileCounts {
+        files: discovery.files.len(),
+        skipped: discovery.skipped.len(),
+    })
+}
+
+/// Hash of everything that ends up in the article's documents.
+fn content_hash(article: &Article) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for part in [
+        PIPELINE_VERSION,
+        &article.id,
+        article.title.as_deref().unwrap_or(""),
+        article.author.as_deref().unwrap_or(""),
+        &article
+            .date
+            .map(|d| d.timestamp().to_string())
+            .unwrap_or_default(),
+        article.url.as_deref().unwrap_or(""),
+        &article.source,
+        &article.body,
+    ] {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(body: &str) -> Article {
+        Article {
+            id: "a".into(),
+            title: Some("T".into()),
+            author: None,
+            date: None,
+            url: None,
+            source: "a.txt".into(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn analysis_keeps_paragraph_ranges_and_mention_spans_inside_them() {
+        let a = article("Moscow and Pyongyang talked.\n\nThe Kremlin said nothing.");
+        let analysed = analyse(
+            a,
+            Extractor::shipped().unwrap(),
+            Gazetteer::shipped().unwrap(),
+        );
+        assert_eq!(analysed.paragraphs.len(), 2);
+        for p in &analysed.paragraphs {
+            let text = p.paragraph.text(&analysed.article.body);
+            for m in &p.resolved.mentions {
+                assert!(m.end <= text.len() && m.start < m.end);
+            }
+        }
+        let second = &analysed.paragraphs[1].resolved.entities;
+        assert_eq!(
+            second
+                .countries
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>(),
+            ["RU"]
+        );
+    }
+
+    #[test]
+    fn content_hashes_change_with_any_field() {
+        let a = article("Body.");
+        let mut b = a.clone();
+        assert_eq!(content_hash(&a), content_hash(&b));
+        b.title = Some("Other".into());
+        assert_ne!(content_hash(&a), content_hash(&b));
+        let mut c = a.clone();
+        c.body.push('!');
+        assert_ne!(content_hash(&a), content_hash(&c));
+    }
+
+    #[test]
+    fn ingesting_into_an_index_reports_new_then_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "One.\n\nTwo.").unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let options = IngestOptions {
+            paths: vec![dir.path().join("a.txt")],
+            names: PathNames::new(dir.path()),
+            memory_budget: crate::writer::DEFAULT_MEMORY_BUDGET,
+            threads: 1,
+        };
+        let first = ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
+        assert_eq!((first.new, first.paragraphs), (1, 2));
+        let second = ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
+        assert_eq!((second.new, second.unchanged, second.paragraphs), (0, 1, 0));
+    }
+}

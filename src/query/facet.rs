@@ -1,0 +1,210 @@
+//! Facet counts over all matching passages: per value, how many passages match and in how
+//! many distinct articles.
+//!
+//! tantivy's `FacetCollector` counts documents only; users also need articles ("North Korea:
+//! 3 passages in 1 article"). This collector reads each match's facet ordinals and its
+//! `article_key` column in the same pass as the top-hits collector.
+
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::fastfield::FacetReader;
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::request::FacetKind;
+
+/// Counts of one facet value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    /// The value (`KP`, `Vladimir Putin`).
+    pub value: String,
+    /// Matching passages with this value.
+    pub passages: u64,
+    /// Distinct articles among them.
+    pub articles: u64,
+}
+
+/// Counts the values of the requested facet kinds.
+pub struct EntityFacetCollector {
+    field: String,
+    key_field: String,
+    kinds: Vec<FacetKind>,
+}
+
+impl EntityFacetCollector {
+    /// Counts `kinds` in the facet field `field`, with distinct articles told apart by the
+    /// u64 fast field `key_field`.
+    pub fn new(field: &str, key_field: &str, kinds: &[FacetKind]) -> EntityFacetCollector {
+        EntityFacetCollector {
+            field: field.to_string(),
+            key_field: key_field.to_string(),
+            kinds: kinds.to_vec(),
+        }
+    }
+}
+
+/// Raw counts of one kind: value → (passages, article keys).
+type KindCounts = HashMap<String, (u64, Vec<u64>)>;
+
+/// The facet ordinals of one kind in a segment: `[start, end)`.
+struct OrdRange {
+    start: u64,
+    end: u64,
+}
+
+/// Per-segment state.
+pub struct SegmentFacetCollector {
+    reader: FacetReader,
+    keys: Column<u64>,
+    ranges: Vec<OrdRange>,
+    passages: Vec<Vec<u64>>,
+    pairs: Vec<Vec<(u32, u64)>>,
+}
+
+impl Collector for EntityFacetCollector {
+    type Fruit = Vec<Vec<FacetCount>>;
+    type Child = SegmentFacetCollector;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let reader = segment.facet_reader(&self.field)?;
+        let keys = segment.fast_fields().u64(&self.key_field)?;
+        let ranges = self
+            .kinds
+            .iter()
+            .map(|kind| ord_range(&reader, kind.root()))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let passages = ranges
+            .iter()
+            .map(|r| vec![0; (r.end - r.start) as usize])
+            .collect();
+        let pairs = ranges.iter().map(|_| Vec::new()).collect();
+        Ok(SegmentFacetCollector {
+            reader,
+            keys,
+            ranges,
+            passages,
+            pairs,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<KindCounts>>) -> tantivy::Result<Self::Fruit> {
+        let mut merged: Vec<KindCounts> = self.kinds.iter().map(|_| HashMap::new()).collect();
+        for segment in segments {
+            for (kind, counts) in segment.into_iter().enumerate() {
+                for (value, (passages, keys)) in counts {
+                    let entry = merged[kind].entry(value).or_default();
+                    entry.0 += passages;
+                    entry.1.extend(keys);
+                }
+            }
+        }
+        Ok(merged.into_iter().map(finish).collect())
+    }
+}
+
+impl SegmentCollector for SegmentFacetCollector {
+    type Fruit = Vec<KindCounts>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let key = self.keys.first(doc).unwrap_or(0);
+        for ord in self.reader.facet_ords(doc) {
+            for (kind, range) in self.ranges.iter().enumerate() {
+                if ord >= range.start && ord < range.end {
+                    let local = ord - range.start;
+                    self.passages[kind][local as usize] += 1;
+                    self.pairs[kind].push((local as u32, key));
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut facet = Facet::root();
+        self.ranges
+            .iter()
+            .zip(self.passages)
+            .zip(self.pairs)
+            .map(|((range, passages), pairs)| {
+                let mut keys_by_ord: HashMap<u32, Vec<u64>> = HashMap::new();
+                for (local, key) in pairs {
+                    keys_by_ord.entry(local).or_default().push(key);
+                }
+                let mut counts = KindCounts::new();
+                for (local, count) in passages.into_iter().enumerate() {
+                    if count == 0 {
+                        continue;
+                    }
+                    let ord = range.start + local as u64;
+                    if self.reader.facet_from_ord(ord, &mut facet).is_err() {
+                        continue;
+                    }
+                    // Only direct children of the root: `/country/KP`, not deeper levels.
+                    let path = facet.to_path();
+                    if path.len() != 2 {
+                        continue;
+                    }
+                    let keys = keys_by_ord.remove(&(local as u32)).unwrap_or_default();
+                    counts.insert(path[1].to_string(), (count, keys));
+                }
+                counts
+            })
+            .collect()
+    }
+}
+
+/// Ordinals of the facets under `/root/` in this segment's facet dictionary, which is sorted,
+/// so they form one range.
+fn ord_range(reader: &FacetReader, root: &str) -> tantivy::Result<OrdRange> {
+    let dictionary = reader.facet_dict();
+    let first_at_or_after = |key: &[u8]| -> tantivy::Result<u64> {
+        let mut stream = dictionary.range().ge(key).into_stream()?;
+        Ok(if stream.advance() {
+            stream.term_ord()
+        } else {
+            dictionary.num_terms() as u64
+        })
+    };
+    // Encoded facets separate segments with a NUL byte: `country\0KP`.
+    let mut start_key = root.as_bytes().to_vec();
+    start_key.push(0);
+    let mut end_key = root.as_bytes().to_vec();
+    end_key.push(1);
+    Ok(OrdRange {
+        start: first_at_or_after(&start_key)?,
+        end: first_at_or_after(&end_key)?,
+    })
+}
+
+/// Counts distinct articles and sorts values: most passages first, then most articles,
+/// then by value.
+fn finish(counts: KindCounts) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, (passages, mut keys))| {
+            keys.sort_unstable();
+            keys.dedup();
+            FacetCount {
+                value,
+                passages,
+                articles: keys.len() as u64,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.passages
+            .cmp(&a.passages)
+            .then(b.articles.cmp(&a.articles))
+            .then(a.value.cmp(&b.value))
+    });
+    out
+}

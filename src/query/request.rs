@@ -1,0 +1,92 @@
+//! What a user asks: the query text, filters, facets and paging, free of any CLI type.
+
+use std::fmt;
+
+use crate::document::facet_root;
+
+/// Default number of passages returned.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Default number of values listed per facet.
+pub const DEFAULT_FACET_LIMIT: usize = 25;
+
+/// A facet users can count and filter by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FacetKind {
+    /// Countries, by ISO code.
+    Country,
+    /// People.
+    Person,
+    /// Organisations.
+    Org,
+}
+
+impl FacetKind {
+    /// Every kind, in display order.
+    pub const ALL: [FacetKind; 3] = [FacetKind::Country, FacetKind::Person, FacetKind::Org];
+
+    /// Name used on the command line and in JSON (`country`, `person`, `org`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetKind::Country => "country",
+            FacetKind::Person => "person",
+            FacetKind::Org => "org",
+        }
+    }
+
+    /// First segment of this kind's facets in the index.
+    pub fn root(self) -> &'static str {
+        match self {
+            FacetKind::Country => facet_root::COUNTRY,
+            FacetKind::Person => facet_root::PERSON,
+            FacetKind::Org => facet_root::ORG,
+        }
+    }
+
+    /// Parses a kind name, accepting common plurals and spellings.
+    pub fn parse(text: &str) -> Option<FacetKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "country" | "countries" => Some(FacetKind::Country),
+            "person" | "persons" | "people" => Some(FacetKind::Person),
+            "org" | "orgs" | "organisation" | "organization" | "organisations"
+            | "organizations" => Some(FacetKind::Org),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FacetKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A search request.
+#[derive(Debug, Clone)]
+pub struct QueryRequest {
+    /// Query text in lede's syntax; empty matches every passage.
+    pub text: String,
+    /// Passages to return.
+    pub limit: usize,
+    /// Passages to skip (paging).
+    pub offset: usize,
+    /// Countries to keep, as typed by the user (code, name or alias); several are OR-ed.
+    pub countries: Vec<String>,
+    /// Facets to count over all matching passages.
+    pub facets: Vec<FacetKind>,
+    /// Values listed per facet, most frequent first.
+    pub facet_limit: usize,
+}
+
+impl QueryRequest {
+    /// A request for `text` with default paging and no filters or facets.
+    pub fn new(text: impl Into<String>) -> QueryRequest {
+        QueryRequest {
+            text: text.into(),
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            countries: Vec::new(),
+            facets: Vec::new(),
+            facet_limit: DEFAULT_FACET_LIMIT,
+        }
+    }
+}

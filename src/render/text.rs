@@ -1,0 +1,433 @@
+//! Text output for people at a terminal.
+//!
+//! Everything goes through a `WriteColor`, so the same code prints colour on a terminal,
+//! plain markers in a pipe, and into a `Vec<u8>` in tests. Corpus text is cleaned of control
+//! characters before it is written: an article cannot send escape sequences to a terminal.
+
+use std::io;
+
+use termcolor::{Color, ColorSpec, WriteColor};
+
+use crate::error::{Problem, Severity};
+use crate::gazetteer::{Countries, CountryCode};
+use crate::ingest::IngestReport;
+use crate::query::response::{FacetValue, Hit, QueryResponse};
+use crate::stats::Stats;
+
+/// Marks around highlighted words when there is no colour.
+const MARK_OPEN: &str = "**";
+const MARK_CLOSE: &str = "**";
+/// Indentation of the lines under a hit's heading.
+const INDENT: &str = "   ";
+
+/// Layout settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Columns to wrap text at.
+    pub width: usize,
+}
+
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout { width: 100 }
+    }
+}
+
+/// Prints hits (heading, provenance, countries, snippet) and then the facet tables.
+/// Country codes are shown with their names from `countries`.
+pub fn query(
+    out: &mut dyn WriteColor,
+    response: &QueryResponse,
+    layout: Layout,
+    countries: &Countries,
+) -> io::Result<()> {
+    for (rank, hit) in response.hits.iter().enumerate() {
+        hit_block(out, rank + 1, hit, layout, countries)?;
+    }
+    let shown = response.hits.len() as u64;
+    let summary = match (response.total, shown) {
+        (0, _) => format!("No passage matches {:?}.", clean(&response.query)),
+        (total, shown) if shown == total => format!("{total} matching passage{}.", plural(total)),
+        (total, 0) => format!("{total} matching passage{}.", plural(total)),
+        (total, shown) => format!("{shown} of {total} matching passages shown."),
+    };
+    writeln!(out, "{summary}")?;
+    for (kind, values) in &response.facets {
+        writeln!(out)?;
+        facet_table(out, kind, values)?;
+    }
+    Ok(())
+}
+
+fn hit_block(
+    out: &mut dyn WriteColor,
+    rank: usize,
+    hit: &Hit,
+    layout: Layout,
+    countries: &Countries,
+) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    write!(out, "{rank:>2} ")?;
+    write!(out, "{}", clean(&hit.heading))?;
+    out.reset()?;
+    writeln!(out)?;
+    let mut meta = vec![
+        hit.source.clone().unwrap_or_else(|| hit.article_id.clone()),
+        format!("paragraph {}", hit.paragraph),
+    ];
+    if let Some(date) = &hit.date {
+        meta.push(date.clone());
+    }
+    if !hit.countries.is_empty() {
+        let names: Vec<String> = hit
+            .countries
+            .iter()
+            .map(|code| {
+                CountryCode::parse(code).map_or_else(|| code.clone(), |c| countries.label(c))
+            })
+            .collect();
+        meta.push(names.join(", "));
+    }
+    meta.push(format!("score {:.2}", hit.score));
+    out.set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
+    write!(out, "{INDENT}{}", clean(&meta.join(" · ")))?;
+    out.reset()?;
+    writeln!(out)?;
+    let snippet = &hit.snippet;
+    let prefix = if snippet.start > 0 { "…" } else { "" };
+    let suffix = if snippet.start + snippet.text.len() < hit.text.len() {
+        "…"
+    } else {
+        ""
+    };
+    highlighted_paragraph(
+        out,
+        &snippet.text,
+        &snippet.highlights,
+        prefix,
+        suffix,
+        layout,
+    )?;
+    writeln!(out)
+}
+
+/// Writes `text` wrapped at the layout width, highlighting `ranges`.
+fn highlighted_paragraph(
+    out: &mut dyn WriteColor,
+    text: &str,
+    ranges: &[[usize; 2]],
+    prefix: &str,
+    suffix: &str,
+    layout: Layout,
+) -> io::Result<()> {
+    let width = layout.width.saturating_sub(INDENT.len()).max(20);
+    let lines = wrap(text, width);
+    let last = lines.len().saturating_sub(1);
+    for (i, (start, end)) in lines.into_iter().enumerate() {
+        write!(out, "{INDENT}")?;
+        if i == 0 {
+            write!(out, "{prefix}")?;
+        }
+        let mut at = start;
+        for &[s, e] in ranges.iter().filter(|[s, e]| *s < end && *e > start) {
+            let (s, e) = (s.max(at), e.min(end));
+            if s >= e || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+                continue;
+            }
+            write!(out, "{}", clean(&text[at..s]))?;
+            highlight(out, &clean(&text[s..e]))?;
+            at = e;
+        }
+        write!(out, "{}", clean(&text[at..end]))?;
+        if i == last {
+            write!(out, "{suffix}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn highlight(out: &mut dyn WriteColor, word: &str) -> io::Result<()> {
+    if out.supports_color() {
+        out.set_color(ColorSpec::new().set_fg(Some(Color::Red)).set_bold(true))?;
+        write!(out, "{word}")?;
+        out.reset()
+    } else {
+        write!(out, "{MARK_OPEN}{word}{MARK_CLOSE}")
+    }
+}
+
+/// Byte ranges of the lines of `text` wrapped at `width` characters, breaking at white space.
+fn wrap(text: &str, width: usize) -> Vec<(usize, usize)> {
+    let mut lines = Vec::new();
+    let mut line: Option<(usize, usize, usize)> = None; // start, end, chars
+    for (start, word) in words_with_offsets(text) {
+        let chars = word.chars().count();
+        let end = start + word.len();
+        line = match line {
+            None => Some((start, end, chars)),
+            Some((s, _, n)) if n + 1 + chars <= width => Some((s, end, n + 1 + chars)),
+            Some((s, e, _)) => {
+                lines.push((s, e));
+                Some((start, end, chars))
+            }
+        };
+    }
+    if let Some((s, e, _)) = line {
+        lines.push((s, e));
+    }
+    lines
+}
+
+fn words_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_whitespace()
+        .map(move |word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
+}
+
+/// A facet as a table: label, code, passages, articles.
+fn facet_table(out: &mut dyn WriteColor, kind: &str, values: &[FacetValue]) -> io::Result<()> {
+    let labels: Vec<String> = values
+        .iter()
+        .map(|v| {
+            if v.label == v.value {
+                clean(&v.label)
+            } else {
+                format!("{} ({})", clean(&v.label), clean(&v.value))
+            }
+        })
+        .collect();
+    let width = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(kind.len());
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    write!(
+        out,
+        "{:<width$}  {:>8}  {:>8}",
+        title_case(kind),
+        "passages",
+        "articles"
+    )?;
+    out.reset()?;
+    writeln!(out)?;
+    if values.is_empty() {
+        writeln!(out, "(none)")?;
+    }
+    for (label, value) in labels.iter().zip(values) {
+        out.set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
+        write!(out, "{label:<width$}")?;
+        out.reset()?;
+        writeln!(out, "  {:>8}  {:>8}", value.passages, value.articles)?;
+    }
+    Ok(())
+}
+
+/// Prints index statistics.
+pub fn stats(out: &mut dyn WriteColor, stats: &Stats) -> io::Result<()> {
+    writeln!(out, "index      {}", clean(&stats.index))?;
+    writeln!(out, "articles   {}", stats.articles)?;
+    writeln!(out, "passages   {}", stats.passages)?;
+    writeln!(out, "size       {}", human_bytes(stats.size_bytes))?;
+    writeln!(out, "segments   {}", stats.segments)?;
+    writeln!(out, "schema     version {}", stats.schema_version)?;
+    writeln!(out)?;
+    facet_table(out, "country", &stats.top_countries)
+}
+
+/// The one-line summary at the end of an ingest.
+pub fn ingest_report(out: &mut dyn WriteColor, report: &IngestReport) -> io::Result<()> {
+    let mut parts = vec![
+        format!("{} file{}", report.files, plural(report.files as u64)),
+        format!(
+            "articles: {} new, {} updated, {} unchanged, {} failed",
+            report.new, report.updated, report.unchanged, report.failed
+        ),
+        format!("{} paragraphs", report.paragraphs),
+        format!("{} entity mentions", report.mentions),
+    ];
+    if report.skipped_files > 0 {
+        parts.push(format!(
+            "{} skipped (not .txt/.md/.json/.jsonl)",
+            report.skipped_files
+        ));
+    }
+    if report.warnings > 0 {
+        parts.push(format!(
+            "{} warning{}",
+            report.warnings,
+            plural(report.warnings as u64)
+        ));
+    }
+    parts.push(format!("{:.1}s", report.elapsed.as_secs_f64()));
+    writeln!(out, "ingested {}", parts.join(" · "))
+}
+
+/// One problem with an input, as `lede: error: path:line: message`.
+pub fn problem(out: &mut dyn WriteColor, problem: &Problem) -> io::Result<()> {
+    let (label, color) = match problem.severity {
+        Severity::Error => ("error", Color::Red),
+        Severity::Warning => ("warning", Color::Yellow),
+    };
+    write!(out, "lede: ")?;
+    out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
+    write!(out, "{label}")?;
+    out.reset()?;
+    writeln!(out, ": {}", clean(&problem.to_string()))
+}
+
+/// Replaces control characters (escape sequences among them) and invisible direction marks:
+/// line breaks and tabs become spaces, anything else a visible U+FFFD.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn title_case(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::response::SnippetData;
+    use std::collections::BTreeMap;
+    use termcolor::{Ansi, NoColor};
+
+    fn response() -> QueryResponse {
+        let text = "Moscow wants \u{1b}[31mweapons\u{1b}[0m supply.".to_string();
+        let at = text.find("weapons").unwrap();
+        QueryResponse {
+            query: "weapons".into(),
+            total: 1,
+            hits: vec![Hit {
+                article_id: "a".into(),
+                title: None,
+                source: Some("corpus/a.txt".into()),
+                paragraph: 2,
+                date: None,
+                score: 1.5,
+                highlights: vec![[at, at + 7]],
+                snippet: SnippetData {
+                    text: text.clone(),
+                    highlights: vec![[at, at + 7]],
+                    start: 0,
+                },
+                text,
+                countries: vec!["RU".into()],
+                persons: vec![],
+                orgs: vec![],
+                heading: "The heading".into(),
+                author: None,
+                url: None,
+            }],
+            facets: BTreeMap::from([(
+                "country".to_string(),
+                vec![FacetValue {
+                    value: "RU".into(),
+                    label: "Russia".into(),
+                    passages: 1,
+                    articles: 1,
+                }],
+            )]),
+        }
+    }
+
+    #[test]
+    fn plain_output_marks_highlights_and_neutralises_escapes() {
+        let mut out = NoColor::new(Vec::new());
+        query(
+            &mut out,
+            &response(),
+            Layout::default(),
+            Countries::shipped().unwrap(),
+        )
+        .unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("**weapons**"), "{text}");
+        assert!(
+            text.contains("corpus/a.txt · paragraph 2 · Russia · score 1.50"),
+            "{text}"
+        );
+        assert!(text.contains("Russia (RU)"), "{text}");
+    }
+
+    #[test]
+    fn colour_output_uses_escapes_only_of_its_own() {
+        let mut out = Ansi::new(Vec::new());
+        query(
+            &mut out,
+            &response(),
+            Layout::default(),
+            Countries::shipped().unwrap(),
+        )
+        .unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert!(
+            !text.contains("wants \u{1b}"),
+            "corpus escape leaked: {text:?}"
+        );
+        assert!(text.contains("wants \u{FFFD}[31m"), "{text:?}");
+        assert!(!text.contains("**"), "{text}");
+        assert!(text.contains("weapons"), "{text}");
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_within_width() {
+        let text = "one two three four five six seven eight nine ten";
+        let lines: Vec<&str> = wrap(text, 14)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(
+            lines,
+            ["one two three", "four five six", "seven eight", "nine ten"]
+        );
+    }
+
+    #[test]
+    fn clean_replaces_controls() {
+        assert_eq!(
+            clean("a\u{1b}]0;x\u{7}b\nc\u{202E}"),
+            "a\u{FFFD}]0;x\u{FFFD}b c\u{FFFD}"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Stage 6 of ingest: documents → index.
+//!
+//! Wraps tantivy's `IndexWriter` with the two operations ingest needs: replace all paragraphs
+//! of an article (delete by id, then add, in one commit, so a re-ingest never duplicates),
+//! and look up what the last commit holds for an article (its content hash) so that
+//! unchanged articles are skipped.
+
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+
+use crate::error::{Error, Result};
+use crate::index::LedeIndex;
+use crate::schema::Fields;
+
+/// Default memory budget of the tantivy writer, shared by its threads.
+pub const DEFAULT_MEMORY_BUDGET: usize = 64 * 1024 * 1024;
+
+/// Writes articles into an index.
+pub struct Writer {
+    writer: IndexWriter,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl Writer {
+    /// Opens the index for writing. Fails with a clear message when another process holds the
+    /// index's write lock.
+    pub fn open(index: &LedeIndex, memory_budget: usize, threads: usize) -> Result<Writer> {
+        let writer = index
+            .index
+            .writer_with_num_threads(threads.max(1), memory_budget)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(_, _) => Error::Locked {
+                    path: index.path.clone(),
+                },
+                other => Error::Tantivy(other),
+            })?;
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Writer {
+            writer,
+            reader,
+            fields: index.schema.fields,
+        })
+    }
+
+    /// The content hash the last commit holds for an article, if it holds the article.
+    pub fn stored_hash(&self, article_id: &str) -> Result<Option<String>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.article_id, article_id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = top.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        Ok(doc
+            .get_first(self.fields.content_hash)
+            .and_then(|v| v.as_str())
+            .map(str::to_string))
+    }
+
+    /// Replaces every paragraph of `article_id` with `documents`.
+    pub fn replace(&mut self, article_id: &str, documents: Vec<TantivyDocument>) -> Result<()> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.article_id, article_id));
+        for doc in documents {
+            self.writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything written so far durable and visible to new readers.
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Commits and waits for background merges, releasing the lock.
+    pub fn finish(mut self) -> Result<()> {
+        self.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Article;
+    use crate::document::{paragraph_document, ArticleFields};
+    use crate::paragraph::split;
+    use crate::resolve::Entities;
+
+    fn documents(fields: &Fields, article: &Article) -> Vec<TantivyDocument> {
+        let shared = ArticleFields::new(article, "h1");
+        split(&article.body)
+            .iter()
+            .map(|p| paragraph_document(fields, &shared, p, &Entities::default()))
+            .collect()
+    }
+
+    #[test]
+    fn replacing_an_article_removes_its_old_paragraphs() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        let mut article = Article {
+            id: "a".into(),
+            title: None,
+            author: None,
+            date: None,
+            url: None,
+            source: "a.txt".into(),
+            body: "One.\n\nTwo.\n\nThree.".into(),
+        };
+        writer
+            .replace("a", documents(&index.schema.fields, &article))
+            .unwrap();
+        writer.commit().unwrap();
+        assert_eq!(writer.stored_hash("a").unwrap().as_deref(), Some("h1"));
+        assert_eq!(writer.stored_hash("b").unwrap(), None);
+        article.body = "Only one.".into();
+        writer
+            .replace("a", documents(&index.schema.fields, &article))
+            .unwrap();
+        writer.finish().unwrap();
+        let reader = index.index.reader().unwrap();
+        assert_eq!(reader.searcher().num_docs(), 1);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_naming_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let _first = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        let err = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1)
+            .err()
+            .unwrap();
+        assert!(matches!(err, Error::Locked { .. }), "{err}");
+        assert!(err.to_string().contains("idx"), "{err}");
+    }
+}

@@ -1,0 +1,152 @@
+//! Shared harness of the end-to-end tests: a temporary folder per test holding a copy of
+//! `corpus/` and the index, and a builder that runs the real `lede` binary in it.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A temporary working folder with its own index.
+pub struct TestEnv {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of `lede` printed and how it ended.
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Standard output parsed as one JSON value.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}):\n{}", self.stdout))
+    }
+
+    /// Standard output parsed as JSON Lines.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("bad JSON line ({e}): {line}"))
+            })
+            .collect()
+    }
+}
+
+impl TestEnv {
+    /// An empty working folder.
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        }
+    }
+
+    /// A working folder with a copy of the repository's `corpus/`.
+    pub fn with_corpus() -> TestEnv {
+        let env = TestEnv::new();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        for entry in fs::read_dir(&source).expect("corpus/ exists") {
+            let path = entry.unwrap().path();
+            env.write_bytes(
+                &format!("corpus/{}", path.file_name().unwrap().to_string_lossy()),
+                &fs::read(&path).unwrap(),
+            );
+        }
+        env
+    }
+
+    /// The working folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders) under the working folder.
+    pub fn write(&self, relative: &str, content: &str) -> PathBuf {
+        self.write_bytes(relative, content.as_bytes())
+    }
+
+    /// Writes raw bytes under the working folder.
+    pub fn write_bytes(&self, relative: &str, content: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, content).unwrap();
+        path
+    }
+
+    /// Runs `lede ARGS` in the working folder (index `./lede-index`, no colour unless asked).
+    pub fn lede(&self, args: &[&str]) -> Run {
+        self.lede_with(args, &[])
+    }
+
+    /// Runs `lede ARGS` with extra environment variables.
+    pub fn lede_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_lede"));
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("LEDE_INDEX")
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = command.output().expect("lede runs");
+        let run = Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked"),
+            "lede panicked on {args:?}:\n{}",
+            run.stderr
+        );
+        run
+    }
+
+    /// Runs `lede ARGS` and requires exit code `code`.
+    pub fn lede_ok(&self, args: &[&str], code: i32) -> Run {
+        let run = self.lede(args);
+        assert_eq!(
+            run.code, code,
+            "lede {args:?} exited {}, expected {code}\nstdout:\n{}\nstderr:\n{}",
+            run.code, run.stdout, run.stderr
+        );
+        run
+    }
+}
+
+/// Compares `actual` with the golden file `tests/golden/NAME`; with `LEDE_UPDATE_GOLDEN=1`
+/// rewrites the file instead.
+pub fn assert_golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("LEDE_UPDATE_GOLDEN").is_some() {
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with LEDE_UPDATE_GOLDEN=1",
+            path.display()
+        )
+    });
+    assert_eq!(
+        actual,
+        expected,
+        "output differs from {}; if the change is intended, run with LEDE_UPDATE_GOLDEN=1",
+        path.display()
+    );
+}
