@@ -197,6 +197,15 @@ mod tests {
             .iter()
             .all(|h| h.countries.contains(&"KP".to_string())));
         assert!(facet(&response, "BR").is_none());
+        // Filtering does not change scores.
+        let unfiltered = engine.query(&QueryRequest::new("missile")).unwrap();
+        for hit in &response.hits {
+            let same = unfiltered
+                .hits
+                .iter()
+                .find(|h| h.article_id == hit.article_id && h.paragraph == hit.paragraph);
+            assert_eq!(same.map(|h| h.score), Some(hit.score));
+        }
     }
 
     #[test]

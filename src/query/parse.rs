@@ -6,7 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::Term;
 
@@ -58,7 +60,9 @@ pub fn parse(
                 (Occur::Should, query)
             })
             .collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_country))));
+        // A filter narrows the hits without changing their scores.
+        let filter = ConstScoreQuery::new(Box::new(BooleanQuery::new(any_country)), 0.0);
+        clauses.push((Occur::Must, Box::new(filter)));
     }
     let query: Box<dyn Query> = if clauses.len() == 1 {
         clauses.pop().expect("one clause").1
