@@ -339,3 +339,30 @@ fn paging_with_limit_and_offset() {
     assert_eq!(ids(&page), ids(&all)[2..4].to_vec());
     assert_eq!(page["total"], all["total"]);
 }
+
+#[test]
+fn person_and_org_facets_use_the_fullest_names() {
+    let env = indexed();
+    let response = env
+        .lede_ok(
+            &["query", "", "--facet", "person", "--facet", "org", "--json"],
+            0,
+        )
+        .json();
+    let values = |kind: &str| -> Vec<String> {
+        response["facets"][kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let persons = values("person");
+    assert!(
+        persons.contains(&"Vladimir Putin".to_string()),
+        "{persons:?}"
+    );
+    assert!(persons.contains(&"Kim Jong Un".to_string()), "{persons:?}");
+    assert!(!persons.contains(&"Putin".to_string()), "{persons:?}");
+    assert!(values("org").contains(&"National Security Council".to_string()));
+}
