@@ -22,6 +22,7 @@ const COMMON_WORDS_TXT: &str = include_str!("../schema/gazetteer/common_words.tx
 const ORG_WORDS_TXT: &str = include_str!("../schema/gazetteer/org_words.txt");
 const NOT_NAMES_TXT: &str = include_str!("../schema/gazetteer/not_names.txt");
 const CALENDAR_WORDS_TXT: &str = include_str!("../schema/gazetteer/calendar_words.txt");
+const AREAS_TXT: &str = include_str!("../schema/gazetteer/areas.txt");
 
 /// An ISO 3166-1 alpha-2 country code such as `KP`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -252,6 +253,8 @@ pub struct Gazetteer {
     pub countries: &'static Countries,
     /// Cities and regions.
     pub places: Vec<Place>,
+    /// Continents, oceans and regions spanning several countries: locations without a country.
+    pub areas: Vec<String>,
     /// Government metonyms.
     pub metonyms: Vec<Metonym>,
     /// Organisations.
@@ -298,9 +301,14 @@ impl Gazetteer {
         Ok(Gazetteer {
             countries,
             places,
+            areas: word_list(AREAS_TXT).map(str::to_string).collect(),
             metonyms: parse_metonyms(METONYMS_TSV)?,
             orgs: parse_orgs(ORGS_TSV)?,
-            titles: lower(TITLES_TXT),
+            // The word splitter drops the dot of "Gov." and "Lt.": keep both spellings.
+            titles: lower(TITLES_TXT)
+                .into_iter()
+                .flat_map(|t| [t.trim_end_matches('.').to_string(), t])
+                .collect(),
             given_names,
             common_words: lower(COMMON_WORDS_TXT),
             org_words: lower(ORG_WORDS_TXT),

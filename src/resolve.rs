@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::extract::words::words;
+use crate::extract::words::{words, Word};
 use crate::extract::{Evidence, Kind, Mention, Reading};
 use crate::gazetteer::{CountryCode, Gazetteer};
 
@@ -68,14 +68,20 @@ pub fn resolve(
     add_defined_acronyms(texts, &mut mentions);
     let people = People::of(&mentions);
     people.add_aliases(texts, &mut mentions);
-    let context = ArticleContext::of(gazetteer, texts, &mentions);
-    texts
+    let mut context = ArticleContext::of(gazetteer, texts, &mentions);
+    let views: Vec<ParagraphView<'_>> = texts
         .iter()
-        .zip(mentions)
-        .map(|(text, paragraph)| {
-            let resolved: Vec<ResolvedMention> = paragraph
-                .into_iter()
-                .filter_map(|m| choose(gazetteer, text, &m, &context, &people))
+        .zip(&mentions)
+        .map(|(text, paragraph)| ParagraphView::new(text, paragraph))
+        .collect();
+    context.senses = qualified_senses(&views);
+    views
+        .iter()
+        .map(|view| {
+            let resolved: Vec<ResolvedMention> = view
+                .mentions
+                .iter()
+                .filter_map(|m| choose(gazetteer, view, m, &context, &people))
                 .collect();
             let entities = entities_of(&resolved);
             ResolvedParagraph {
@@ -89,6 +95,37 @@ pub fn resolve(
 /// Countries the article names without ambiguity, with how often.
 struct ArticleContext {
     countries: HashMap<CountryCode, usize>,
+    /// Place names the article qualifies once ("Oxford, North Carolina") and the country
+    /// that fixes for every use of the name in the article ("home in Oxford").
+    senses: HashMap<String, CountryCode>,
+}
+
+/// One sense per article: the first qualified use of a place name decides its country.
+fn qualified_senses(views: &[ParagraphView<'_>]) -> HashMap<String, CountryCode> {
+    let mut senses = HashMap::new();
+    for view in views {
+        for mention in view.mentions {
+            let is_place = mention.readings.iter().any(is_place_reading);
+            if let (true, Some(&code)) = (is_place, qualifier(view, mention).first()) {
+                senses
+                    .entry(view.text[mention.start..mention.end].to_lowercase())
+                    .or_insert(code);
+            }
+        }
+    }
+    senses
+}
+
+fn is_place_reading(reading: &Reading) -> bool {
+    is_place_evidence(reading.evidence)
+}
+
+/// Cities and regions: what the `/place/` facet lists.
+fn is_place_evidence(evidence: Evidence) -> bool {
+    matches!(
+        evidence,
+        Evidence::City { .. } | Evidence::Region | Evidence::Capital | Evidence::QualifiedPlace
+    )
 }
 
 impl ArticleContext {
@@ -118,7 +155,14 @@ impl ArticleContext {
                 }
             }
         }
-        ArticleContext { countries }
+        ArticleContext {
+            countries,
+            senses: HashMap::new(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.countries.is_empty()
     }
 
     fn has(&self, code: Option<CountryCode>) -> bool {
@@ -126,32 +170,201 @@ impl ArticleContext {
     }
 }
 
+/// A paragraph as the resolver sees it: its text, words and extracted mentions.
+struct ParagraphView<'a> {
+    text: &'a str,
+    words: Vec<Word<'a>>,
+    mentions: &'a [Mention],
+}
+
+impl<'a> ParagraphView<'a> {
+    fn new(text: &'a str, mentions: &'a [Mention]) -> ParagraphView<'a> {
+        ParagraphView {
+            text,
+            words: words(text),
+            mentions,
+        }
+    }
+
+    /// Index of the word that starts at or contains byte `at`.
+    fn word_at(&self, at: usize) -> Option<usize> {
+        let i = self.words.partition_point(|w| w.end <= at);
+        (i < self.words.len() && self.words[i].start <= at).then_some(i)
+    }
+
+    /// True when another mention reads `word` as a place or nationality.
+    fn is_place_word(&self, word: &Word<'_>, except: &Mention) -> bool {
+        self.mentions.iter().any(|m| {
+            !std::ptr::eq(m, except)
+                && m.start <= word.start
+                && word.end <= m.end
+                && m.readings
+                    .iter()
+                    .any(|r| matches!(r.kind, Kind::Location | Kind::Nationality))
+        })
+    }
+
+    /// True when `word` starts a sentence (or the paragraph), where capitals say nothing.
+    fn starts_sentence(&self, word: &Word<'_>) -> bool {
+        let before = self.text[..word.start].trim_end();
+        before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '“', '—', '–', '-', '('])
+    }
+}
+
+/// What surrounds a mention, as evidence for or against its place readings.
+struct Surroundings {
+    /// The name is also a common English word ("Union", "Reading").
+    common_word: bool,
+    /// The name is a day or a month ("March").
+    calendar_word: bool,
+    /// A locative word comes right before it ("in Union", "near Hanover").
+    locative: bool,
+    /// Countries of the place named right after it ("Oxford, North Carolina" → US).
+    qualified_by: Vec<CountryCode>,
+    /// It is part of a longer capitalised name ("Real Madrid", "Burlington Northern").
+    embedded: bool,
+    /// A nationality word used as a language ("in Turkish,").
+    language: bool,
+}
+
+/// Words after which a capitalised name is a place ("in", "near").
+const LOCATIVES: &[&str] = &[
+    "in", "at", "near", "from", "to", "into", "outside", "around", "across", "toward", "towards",
+    "through", "via", "inside", "downtown",
+];
+
+/// Words after which a nationality word names a language ("speaks French").
+const LANGUAGE_VERBS: &[&str] = &[
+    "speak",
+    "speaks",
+    "spoke",
+    "speaking",
+    "fluent",
+    "teach",
+    "teaches",
+    "teaching",
+    "learn",
+    "learns",
+    "learning",
+    "translated",
+    "translate",
+    "dubbed",
+    "subtitled",
+];
+
+impl Surroundings {
+    fn of(gazetteer: &Gazetteer, paragraph: &ParagraphView<'_>, mention: &Mention) -> Surroundings {
+        let text = paragraph.text;
+        let lower = text[mention.start..mention.end].to_lowercase();
+        let first = paragraph.word_at(mention.start);
+        let last = paragraph.word_at(mention.end.saturating_sub(1));
+        let words = &paragraph.words;
+        let previous = first
+            .filter(|&i| i > 0 && words[i - 1].joined_to_next)
+            .map(|i| &words[i - 1]);
+        let next = last
+            .filter(|&i| {
+                i + 1 < words.len() && words[i].joined_to_next && words[i].end <= mention.end
+            })
+            .map(|i| &words[i + 1]);
+        let locative =
+            previous.is_some_and(|w| LOCATIVES.contains(&w.text.to_lowercase().as_str()));
+        let is_name_word = |w: &Word<'_>| {
+            let lower = w.text.to_lowercase();
+            w.is_capitalised()
+                && !gazetteer.not_names.contains(&lower)
+                && !gazetteer.calendar_words.contains(&lower)
+                && !gazetteer.titles.contains(&lower)
+                && !gazetteer.titles.contains(&format!("{lower}."))
+                && !paragraph.is_place_word(w, mention)
+        };
+        // "Queensland's Easter" and "Prate's Paris office" are not longer names.
+        let possessive = last.is_some_and(|i| words[i].possessive);
+        let embedded_after = !possessive && next.is_some_and(&is_name_word);
+        let embedded_before = previous
+            .is_some_and(|w| !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w));
+        let after = &text[mention.end..];
+        let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
+        let language = previous.is_some_and(|w| {
+            let before = w.text.to_lowercase();
+            LANGUAGE_VERBS.contains(&before.as_str()) || (before == "in" && ends_phrase)
+        });
+        Surroundings {
+            common_word: gazetteer.common_words.contains(&lower),
+            calendar_word: gazetteer.calendar_words.contains(&lower),
+            locative,
+            qualified_by: qualifier(paragraph, mention),
+            embedded: embedded_after || embedded_before,
+            language,
+        }
+    }
+
+    fn qualifies(&self, code: Option<CountryCode>) -> bool {
+        code.is_some_and(|c| self.qualified_by.contains(&c))
+    }
+}
+
+/// Countries of a region or country named right after a place and a comma: the way news
+/// tell places apart ("Portland, Ore.", "London, Ontario", "Paris, Texas").
+fn qualifier(paragraph: &ParagraphView<'_>, mention: &Mention) -> Vec<CountryCode> {
+    let after = &paragraph.text[mention.end..];
+    if !after.starts_with(", ") {
+        return Vec::new();
+    }
+    let start = mention.end + 2;
+    paragraph
+        .mentions
+        .iter()
+        .filter(|m| m.start == start)
+        .flat_map(|m| &m.readings)
+        .filter(|r| {
+            matches!(
+                r.evidence,
+                Evidence::Region | Evidence::CountryName | Evidence::CountryAlias
+            )
+        })
+        .filter_map(|r| r.country)
+        .collect()
+}
+
 /// Picks the reading of a mention, or none when the evidence is too weak.
 fn choose(
     gazetteer: &Gazetteer,
-    text: &str,
+    paragraph: &ParagraphView<'_>,
     mention: &Mention,
     context: &ArticleContext,
     people: &People,
 ) -> Option<ResolvedMention> {
-    let surface = &text[mention.start..mention.end];
-    let common_word = gazetteer.common_words.contains(&surface.to_lowercase());
+    let mut around = Surroundings::of(gazetteer, paragraph, mention);
+    let surface = &paragraph.text[mention.start..mention.end];
+    if around.qualified_by.is_empty() {
+        if let Some(&code) = context.senses.get(&surface.to_lowercase()) {
+            around.qualified_by.push(code);
+        }
+    }
+    if let Some(place) = qualified_place(mention, surface, &around) {
+        return Some(place);
+    }
     let candidates: Vec<&Reading> = mention
         .readings
         .iter()
-        .filter(|r| plausible(r, common_word, context))
+        .filter(|r| plausible(r, &around, context))
         .collect();
     let cities: Vec<u64> = candidates
         .iter()
         .filter_map(|r| match r.evidence {
-            Evidence::City { population } if !context.has(r.country) => Some(population),
+            Evidence::City { population }
+                if !context.has(r.country) && !around.qualifies(r.country) =>
+            {
+                Some(population)
+            }
             _ => None,
         })
         .collect();
     let reading = candidates
         .into_iter()
         .filter(|r| clear_city(r, &cities))
-        .max_by_key(|r| score(r, context))?;
+        .max_by_key(|r| score(r, context, &around))?;
     let value = match reading.kind {
         Kind::Person => people.fullest(&reading.value),
         _ => reading.value.clone(),
@@ -161,31 +374,120 @@ fn choose(
         start: mention.start,
         end: mention.end,
         value,
-        country: reading.country,
+        country: shared_region_country(mention, reading, context),
         evidence: reading.evidence,
     })
+}
+
+/// A place qualified by a region of a country where the gazetteer knows no place of that
+/// name ("London, Ky.", a town too small to list): a place in that country.
+fn qualified_place(
+    mention: &Mention,
+    surface: &str,
+    around: &Surroundings,
+) -> Option<ResolvedMention> {
+    let &code = around.qualified_by.first()?;
+    let places: Vec<&Reading> = mention
+        .readings
+        .iter()
+        .filter(|r| is_place_reading(r))
+        .collect();
+    let known_there = places.iter().any(|r| r.country == Some(code));
+    if places.is_empty() || known_there || mention.readings.iter().any(|r| !is_place_reading(r)) {
+        return None;
+    }
+    Some(ResolvedMention {
+        kind: Kind::Location,
+        start: mention.start,
+        end: mention.end,
+        value: surface.to_string(),
+        country: Some(code),
+        evidence: Evidence::QualifiedPlace,
+    })
+}
+
+/// A region several countries share or dispute ("Kashmir", "Kurdistan") belongs to one of
+/// them only when the article names exactly one; otherwise it gives no country.
+fn shared_region_country(
+    mention: &Mention,
+    chosen: &Reading,
+    context: &ArticleContext,
+) -> Option<CountryCode> {
+    if chosen.evidence != Evidence::Region {
+        return chosen.country;
+    }
+    let sharing: Vec<Option<CountryCode>> = mention
+        .readings
+        .iter()
+        .filter(|r| r.evidence == Evidence::Region && r.value == chosen.value)
+        .map(|r| r.country)
+        .collect();
+    if sharing.len() < 2 {
+        return chosen.country;
+    }
+    let named: Vec<Option<CountryCode>> = sharing.into_iter().filter(|c| context.has(*c)).collect();
+    match named.as_slice() {
+        [only] => *only,
+        _ => None,
+    }
 }
 
 /// Evidence strong enough to place an article in a country on its own.
 fn strong(reading: &Reading, common_word: bool) -> bool {
     match reading.evidence {
-        Evidence::City { population } => !common_word && population >= SMALL_CITY,
+        // A city does not make its own context: "Edmonton" alone does not make an article
+        // Canadian, or every namesake would confirm itself.
+        Evidence::City { .. } => false,
         Evidence::Region | Evidence::Capital => !common_word,
+        Evidence::PeopleOf => false,
         _ => true,
     }
 }
 
-/// Small cities and cities named like common words count only when the article already
-/// places itself in their country.
-fn plausible(reading: &Reading, common_word: bool, context: &ArticleContext) -> bool {
+/// Whether a reading is believable here. Places named like months never are; places that
+/// are part of a longer name ("Real Madrid") are not; places named like common words need a
+/// locative word or a qualifying region, and their country in the article; small cities
+/// need their country in the article.
+fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext) -> bool {
+    let place = matches!(
+        reading.evidence,
+        Evidence::City { .. } | Evidence::Region | Evidence::Capital | Evidence::Metonym
+    );
+    // A qualified name is a place of the qualifying country, not a namesake elsewhere.
+    if place
+        && !around.qualified_by.is_empty()
+        && !around.qualifies(reading.country)
+        && reading.evidence != Evidence::Metonym
+    {
+        return false;
+    }
+    if place && around.calendar_word {
+        return false;
+    }
+    let qualified = around.qualifies(reading.country);
+    // Inside a longer name ("Santa Fe Southern Pacific", "Vancouver Art Gallery") a place
+    // counts only when the article is about its country anyway.
+    if place && around.embedded && !qualified && !context.has(reading.country) {
+        return false;
+    }
+    if place && around.common_word && reading.evidence != Evidence::Metonym {
+        return qualified || (around.locative && context.has(reading.country));
+    }
     match reading.evidence {
         Evidence::City { population } => {
-            context.has(reading.country) || (!common_word && population >= SMALL_CITY)
+            qualified
+                || context.has(reading.country)
+                || (population >= SMALL_CITY && (context.is_empty() || population >= FOREIGN_CITY))
         }
-        Evidence::Region | Evidence::Capital if common_word => context.has(reading.country),
+        Evidence::Demonym | Evidence::PeopleOf => !around.language,
         _ => true,
     }
 }
+
+/// In an article about other countries, a city abroad must be at least this large to be
+/// taken for itself rather than for a local namesake the gazetteer does not list
+/// ("Edmonton" near Cairns, "Glasgow" in Kentucky).
+const FOREIGN_CITY: u64 = 1_000_000;
 
 /// Between same-named cities outside the article's countries, only a clearly larger one wins.
 fn clear_city(reading: &Reading, out_of_context_populations: &[u64]) -> bool {
@@ -204,22 +506,30 @@ fn clear_city(reading: &Reading, out_of_context_populations: &[u64]) -> bool {
     population >= others.saturating_mul(CLEAR_POPULATION_RATIO)
 }
 
-fn score(reading: &Reading, context: &ArticleContext) -> u64 {
-    let base = match reading.evidence {
+/// Ranks readings: the kind of evidence, then whether the article or a qualifying region
+/// names its country, then population.
+fn score(reading: &Reading, context: &ArticleContext, around: &Surroundings) -> (u64, u64) {
+    let (base, population) = match reading.evidence {
         Evidence::ArticleAlias
         | Evidence::PersonTitle
         | Evidence::GivenName
-        | Evidence::NameList => 120,
-        Evidence::CountryName => 100,
-        Evidence::CountryAlias | Evidence::Demonym => 90,
-        Evidence::Metonym => 85,
-        Evidence::Capital => 80,
-        Evidence::KnownOrg | Evidence::Acronym => 70,
-        Evidence::Region => 60,
-        Evidence::OrgWord => 50,
-        Evidence::City { population } => 20 + population.max(1).ilog10() as u64 * 3,
+        | Evidence::NameList => (120, 0),
+        Evidence::CountryName => (100, 0),
+        Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf | Evidence::Area => (90, 0),
+        Evidence::Metonym => (85, 0),
+        Evidence::Capital => (80, 0),
+        Evidence::KnownOrg | Evidence::Acronym => (70, 0),
+        Evidence::Region | Evidence::QualifiedPlace => (60, 0),
+        Evidence::OrgWord => (50, 0),
+        Evidence::City { population } => (20 + population.max(1).ilog10() as u64 * 3, population),
     };
-    base + if context.has(reading.country) { 50 } else { 0 }
+    let in_context = if context.has(reading.country) { 50 } else { 0 };
+    let qualified = if around.qualifies(reading.country) {
+        200
+    } else {
+        0
+    };
+    (base + in_context + qualified, population)
 }
 
 fn entities_of(mentions: &[ResolvedMention]) -> Entities {
@@ -229,7 +539,7 @@ fn entities_of(mentions: &[ResolvedMention]) -> Entities {
     let mut places = BTreeSet::new();
     for m in mentions {
         match m.kind {
-            Kind::Location | Kind::Nationality => {
+            Kind::Location | Kind::Nationality if m.evidence != Evidence::PeopleOf => {
                 if let Some(code) = m.country {
                     countries.insert(code);
                     if matches!(
@@ -240,6 +550,7 @@ fn entities_of(mentions: &[ResolvedMention]) -> Entities {
                     }
                 }
             }
+            Kind::Location | Kind::Nationality => {}
             Kind::Person => {
                 persons.insert(m.value.clone());
             }
@@ -463,6 +774,71 @@ mod tests {
             "The North Korean leader travelled as the Kremlin and Pyongyang confirmed, said the White House.",
         ]);
         assert_eq!(codes(&resolved[0]), ["KP", "RU", "US"]);
+    }
+
+    #[test]
+    fn a_qualified_place_fixes_its_country_for_the_whole_article() {
+        let resolved = article(&[
+            "GLASGOW, Ky. - One woman died in Glasgow on Sunday.",
+            "Glasgow police said nothing.",
+        ]);
+        assert_eq!(codes(&resolved[0]), ["US"], "{:?}", resolved[0]);
+        assert_eq!(codes(&resolved[1]), ["US"], "{:?}", resolved[1]);
+    }
+
+    #[test]
+    fn plural_demonyms_name_people_not_countries() {
+        let resolved = article(&[
+            "Millions of Americans travelled.",
+            "The North Korean leader left.",
+        ]);
+        assert!(
+            resolved[0].entities.countries.is_empty(),
+            "{:?}",
+            resolved[0]
+        );
+        assert_eq!(codes(&resolved[1]), ["KP"]);
+    }
+
+    #[test]
+    fn nationality_words_used_as_languages_give_no_country() {
+        let resolved = article(&["She speaks fluent French and shouted in Turkish, then left."]);
+        assert!(
+            resolved[0].entities.countries.is_empty(),
+            "{:?}",
+            resolved[0]
+        );
+    }
+
+    #[test]
+    fn months_and_common_words_are_not_places() {
+        let resolved = article(&["The union met in March with the Central committee."]);
+        assert!(
+            resolved[0].entities.countries.is_empty(),
+            "{:?}",
+            resolved[0]
+        );
+    }
+
+    #[test]
+    fn a_foreign_namesake_city_needs_its_country_in_the_article() {
+        let resolved = article(&["Texas police said a man from Hamilton was arrested."]);
+        assert_eq!(codes(&resolved[0]), ["US"], "{:?}", resolved[0]);
+        let alone = article(&["Edmonton froze overnight."]);
+        assert_eq!(codes(&alone[0]), ["CA"], "{:?}", alone[0]);
+    }
+
+    #[test]
+    fn people_named_like_places_hide_the_place() {
+        let resolved = article(&[
+            "Nine-year-old Georgia Stevens is lacing her skates.",
+            "Georgia began skating at four.",
+        ]);
+        assert!(
+            resolved.iter().all(|p| p.entities.countries.is_empty()),
+            "{resolved:?}"
+        );
+        assert_eq!(resolved[1].entities.persons, ["Georgia Stevens"]);
     }
 
     #[test]

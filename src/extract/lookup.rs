@@ -10,6 +10,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use super::{Evidence, Kind, Mention, Reading};
 use crate::gazetteer::{Gazetteer, PlaceKind};
 
+/// Capitals smaller than this are read like any other city of their size.
+const MAJOR_CAPITAL: u64 = 100_000;
+
 /// One spelling of a name and what it means.
 #[derive(Debug, Clone)]
 struct Entry {
@@ -37,12 +40,26 @@ impl Lookup {
             builder.add(
                 &country.name,
                 reading(Kind::Location, Evidence::CountryName),
+                Article::Optional,
             );
             for alias in &country.aliases {
-                builder.add(alias, reading(Kind::Location, Evidence::CountryAlias));
+                builder.add(
+                    alias,
+                    reading(Kind::Location, Evidence::CountryAlias),
+                    Article::Optional,
+                );
             }
             for demonym in &country.demonyms {
-                builder.add(demonym, reading(Kind::Nationality, Evidence::Demonym));
+                let evidence = if is_plural_of_another(demonym, &country.demonyms) {
+                    Evidence::PeopleOf
+                } else {
+                    Evidence::Demonym
+                };
+                builder.add(
+                    demonym,
+                    reading(Kind::Nationality, evidence),
+                    Article::Optional,
+                );
             }
         }
         for place in &gazetteer.places {
@@ -55,8 +72,11 @@ impl Lookup {
             });
             for &country in &place.countries {
                 let evidence = match (place.kind, capital_of) {
-                    (PlaceKind::City, Some(_)) => Evidence::Capital,
-                    (PlaceKind::City, None) => Evidence::City {
+                    // A town-sized capital ("Hamilton", Bermuda) is no stronger than a town.
+                    (PlaceKind::City, Some(_)) if place.population >= MAJOR_CAPITAL => {
+                        Evidence::Capital
+                    }
+                    (PlaceKind::City, _) => Evidence::City {
                         population: place.population,
                     },
                     (PlaceKind::Region, _) => Evidence::Region,
@@ -68,9 +88,18 @@ impl Lookup {
                     evidence,
                 };
                 for name in std::iter::once(&place.name).chain(&place.aliases) {
-                    builder.add(name, reading.clone());
+                    builder.add(name, reading.clone(), Article::AsWritten);
                 }
             }
+        }
+        for area in &gazetteer.areas {
+            let reading = Reading {
+                kind: Kind::Location,
+                value: area.clone(),
+                country: None,
+                evidence: Evidence::Area,
+            };
+            builder.add(area, reading, Article::Optional);
         }
         for metonym in &gazetteer.metonyms {
             builder.add(
@@ -81,6 +110,7 @@ impl Lookup {
                     country: Some(metonym.country),
                     evidence: Evidence::Metonym,
                 },
+                Article::Optional,
             );
         }
         for org in &gazetteer.orgs {
@@ -91,7 +121,7 @@ impl Lookup {
                 evidence: Evidence::KnownOrg,
             };
             for name in std::iter::once(&org.name).chain(&org.aliases) {
-                builder.add(name, reading.clone());
+                builder.add(name, reading.clone(), Article::Optional);
             }
         }
         builder.build()
@@ -133,16 +163,20 @@ struct PatternSet {
 }
 
 impl PatternSet {
-    fn add(&mut self, name: &str, reading: Reading) {
+    fn add(&mut self, name: &str, reading: Reading, article: Article) {
         // News text writes apostrophes curly as often as straight: "People’s Army".
         if name.contains('\'') {
-            self.add_form(&name.replace('\'', "’"), reading.clone());
+            self.add_form(&name.replace('\'', "’"), reading.clone(), article);
         }
-        self.add_form(name, reading);
+        self.add_form(name, reading, article);
     }
 
-    fn add_form(&mut self, name: &str, reading: Reading) {
-        let form = strip_article(name.trim());
+    fn add_form(&mut self, name: &str, reading: Reading, article: Article) {
+        let name = name.trim();
+        let form = match article {
+            Article::Optional => strip_article(name),
+            Article::AsWritten => name,
+        };
         if form.chars().count() < 2 {
             return;
         }
@@ -184,8 +218,32 @@ impl PatternSet {
     }
 }
 
-/// "the Netherlands" is found as "Netherlands": the article is matched by case rules, not
-/// by the pattern, so that "The Hague" and "the Hague" both work.
+/// Whether a leading "the" is part of a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Article {
+    /// "the Netherlands", "the Kremlin": found without the article.
+    Optional,
+    /// "The Valley", "The Hague": the article is part of the name.
+    AsWritten,
+}
+
+/// True for plural forms of another demonym of the list ("Americans" of "American",
+/// "Frenchmen" of "Frenchman"): nouns for people rather than adjectives.
+fn is_plural_of_another(demonym: &str, all: &[String]) -> bool {
+    let singular = |s: String| all.contains(&s);
+    demonym
+        .strip_suffix("men")
+        .is_some_and(|stem| singular(format!("{stem}man")))
+        || demonym
+            .strip_suffix("es")
+            .is_some_and(|stem| singular(stem.to_string()))
+        || demonym
+            .strip_suffix('s')
+            .is_some_and(|stem| singular(stem.to_string()))
+}
+
+/// "the Netherlands" is found as "Netherlands", so that "The Netherlands" at the start of a
+/// sentence and "the Netherlands" inside one are the same name.
 fn strip_article(name: &str) -> &str {
     for article in ["the ", "The "] {
         if let Some(rest) = name.strip_prefix(article) {
@@ -197,6 +255,8 @@ fn strip_article(name: &str) -> &str {
     name
 }
 
+/// A match must start and end a word ("Niger" is not found in "Nigeria"); a hyphen ends a
+/// word ("Russian-made", "German-Iraqi").
 fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
@@ -229,6 +289,10 @@ impl Context {
 /// capitals inside a headline or at the start of a wire dateline ("MOSCOW, March 3 -").
 /// Short all-capital forms (US, UK) are refused in shouted text, where "US" is a pronoun.
 fn case_fits(surface: &str, form: &str, start: usize, context: &Context) -> bool {
+    if let (Some(rest), Some(form_rest)) = (surface.strip_prefix("the "), form.strip_prefix("The "))
+    {
+        return rest == form_rest;
+    }
     if surface == form {
         let short_acronym = form.len() <= 3 && form.chars().all(|c| c.is_ascii_uppercase());
         return !(short_acronym && context.shouting);
@@ -279,10 +343,40 @@ mod tests {
     }
 
     #[test]
+    fn plural_demonyms_are_told_from_adjectives() {
+        let all: Vec<String> = [
+            "American",
+            "Americans",
+            "Swiss",
+            "Frenchman",
+            "Frenchmen",
+            "Turk",
+            "Turks",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert!(is_plural_of_another("Americans", &all));
+        assert!(is_plural_of_another("Frenchmen", &all));
+        assert!(is_plural_of_another("Turks", &all));
+        assert!(!is_plural_of_another("Swiss", &all));
+        assert!(!is_plural_of_another("American", &all));
+    }
+
+    #[test]
+    fn a_leading_the_of_a_name_matches_in_either_case() {
+        let calm = Context { shouting: false };
+        assert!(case_fits("the Hague", "The Hague", 4, &calm));
+        assert!(case_fits("The Hague", "The Hague", 0, &calm));
+        assert!(!case_fits("the hague", "The Hague", 4, &calm));
+    }
+
+    #[test]
     fn boundaries() {
         assert!(on_word_boundaries("in Niger.", 3, 8));
         assert!(!on_word_boundaries("Nigeria", 0, 5));
         assert!(on_word_boundaries("Russian-made", 0, 7));
         assert!(on_word_boundaries("the U.S.A", 4, 8));
+        assert!(on_word_boundaries("German-Iraqi boy", 7, 12));
     }
 }

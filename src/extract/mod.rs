@@ -38,8 +38,10 @@ pub enum Evidence {
     CountryName,
     /// An official name, spelling variant or abbreviation of a country.
     CountryAlias,
-    /// A nationality adjective or demonym.
+    /// A nationality adjective or demonym ("North Korean").
     Demonym,
+    /// A plural demonym naming people ("Americans", "Turks"): about people, not the country.
+    PeopleOf,
     /// The capital city of the country.
     Capital,
     /// A city, with its population.
@@ -47,8 +49,12 @@ pub enum Evidence {
         /// Inhabitants, used to choose between cities of one name.
         population: u64,
     },
-    /// A region inside the country.
+    /// A region inside the country (or, when disputed or shared, one of several).
     Region,
+    /// A continent, ocean or region spanning several countries; no country.
+    Area,
+    /// A place the article qualifies with a region ("London, Ky."), in that region's country.
+    QualifiedPlace,
     /// A place standing for a government ("the Kremlin").
     Metonym,
     /// A known organisation.

@@ -152,12 +152,22 @@ impl NameRules {
                 _ => i += 1,
             }
         }
-        let (start, end) = self.trim(words, start, end)?;
+        let (mut start, end) = self.trim(words, start, end)?;
+        let given_name = |i: usize| self.gazetteer.given_names.contains(words[i].text);
+        // "Nine-year-old Georgia Stevens", "Russian Sergei Shoigu": the name starts at the
+        // given name.
+        let not_a_name_word = |w: &Word<'_>| {
+            w.text.contains(|c: char| c == '-' || c.is_ascii_digit())
+                || known.iter().any(|m| m.start <= w.start && w.end <= m.end)
+        };
+        if !titled && end - start >= 3 && not_a_name_word(&words[start]) && given_name(start + 1) {
+            start += 1;
+        }
         let run = &words[start..end];
         if !self.could_be_a_name(run, known, orgs) {
             return None;
         }
-        let given = run.len() >= 2 && self.gazetteer.given_names.contains(run[0].text);
+        let given = run.len() >= 2 && given_name(start);
         let evidence = if titled {
             Evidence::PersonTitle
         } else if given {
@@ -210,9 +220,10 @@ impl NameRules {
         if run.is_empty() || run.len() > MAX_PERSON_WORDS {
             return false;
         }
+        let acronym = |w: &Word<'_>| w.is_all_caps() && !w.is_initial();
         if run
             .iter()
-            .any(|w| Self::lower_in(&self.gazetteer.org_words, w) || w.is_all_caps())
+            .any(|w| Self::lower_in(&self.gazetteer.org_words, w) || acronym(w))
         {
             return false;
         }
@@ -223,8 +234,25 @@ impl NameRules {
         {
             return false;
         }
-        let covered = |w: &Word<'_>| known.iter().any(|m| m.start <= w.start && w.end <= m.end);
-        !run.iter().all(covered)
+        // Cities and regions are named after people ("George", "Palmer"); countries and
+        // nationalities are not people's names.
+        let country_word = |w: &Word<'_>| {
+            known.iter().any(|m| {
+                m.start <= w.start
+                    && w.end <= m.end
+                    && m.readings.iter().all(|r| {
+                        matches!(
+                            r.evidence,
+                            Evidence::CountryName
+                                | Evidence::CountryAlias
+                                | Evidence::Demonym
+                                | Evidence::PeopleOf
+                                | Evidence::Metonym
+                        )
+                    })
+            })
+        };
+        !run.iter().all(country_word)
     }
 }
 

@@ -26,6 +26,12 @@ impl Word<'_> {
         self.text.chars().next().is_some_and(char::is_uppercase)
     }
 
+    /// A single capital letter, with or without a dot: an initial ("D." in "Franklin D.").
+    pub fn is_initial(&self) -> bool {
+        let mut chars = self.text.chars();
+        chars.next().is_some_and(char::is_uppercase) && matches!(chars.as_str(), "" | ".")
+    }
+
     /// Has letters, all upper case ("NATO", "U.S.").
     pub fn is_all_caps(&self) -> bool {
         let mut letters = self.text.chars().filter(|c| c.is_alphabetic()).peekable();
