@@ -5,7 +5,9 @@
 //! that shows or filters countries; the full [`Gazetteer`] is loaded only by commands that
 //! extract entities (ingest, extract), so a query never pays for it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -23,6 +25,10 @@ const ORG_WORDS_TXT: &str = include_str!("../schema/gazetteer/org_words.txt");
 const NOT_NAMES_TXT: &str = include_str!("../schema/gazetteer/not_names.txt");
 const CALENDAR_WORDS_TXT: &str = include_str!("../schema/gazetteer/calendar_words.txt");
 const AREAS_TXT: &str = include_str!("../schema/gazetteer/areas.txt");
+
+/// A set of names or words. FxHash: the extractor looks words up millions of times, and
+/// the keys come from our own vocabulary files, not from attackers.
+pub type NameSet = FxHashSet<String>;
 
 /// An ISO 3166-1 alpha-2 country code such as `KP`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -260,17 +266,17 @@ pub struct Gazetteer {
     /// Organisations.
     pub orgs: Vec<Org>,
     /// Person titles and roles, lower-cased ("president", "foreign minister").
-    pub titles: HashSet<String>,
+    pub titles: NameSet,
     /// Given names, as written ("Vladimir").
-    pub given_names: HashSet<String>,
+    pub given_names: NameSet,
     /// Place names that are also common words, lower-cased; they need more evidence.
-    pub common_words: HashSet<String>,
+    pub common_words: NameSet,
     /// Words that end organisation names ("council", "ministry"), lower-cased.
-    pub org_words: HashSet<String>,
+    pub org_words: NameSet,
     /// Capitalised words that are never part of a name ("the", "according"), lower-cased.
-    pub not_names: HashSet<String>,
+    pub not_names: NameSet,
     /// Days and months, lower-cased: not names unless inside a longer name ("Theresa May").
-    pub calendar_words: HashSet<String>,
+    pub calendar_words: NameSet,
 }
 
 impl Gazetteer {
@@ -287,11 +293,7 @@ impl Gazetteer {
         let countries = Countries::shipped()?;
         let mut places = parse_cities(CITIES_TSV)?;
         places.extend(parse_regions(REGIONS_TSV)?);
-        let lower = |text: &str| {
-            word_list(text)
-                .map(str::to_lowercase)
-                .collect::<HashSet<_>>()
-        };
+        let lower = |text: &str| word_list(text).map(str::to_lowercase).collect::<NameSet>();
         let not_names = lower(NOT_NAMES_TXT);
         // Name lists carry a few function words ("The"); a name rule must never see them.
         let given_names = word_list(GIVEN_NAMES_TXT)

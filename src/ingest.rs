@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::article::Article;
 use crate::document::{paragraph_document, ArticleFields};
 use crate::error::{Error, Problem, Result, Severity};
-use crate::extract::Extractor;
+use crate::extract::{words, Extractor};
 use crate::gazetteer::Gazetteer;
 use crate::index::LedeIndex;
 use crate::paragraph::{self, Paragraph};
@@ -84,8 +84,13 @@ pub struct AnalysedArticle {
 pub fn analyse(article: Article, extractor: &Extractor, gazetteer: &Gazetteer) -> AnalysedArticle {
     let paragraphs = paragraph::split(&article.body);
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text(&article.body)).collect();
-    let mentions = texts.iter().map(|text| extractor.extract(text)).collect();
-    let resolved = resolve::resolve(gazetteer, &texts, mentions);
+    let words: Vec<_> = texts.iter().map(|text| words::words(text)).collect();
+    let mentions = texts
+        .iter()
+        .zip(&words)
+        .map(|(text, words)| extractor.extract_with_words(text, words))
+        .collect();
+    let resolved = resolve::resolve(gazetteer, &texts, words, mentions);
     let paragraphs = paragraphs
         .into_iter()
         .zip(resolved)

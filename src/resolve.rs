@@ -5,11 +5,12 @@
 //! about Texas. Person names are unified across the article ("Putin" after "Vladimir Putin")
 //! and acronyms the article defines are found again ("the NSC").
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::extract::words::{words, Word};
+use crate::extract::words::{with_lower, Word};
 use crate::extract::{Evidence, Kind, Mention, Reading};
 use crate::gazetteer::{CountryCode, Gazetteer};
 
@@ -57,24 +58,31 @@ const SMALL_CITY: u64 = 100_000;
 /// Between cities of one name, the largest wins alone only when it is this many times larger.
 const CLEAR_POPULATION_RATIO: u64 = 5;
 
-/// Resolves the mentions of every paragraph of one article. `texts[i]` is paragraph `i` and
-/// `mentions[i]` its extracted mentions.
-pub fn resolve(
+/// Resolves the mentions of every paragraph of one article. `texts[i]` is paragraph `i`,
+/// `paragraph_words[i]` its words and `mentions[i]` its extracted mentions.
+pub fn resolve<'t>(
     gazetteer: &Gazetteer,
-    texts: &[&str],
+    texts: &[&'t str],
+    paragraph_words: Vec<Vec<Word<'t>>>,
     mentions: Vec<Vec<Mention>>,
 ) -> Vec<ResolvedParagraph> {
     let mut mentions = mentions;
-    add_defined_acronyms(texts, &mut mentions);
+    add_defined_acronyms(texts, &paragraph_words, &mut mentions);
     let people = People::of(&mentions);
-    people.add_aliases(texts, &mut mentions);
+    people.add_aliases(&paragraph_words, &mut mentions);
     let mut context = ArticleContext::of(gazetteer, texts, &mentions);
     let views: Vec<ParagraphView<'_>> = texts
         .iter()
         .zip(&mentions)
-        .map(|(text, paragraph)| ParagraphView::new(text, paragraph))
+        .zip(paragraph_words)
+        .map(|((text, paragraph), words)| ParagraphView {
+            text,
+            words,
+            mentions: paragraph,
+        })
         .collect();
     context.senses = qualified_senses(&views);
+    context.name_parts = name_parts(gazetteer, &views);
     views
         .iter()
         .map(|view| {
@@ -98,6 +106,23 @@ struct ArticleContext {
     /// Place names the article qualifies once ("Oxford, North Carolina") and the country
     /// that fixes for every use of the name in the article ("home in Oxford").
     senses: HashMap<String, CountryCode>,
+    /// Place names the article also uses inside longer names, lower-cased.
+    name_parts: HashSet<String>,
+}
+
+/// Place names the article uses inside longer names ("Piedmont Aviation"): a later bare
+/// use ("Piedmont said") is most likely the same longer name.
+fn name_parts(gazetteer: &Gazetteer, views: &[ParagraphView<'_>]) -> HashSet<String> {
+    let mut parts = HashSet::new();
+    for view in views {
+        for mention in view.mentions {
+            let is_place = mention.readings.iter().any(is_place_reading);
+            if is_place && Surroundings::of(gazetteer, view, mention).embedded {
+                parts.insert(view.text[mention.start..mention.end].to_lowercase());
+            }
+        }
+    }
+    parts
 }
 
 /// One sense per article: the first qualified use of a place name decides its country.
@@ -158,6 +183,7 @@ impl ArticleContext {
         ArticleContext {
             countries,
             senses: HashMap::new(),
+            name_parts: HashSet::new(),
         }
     }
 
@@ -177,15 +203,7 @@ struct ParagraphView<'a> {
     mentions: &'a [Mention],
 }
 
-impl<'a> ParagraphView<'a> {
-    fn new(text: &'a str, mentions: &'a [Mention]) -> ParagraphView<'a> {
-        ParagraphView {
-            text,
-            words: words(text),
-            mentions,
-        }
-    }
-
+impl ParagraphView<'_> {
     /// Index of the word that starts at or contains byte `at`.
     fn word_at(&self, at: usize) -> Option<usize> {
         let i = self.words.partition_point(|w| w.end <= at);
@@ -255,7 +273,12 @@ const LANGUAGE_VERBS: &[&str] = &[
 impl Surroundings {
     fn of(gazetteer: &Gazetteer, paragraph: &ParagraphView<'_>, mention: &Mention) -> Surroundings {
         let text = paragraph.text;
-        let lower = text[mention.start..mention.end].to_lowercase();
+        let (common_word, calendar_word) = with_lower(&text[mention.start..mention.end], |lower| {
+            (
+                gazetteer.common_words.contains(lower),
+                gazetteer.calendar_words.contains(lower),
+            )
+        });
         let first = paragraph.word_at(mention.start);
         let last = paragraph.word_at(mention.end.saturating_sub(1));
         let words = &paragraph.words;
@@ -268,14 +291,14 @@ impl Surroundings {
             })
             .map(|i| &words[i + 1]);
         let locative =
-            previous.is_some_and(|w| LOCATIVES.contains(&w.text.to_lowercase().as_str()));
+            previous.is_some_and(|w| with_lower(w.text, |lower| LOCATIVES.contains(&lower)));
         let is_name_word = |w: &Word<'_>| {
-            let lower = w.text.to_lowercase();
             w.is_capitalised()
-                && !gazetteer.not_names.contains(&lower)
-                && !gazetteer.calendar_words.contains(&lower)
-                && !gazetteer.titles.contains(&lower)
-                && !gazetteer.titles.contains(&format!("{lower}."))
+                && with_lower(w.text, |lower| {
+                    !gazetteer.not_names.contains(lower)
+                        && !gazetteer.calendar_words.contains(lower)
+                        && !gazetteer.titles.contains(lower)
+                })
                 && !paragraph.is_place_word(w, mention)
         };
         // "Queensland's Easter" and "Prate's Paris office" are not longer names.
@@ -286,12 +309,13 @@ impl Surroundings {
         let after = &text[mention.end..];
         let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
         let language = previous.is_some_and(|w| {
-            let before = w.text.to_lowercase();
-            LANGUAGE_VERBS.contains(&before.as_str()) || (before == "in" && ends_phrase)
+            with_lower(w.text, |before| {
+                LANGUAGE_VERBS.contains(&before) || (before == "in" && ends_phrase)
+            })
         });
         Surroundings {
-            common_word: gazetteer.common_words.contains(&lower),
-            calendar_word: gazetteer.calendar_words.contains(&lower),
+            common_word,
+            calendar_word,
             locative,
             qualified_by: qualifier(paragraph, mention),
             embedded: embedded_after || embedded_before,
@@ -342,6 +366,7 @@ fn choose(
             around.qualified_by.push(code);
         }
     }
+    around.embedded |= context.name_parts.contains(&surface.to_lowercase());
     if let Some(place) = qualified_place(mention, surface, &around) {
         return Some(place);
     }
@@ -367,7 +392,7 @@ fn choose(
         .max_by_key(|r| score(r, context, &around))?;
     let value = match reading.kind {
         Kind::Person => people.fullest(&reading.value),
-        _ => reading.value.clone(),
+        _ => reading.value.to_string(),
     };
     Some(ResolvedMention {
         kind: reading.kind,
@@ -580,7 +605,7 @@ impl People {
         let mut full: HashMap<String, usize> = HashMap::new();
         for reading in mentions.iter().flatten().flat_map(|m| &m.readings) {
             if reading.kind == Kind::Person && reading.value.contains(' ') {
-                *full.entry(reading.value.clone()).or_insert(0) += 1;
+                *full.entry(reading.value.to_string()).or_insert(0) += 1;
             }
         }
         let mut by_part: HashMap<String, Vec<String>> = HashMap::new();
@@ -623,18 +648,18 @@ impl People {
 
     /// Marks standalone words that are the first or last word of a full name as that person,
     /// replacing place readings of the same span ("Jordan" after "Michael Jordan").
-    fn add_aliases(&self, texts: &[&str], mentions: &mut [Vec<Mention>]) {
+    fn add_aliases(&self, paragraph_words: &[Vec<Word<'_>>], mentions: &mut [Vec<Mention>]) {
         if self.by_part.is_empty() {
             return;
         }
-        for (text, paragraph) in texts.iter().zip(mentions.iter_mut()) {
-            for word in words(text) {
+        for (words, paragraph) in paragraph_words.iter().zip(mentions.iter_mut()) {
+            for word in words {
                 if !word.is_capitalised() || !self.by_part.contains_key(word.text) {
                     continue;
                 }
                 let reading = Reading {
                     kind: Kind::Person,
-                    value: word.text.to_string(),
+                    value: Cow::Owned(word.text.to_string()),
                     country: None,
                     evidence: Evidence::ArticleAlias,
                 };
@@ -661,7 +686,11 @@ impl People {
 }
 
 /// Finds "Full Name (ACRONYM)" definitions and marks later uses of the acronym.
-fn add_defined_acronyms(texts: &[&str], mentions: &mut [Vec<Mention>]) {
+fn add_defined_acronyms(
+    texts: &[&str],
+    paragraph_words: &[Vec<Word<'_>>],
+    mentions: &mut [Vec<Mention>],
+) {
     let mut acronyms: HashMap<String, String> = HashMap::new();
     for (text, paragraph) in texts.iter().zip(mentions.iter()) {
         for mention in paragraph {
@@ -671,15 +700,15 @@ fn add_defined_acronyms(texts: &[&str], mentions: &mut [Vec<Mention>]) {
             if let Some(acronym) = defined_acronym(&text[mention.end..]) {
                 acronyms
                     .entry(acronym.to_string())
-                    .or_insert_with(|| org.value.clone());
+                    .or_insert_with(|| org.value.to_string());
             }
         }
     }
     if acronyms.is_empty() {
         return;
     }
-    for (text, paragraph) in texts.iter().zip(mentions.iter_mut()) {
-        for word in words(text) {
+    for (words, paragraph) in paragraph_words.iter().zip(mentions.iter_mut()) {
+        for word in words {
             let Some(org) = acronyms.get(word.text) else {
                 continue;
             };
@@ -694,7 +723,7 @@ fn add_defined_acronyms(texts: &[&str], mentions: &mut [Vec<Mention>]) {
                 end: word.end,
                 readings: vec![Reading {
                     kind: Kind::Org,
-                    value: org.clone(),
+                    value: Cow::Owned(org.clone()),
                     country: None,
                     evidence: Evidence::Acronym,
                 }],
@@ -720,12 +749,14 @@ fn defined_acronym(after: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::words::words;
     use crate::extract::Extractor;
 
     fn article(paragraphs: &[&str]) -> Vec<ResolvedParagraph> {
         let extractor = Extractor::shipped().unwrap();
         let mentions = paragraphs.iter().map(|p| extractor.extract(p)).collect();
-        resolve(Gazetteer::shipped().unwrap(), paragraphs, mentions)
+        let words = paragraphs.iter().map(|p| words(p)).collect();
+        resolve(Gazetteer::shipped().unwrap(), paragraphs, words, mentions)
     }
 
     fn codes(p: &ResolvedParagraph) -> Vec<String> {

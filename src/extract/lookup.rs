@@ -5,8 +5,14 @@
 //! and "russia"; [`case_fits`] then keeps only the spellings news use for a name (as written,
 //! or all capitals in a headline or dateline). Matches must sit on word boundaries.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::borrow::Cow;
+use std::collections::HashSet;
 
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{Anchored, MatchKind};
+
+use super::words::Word;
 use super::{Evidence, Kind, Mention, Reading};
 use crate::gazetteer::{Gazetteer, PlaceKind};
 
@@ -22,18 +28,24 @@ struct Entry {
 
 /// The compiled automaton and, per pattern, the spellings and readings it stands for.
 pub(super) struct Lookup {
-    automaton: AhoCorasick,
+    automaton: contiguous::NFA,
     entries: Vec<Vec<Entry>>,
+    /// Lower-cased first words of names that start in lower case ("mainland China"); few.
+    lower_starts: Vec<String>,
+    /// Bytes a name can start with, in either case: other positions are never tried.
+    first_bytes: [bool; 256],
+    /// First bytes of `lower_starts`.
+    lower_first_bytes: [bool; 256],
 }
 
 impl Lookup {
     /// Compiles every name in the gazetteer.
-    pub(super) fn new(gazetteer: &Gazetteer) -> Lookup {
+    pub(super) fn new(gazetteer: &'static Gazetteer) -> Lookup {
         let mut builder = PatternSet::default();
         for country in gazetteer.countries.all() {
             let reading = |kind, evidence| Reading {
                 kind,
-                value: country.name.clone(),
+                value: Cow::Borrowed(&country.name),
                 country: Some(country.code),
                 evidence,
             };
@@ -83,7 +95,7 @@ impl Lookup {
                 };
                 let reading = Reading {
                     kind: Kind::Location,
-                    value: place.name.clone(),
+                    value: Cow::Borrowed(&place.name),
                     country: Some(country),
                     evidence,
                 };
@@ -95,7 +107,7 @@ impl Lookup {
         for area in &gazetteer.areas {
             let reading = Reading {
                 kind: Kind::Location,
-                value: area.clone(),
+                value: Cow::Borrowed(area),
                 country: None,
                 evidence: Evidence::Area,
             };
@@ -106,7 +118,7 @@ impl Lookup {
                 &metonym.phrase,
                 Reading {
                     kind: Kind::Location,
-                    value: metonym.phrase.clone(),
+                    value: Cow::Borrowed(&metonym.phrase),
                     country: Some(metonym.country),
                     evidence: Evidence::Metonym,
                 },
@@ -116,7 +128,7 @@ impl Lookup {
         for org in &gazetteer.orgs {
             let reading = Reading {
                 kind: Kind::Org,
-                value: org.name.clone(),
+                value: Cow::Borrowed(&org.name),
                 country: org.country,
                 evidence: Evidence::KnownOrg,
             };
@@ -128,29 +140,98 @@ impl Lookup {
     }
 
     /// Finds every acceptable gazetteer match in `text`, longest first where they overlap.
-    pub(super) fn find(&self, text: &str) -> Vec<Mention> {
+    pub(super) fn find(&self, text: &str, words: &[Word<'_>]) -> Vec<Mention> {
         let context = Context::of(text);
         let mut found: Vec<Mention> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            if !on_word_boundaries(text, start, end) {
-                continue;
-            }
-            let surface = &text[start..end];
-            let readings: Vec<Reading> = self.entries[m.pattern().as_usize()]
-                .iter()
-                .filter(|entry| case_fits(surface, &entry.form, start, &context))
-                .map(|entry| entry.reading.clone())
-                .collect();
-            if !readings.is_empty() {
-                found.push(Mention {
-                    start,
-                    end,
-                    readings,
-                });
-            }
+        for start in self.candidate_starts(words) {
+            self.matches_at(text, start, &mut |end, pattern| {
+                if !on_word_boundaries(text, start, end) {
+                    return;
+                }
+                let surface = &text[start..end];
+                let readings: Vec<Reading> = self.entries[pattern]
+                    .iter()
+                    .filter(|entry| case_fits(surface, &entry.form, start, &context))
+                    .map(|entry| entry.reading.clone())
+                    .collect();
+                if !readings.is_empty() {
+                    found.push(Mention {
+                        start,
+                        end,
+                        readings,
+                    });
+                }
+            });
         }
         longest_without_overlaps(found)
+    }
+
+    /// Where a name can start: at a word (or a part after a hyphen, "pro-Russian") that starts
+    /// with a capital or a digit; every name is spelled so, but a few such as "mainland
+    /// China", whose first words are listed. Walking the automaton only from these
+    /// positions is what makes lookup fast.
+    fn candidate_starts<'t>(&'t self, words: &'t [Word<'t>]) -> impl Iterator<Item = usize> + 't {
+        words.iter().flat_map(move |word| {
+            let base = word.start;
+            let bytes = word.text.as_bytes();
+            let hyphenated = bytes.len() > 2 && bytes[1..].contains(&b'-');
+            let hyphen_parts = bytes
+                .iter()
+                .enumerate()
+                .filter(move |&(_, &b)| hyphenated && b == b'-')
+                .map(move |(i, _)| (base + i + 1, &word.text[i + 1..]));
+            std::iter::once((base, word.text))
+                .chain(hyphen_parts)
+                .filter(move |(_, part)| self.may_start_a_name(part))
+                .map(|(at, _)| at)
+        })
+    }
+
+    fn may_start_a_name(&self, part: &str) -> bool {
+        let Some(&first) = part.as_bytes().first() else {
+            return false;
+        };
+        if !self.first_bytes[usize::from(first)] {
+            return false;
+        }
+        let c = part.chars().next().unwrap_or(' ');
+        if c.is_uppercase() || !c.is_lowercase() {
+            return true;
+        }
+        if !self.lower_first_bytes[usize::from(first)] {
+            return false;
+        }
+        self.lower_starts.iter().any(|word| {
+            part.get(..word.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(word))
+                && !part[word.len()..].starts_with(|c: char| c.is_alphanumeric())
+        })
+    }
+
+    /// Calls `found(end, pattern)` for every pattern that matches `text` from `start`
+    /// (ASCII case-insensitively), walking the automaton anchored at `start`.
+    fn matches_at(&self, text: &str, start: usize, found: &mut dyn FnMut(usize, usize)) {
+        let nfa = &self.automaton;
+        let Ok(mut state) = nfa.start_state(Anchored::Yes) else {
+            return;
+        };
+        for (offset, &byte) in text.as_bytes()[start..].iter().enumerate() {
+            state = nfa.next_state(Anchored::Yes, state, byte);
+            if nfa.is_dead(state) {
+                return;
+            }
+            if nfa.is_match(state) {
+                let end = start + offset + 1;
+                for i in 0..nfa.match_len(state) {
+                    let pattern = nfa.match_pattern(state, i);
+                    // The state also reports shorter patterns that end here but started
+                    // later; only those spanning from `start` are anchored matches.
+                    if nfa.pattern_len(pattern) == end - start && text.is_char_boundary(end) {
+                        found(end, pattern.as_usize());
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -199,21 +280,43 @@ impl PatternSet {
     }
 
     fn build(self) -> Lookup {
-        let automaton = AhoCorasick::builder()
+        let automaton = contiguous::NFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&self.keys)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&self.keys)
-            })
             .expect("gazetteer patterns are plain strings");
+        // Keys are lower-cased for the automaton; the spellings say how names begin.
+        let lower_starts: HashSet<String> = self
+            .entries
+            .iter()
+            .flatten()
+            .map(|entry| entry.form.as_str())
+            .filter(|form| form.starts_with(|c: char| c.is_lowercase()))
+            .filter_map(|form| form.split(|c: char| !c.is_alphanumeric()).next())
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let mut lower_starts: Vec<String> = lower_starts.into_iter().collect();
+        lower_starts.sort();
+        let mut first_bytes = [false; 256];
+        for key in &self.keys {
+            if let Some(&byte) = key.as_bytes().first() {
+                first_bytes[usize::from(byte)] = true;
+                first_bytes[usize::from(byte.to_ascii_uppercase())] = true;
+            }
+        }
+        let mut lower_first_bytes = [false; 256];
+        for word in &lower_starts {
+            if let Some(&byte) = word.as_bytes().first() {
+                lower_first_bytes[usize::from(byte)] = true;
+            }
+        }
         Lookup {
             automaton,
             entries: self.entries,
+            lower_starts,
+            first_bytes,
+            lower_first_bytes,
         }
     }
 }
@@ -266,22 +369,31 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     ok_before && ok_after
 }
 
-/// What the paragraph looks like, for case decisions.
-struct Context {
-    /// Most letters are capitals: a headline or a shouted paragraph.
-    shouting: bool,
+/// What the paragraph looks like, for case decisions. Computed only when a match needs it:
+/// most matches are spelled exactly as known.
+struct Context<'t> {
+    text: &'t str,
+    shouting: std::cell::OnceCell<bool>,
 }
 
-impl Context {
-    fn of(text: &str) -> Context {
-        let (mut letters, mut upper) = (0usize, 0usize);
-        for c in text.chars().filter(|c| c.is_alphabetic()) {
-            letters += 1;
-            upper += usize::from(c.is_uppercase());
-        }
+impl<'t> Context<'t> {
+    fn of(text: &'t str) -> Context<'t> {
         Context {
-            shouting: letters >= 8 && upper * 10 >= letters * 7,
+            text,
+            shouting: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Most letters are capitals: a headline or a shouted paragraph.
+    fn shouting(&self) -> bool {
+        *self.shouting.get_or_init(|| {
+            let (mut letters, mut upper) = (0usize, 0usize);
+            for c in self.text.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                upper += usize::from(c.is_uppercase());
+            }
+            letters >= 8 && upper * 10 >= letters * 7
+        })
     }
 }
 
@@ -295,13 +407,18 @@ fn case_fits(surface: &str, form: &str, start: usize, context: &Context) -> bool
     }
     if surface == form {
         let short_acronym = form.len() <= 3 && form.chars().all(|c| c.is_ascii_uppercase());
-        return !(short_acronym && context.shouting);
+        return !(short_acronym && context.shouting());
     }
     let form_has_lower = form.chars().any(char::is_lowercase);
-    if !form_has_lower || form.chars().count() < 4 || surface != form.to_uppercase() {
+    let capitals = || {
+        surface
+            .chars()
+            .eq(form.chars().flat_map(char::to_uppercase))
+    };
+    if !form_has_lower || form.chars().count() < 4 || !capitals() {
         return false;
     }
-    context.shouting || start == 0
+    start == 0 || context.shouting()
 }
 
 /// Keeps the longest of overlapping matches (the earlier one on ties).
@@ -330,8 +447,8 @@ mod tests {
 
     #[test]
     fn case_rules() {
-        let calm = Context { shouting: false };
-        let loud = Context { shouting: true };
+        let calm = Context::of("a calm sentence of words");
+        let loud = Context::of("A SHOUTED HEADLINE HERE");
         assert!(case_fits("Russia", "Russia", 5, &calm));
         assert!(!case_fits("russia", "Russia", 5, &calm));
         assert!(!case_fits("RUSSIA", "Russia", 5, &calm));
@@ -365,10 +482,19 @@ mod tests {
 
     #[test]
     fn a_leading_the_of_a_name_matches_in_either_case() {
-        let calm = Context { shouting: false };
+        let calm = Context::of("a calm sentence of words");
         assert!(case_fits("the Hague", "The Hague", 4, &calm));
         assert!(case_fits("The Hague", "The Hague", 0, &calm));
         assert!(!case_fits("the hague", "The Hague", 4, &calm));
+    }
+
+    #[test]
+    fn names_starting_in_lower_case_are_found_and_few_words_start_them() {
+        let lookup = Lookup::new(crate::gazetteer::Gazetteer::shipped().unwrap());
+        assert!(lookup.lower_starts.len() < 50, "{:?}", lookup.lower_starts);
+        let text = "Exports from mainland China rose.";
+        let found = lookup.find(text, &crate::extract::words::words(text));
+        assert!(found.iter().any(|m| m.start == 13), "{found:?}");
     }
 
     #[test]

@@ -7,8 +7,9 @@
 
 mod lookup;
 mod names;
-pub(crate) mod words;
+pub mod words;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -78,8 +79,9 @@ pub enum Evidence {
 pub struct Reading {
     /// What it names.
     pub kind: Kind,
-    /// Canonical name: the facet value.
-    pub value: String,
+    /// Canonical name: the facet value. Borrowed from the gazetteer for known names, so
+    /// that a match costs no copy.
+    pub value: Cow<'static, str>,
     /// Country the reading resolves to, when it has one.
     pub country: Option<CountryCode>,
     /// The rule or vocabulary entry behind the reading.
@@ -127,9 +129,14 @@ impl Extractor {
 
     /// Finds the mentions in one paragraph, in text order.
     pub fn extract(&self, text: &str) -> Vec<Mention> {
-        let known = self.lookup.find(text);
-        let words = words::words(text);
-        let named = self.names.find(text, &words, &known);
+        self.extract_with_words(text, &words::words(text))
+    }
+
+    /// Like [`Extractor::extract`], with the paragraph's words already split (the resolver
+    /// needs them too).
+    pub fn extract_with_words(&self, text: &str, words: &[words::Word<'_>]) -> Vec<Mention> {
+        let known = self.lookup.find(text, words);
+        let named = self.names.find(text, words, &known);
         merge(known, named)
     }
 }

@@ -3,9 +3,11 @@
 //! a known given name ("John Kirby"), a name listed with another person's ("Ri Pyong Chol and
 //! Park Yong Chun"), or an organisation word ending a name ("National Security Council").
 
-use super::words::Word;
+use std::borrow::Cow;
+
+use super::words::{with_lower, Word};
 use super::{Evidence, Kind, Mention, Reading};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, NameSet};
 
 /// Particles that may sit inside a person's name ("Osama bin Laden", "Ursula von der Leyen").
 const NAME_PARTICLES: &[&str] = &[
@@ -22,19 +24,58 @@ const MAX_TITLE_WORDS: usize = 4;
 /// The capitalisation rules over the gazetteer's word lists.
 pub(super) struct NameRules {
     gazetteer: &'static Gazetteer,
+    /// First words of titles of several words ("prime" of "prime minister"), lower-cased.
+    title_starts: NameSet,
+}
+
+/// What the word lists say about one capitalised word, looked up once per paragraph.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags {
+    /// A sentence opener, pronoun or determiner ("The", "According").
+    not_name: bool,
+    /// A day or month.
+    calendar: bool,
+    /// A word that ends organisation names ("Council").
+    org_word: bool,
+    /// A title or role on its own ("President", "Marshals").
+    title: bool,
+    /// The first word of a title of several words ("Prime").
+    title_start: bool,
+    /// A known given name.
+    given: bool,
+}
+
+/// A paragraph's words with their flags, for the rules below.
+struct Words<'a, 't> {
+    text: &'t str,
+    words: &'a [Word<'t>],
+    flags: Vec<Flags>,
 }
 
 impl NameRules {
     pub(super) fn new(gazetteer: &'static Gazetteer) -> NameRules {
-        NameRules { gazetteer }
+        let title_starts = gazetteer
+            .titles
+            .iter()
+            .filter_map(|title| title.split_once(' ').map(|(first, _)| first.to_string()))
+            .collect();
+        NameRules {
+            gazetteer,
+            title_starts,
+        }
     }
 
     /// People and organisations in a paragraph. `known` are the gazetteer mentions: a name
     /// made only of known places is not a person, and a known organisation is not found twice.
     pub(super) fn find(&self, text: &str, words: &[Word<'_>], known: &[Mention]) -> Vec<Mention> {
+        let w = Words {
+            text,
+            words,
+            flags: self.flags_near_capitals(words),
+        };
         let mut found = Vec::new();
         for (start, end) in runs(words, |w| ORG_CONNECTORS.contains(&w.text)) {
-            if let Some(mention) = self.organisation(text, &words[start..end]) {
+            if let Some(mention) = self.organisation(&w, start, end) {
                 let same_as_known = known
                     .iter()
                     .any(|k| k.start == mention.start && k.end == mention.end);
@@ -48,13 +89,11 @@ impl NameRules {
             let listed = start >= 2
                 && matches!(words[start - 1].text, "and" | "&")
                 && last_person_end == Some(start - 2);
-            let person = self
-                .person(text, words, start, end, known, &found)
-                .or_else(|| {
-                    listed
-                        .then(|| self.listed_person(text, &words[start..end], known))
-                        .flatten()
-                });
+            let person = self.person(&w, start, end, known, &found).or_else(|| {
+                listed
+                    .then(|| self.listed_person(&w, start, end, known))
+                    .flatten()
+            });
             if let Some((mention, end_word)) = person {
                 found.push(mention);
                 last_person_end = Some(end_word);
@@ -63,87 +102,129 @@ impl NameRules {
         found
     }
 
-    fn is_title(&self, phrase: &str) -> bool {
-        let lower = phrase.to_lowercase();
-        // Plural titles ("Marshals", "Presidents") introduce names too.
-        self.gazetteer.titles.contains(&lower)
+    /// Flags of the words the rules look at: capitalised words and the few words before
+    /// each (where a title such as "the foreign minister" may end). Other words keep empty
+    /// flags, which saves most look-ups: most words of a paragraph are neither.
+    fn flags_near_capitals(&self, words: &[Word<'_>]) -> Vec<Flags> {
+        let mut flags = vec![Flags::default(); words.len()];
+        let mut next_capital = usize::MAX;
+        for i in (0..words.len()).rev() {
+            if words[i].is_capitalised() {
+                next_capital = i;
+            }
+            if next_capital.saturating_sub(i) <= MAX_TITLE_WORDS {
+                flags[i] = self.flags(&words[i]);
+            }
+        }
+        flags
+    }
+
+    /// Looks a word up in every word list at once. Lower-case words can only be roles
+    /// ("spokesman John Kirby").
+    fn flags(&self, word: &Word<'_>) -> Flags {
+        if !word.is_capitalised() {
+            return with_lower(word.text, |lower| Flags {
+                title: self.is_title_lower(lower),
+                title_start: self.title_starts.contains(lower),
+                ..Flags::default()
+            });
+        }
+        let g = self.gazetteer;
+        with_lower(word.text, |lower| Flags {
+            not_name: g.not_names.contains(lower),
+            calendar: g.calendar_words.contains(lower),
+            org_word: g.org_words.contains(lower),
+            title: self.is_title_lower(lower),
+            title_start: self.title_starts.contains(lower),
+            given: g.given_names.contains(word.text),
+        })
+    }
+
+    /// A lower-cased phrase that is a title, or the plural of one ("marshals", "presidents").
+    fn is_title_lower(&self, lower: &str) -> bool {
+        let titles = &self.gazetteer.titles;
+        titles.contains(lower)
             || lower
                 .strip_suffix('s')
-                .is_some_and(|singular| self.gazetteer.titles.contains(singular))
+                .is_some_and(|one| titles.contains(one))
     }
 
-    /// Length in words of the longest title starting at `words[i]` (within `..end`).
-    fn title_at(&self, words: &[Word<'_>], i: usize, end: usize) -> Option<usize> {
-        (1..=MAX_TITLE_WORDS.min(end - i)).rev().find(|&n| {
-            words[i..i + n - 1].iter().all(|w| w.joined_to_next)
-                && self.is_title(&phrase(&words[i..i + n]))
-        })
+    /// True when `w.words[start..end]` (joined by single spaces) spell a title.
+    fn is_title_words(&self, w: &Words<'_, '_>, start: usize, end: usize) -> bool {
+        match end - start {
+            0 => false,
+            1 => w.flags[start].title,
+            _ => {
+                // Most words start no multi-word title: skip building the phrase.
+                w.flags[start].title_start
+                    && w.words[start..end - 1]
+                        .iter()
+                        .all(|word| word.joined_to_next)
+                    && with_lower(&phrase(&w.words[start..end]), |lower| {
+                        self.is_title_lower(lower)
+                    })
+            }
+        }
     }
 
-    /// True when a title or role ends right before `words[start]`, possibly with a comma
+    /// Length in words of the longest title starting at word `i` (within `..end`).
+    fn title_at(&self, w: &Words<'_, '_>, i: usize, end: usize) -> Option<usize> {
+        (1..=MAX_TITLE_WORDS.min(end - i))
+            .rev()
+            .find(|&n| self.is_title_words(w, i, i + n))
+    }
+
+    /// True when a title or role ends right before word `start`, possibly with a comma
     /// between ("the Foreign Minister, Cho San Hui").
-    fn title_before(&self, words: &[Word<'_>], start: usize) -> bool {
-        (1..=MAX_TITLE_WORDS.min(start)).any(|n| {
-            let title = &words[start - n..start];
-            title[..n - 1].iter().all(|w| w.joined_to_next) && self.is_title(&phrase(title))
-        })
-    }
-
-    fn lower_in(set: &std::collections::HashSet<String>, word: &Word<'_>) -> bool {
-        set.contains(&word.text.to_lowercase())
+    fn title_before(&self, w: &Words<'_, '_>, start: usize) -> bool {
+        (1..=MAX_TITLE_WORDS.min(start)).any(|n| self.is_title_words(w, start - n, start))
     }
 
     /// Words that cannot begin or end a name: sentence openers always; days and months unless
     /// they are given names inside a longer run ("Theresa May").
-    fn is_not_name(&self, word: &Word<'_>, run_len: usize) -> bool {
-        let g = self.gazetteer;
-        Self::lower_in(&g.not_names, word)
-            || (Self::lower_in(&g.calendar_words, word)
-                && !(run_len >= 2 && g.given_names.contains(word.text)))
+    fn is_not_name(flags: Flags, run_len: usize) -> bool {
+        flags.not_name || (flags.calendar && !(run_len >= 2 && flags.given))
     }
 
     /// A capitalised run ending with an organisation word, without leading openers or titles.
-    fn organisation(&self, text: &str, run: &[Word<'_>]) -> Option<Mention> {
-        let mut run = run;
-        while let Some(first) = run.first() {
-            let strip = !first.is_capitalised()
-                || self.is_not_name(first, run.len())
-                || self.is_title(first.text);
-            if strip && run.len() > 1 {
-                run = &run[1..];
-            } else {
+    fn organisation(&self, w: &Words<'_, '_>, start: usize, end: usize) -> Option<Mention> {
+        let mut start = start;
+        while start + 1 < end {
+            let first = &w.words[start];
+            let flags = w.flags[start];
+            let strip =
+                !first.is_capitalised() || Self::is_not_name(flags, end - start) || flags.title;
+            if !strip {
                 break;
             }
+            start += 1;
         }
         // An organisation ends at its last organisation word ("Security Council Monday").
-        let last_org_word = run
-            .iter()
-            .rposition(|w| w.is_capitalised() && Self::lower_in(&self.gazetteer.org_words, w))?;
-        let run = &run[..=last_org_word];
+        let last_org_word = (start..end).rev().find(|&i| w.flags[i].org_word)?;
+        let run = &w.words[start..=last_org_word];
         if run.len() < 2 {
             return None;
         }
-        Some(mention(text, run, Kind::Org, Evidence::OrgWord))
+        Some(mention(w.text, run, Kind::Org, Evidence::OrgWord))
     }
 
     /// A capitalised run that follows a title or starts with a given name. Returns the mention
     /// and the index of its last word.
     fn person(
         &self,
-        text: &str,
-        words: &[Word<'_>],
+        w: &Words<'_, '_>,
         start: usize,
         end: usize,
         known: &[Mention],
         orgs: &[Mention],
     ) -> Option<(Mention, usize)> {
         let mut start = start;
-        let mut titled = self.title_before(words, start);
+        let mut titled = self.title_before(w, start);
         // The name follows the last title inside the run that leaves words after it:
         // "Russian President Vladimir Putin", "Prime Minister John Major".
         let mut i = start;
         while i < end {
-            match self.title_at(words, i, end) {
+            match self.title_at(w, i, end) {
                 Some(n) if i + n < end => {
                     start = i + n;
                     titled = true;
@@ -152,22 +233,26 @@ impl NameRules {
                 _ => i += 1,
             }
         }
-        let (mut start, end) = self.trim(words, start, end)?;
-        let given_name = |i: usize| self.gazetteer.given_names.contains(words[i].text);
+        let (mut start, end) = self.trim(w, start, end)?;
         // "Nine-year-old Georgia Stevens", "Russian Sergei Shoigu": the name starts at the
         // given name.
-        let not_a_name_word = |w: &Word<'_>| {
-            w.text.contains(|c: char| c == '-' || c.is_ascii_digit())
-                || known.iter().any(|m| m.start <= w.start && w.end <= m.end)
+        let not_a_name_word = |word: &Word<'_>| {
+            word.text.contains(|c: char| c == '-' || c.is_ascii_digit())
+                || known
+                    .iter()
+                    .any(|m| m.start <= word.start && word.end <= m.end)
         };
-        if !titled && end - start >= 3 && not_a_name_word(&words[start]) && given_name(start + 1) {
+        if !titled
+            && end - start >= 3
+            && not_a_name_word(&w.words[start])
+            && w.flags[start + 1].given
+        {
             start += 1;
         }
-        let run = &words[start..end];
-        if !self.could_be_a_name(run, known, orgs) {
+        if !self.could_be_a_name(w, start, end, known, orgs) {
             return None;
         }
-        let given = run.len() >= 2 && given_name(start);
+        let given = end - start >= 2 && w.flags[start].given;
         let evidence = if titled {
             Evidence::PersonTitle
         } else if given {
@@ -175,40 +260,43 @@ impl NameRules {
         } else {
             return None;
         };
-        Some((mention(text, run, Kind::Person, evidence), end - 1))
+        Some((
+            mention(w.text, &w.words[start..end], Kind::Person, evidence),
+            end - 1,
+        ))
     }
 
     /// "Ri Pyong Chol and Park Yong Chun": a run of two to four words right after "and" that
     /// follows a person's name is a person too.
     fn listed_person(
         &self,
-        text: &str,
-        run: &[Word<'_>],
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
         known: &[Mention],
     ) -> Option<(Mention, usize)> {
-        let words = run;
-        let (start, end) = self.trim(words, 0, words.len())?;
-        let run = &words[start..end];
-        if !(2..=4).contains(&run.len()) || !self.could_be_a_name(run, known, &[]) {
+        let (start, end) = self.trim(w, start, end)?;
+        if !(2..=4).contains(&(end - start)) || !self.could_be_a_name(w, start, end, known, &[]) {
             return None;
         }
+        let run = &w.words[start..end];
         Some((
-            mention(text, run, Kind::Person, Evidence::NameList),
+            mention(w.text, run, Kind::Person, Evidence::NameList),
             end - 1,
         ))
     }
 
     /// Strips openers from both ends and cuts at a possessive; `None` when nothing is left.
-    fn trim(&self, words: &[Word<'_>], start: usize, end: usize) -> Option<(usize, usize)> {
+    fn trim(&self, w: &Words<'_, '_>, start: usize, end: usize) -> Option<(usize, usize)> {
         let (mut start, mut end) = (start, end);
-        while start < end && self.is_not_name(&words[start], end - start) {
+        while start < end && Self::is_not_name(w.flags[start], end - start) {
             start += 1;
         }
-        while end > start && self.is_not_name(&words[end - 1], end - start) {
+        while end > start && Self::is_not_name(w.flags[end - 1], end - start) {
             end -= 1;
         }
         // A possessive ends a name: "Kim Jong Un's first trip".
-        if let Some(p) = words[start..end].iter().position(|w| w.possessive) {
+        if let Some(p) = w.words[start..end].iter().position(|word| word.possessive) {
             end = start + p + 1;
         }
         (start < end).then_some((start, end))
@@ -216,15 +304,20 @@ impl NameRules {
 
     /// Rules out runs that are too long, contain organisation words or capitals-only words,
     /// overlap an organisation, or consist only of known places and nationalities.
-    fn could_be_a_name(&self, run: &[Word<'_>], known: &[Mention], orgs: &[Mention]) -> bool {
+    fn could_be_a_name(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: &[Mention],
+        orgs: &[Mention],
+    ) -> bool {
+        let run = &w.words[start..end];
         if run.is_empty() || run.len() > MAX_PERSON_WORDS {
             return false;
         }
-        let acronym = |w: &Word<'_>| w.is_all_caps() && !w.is_initial();
-        if run
-            .iter()
-            .any(|w| Self::lower_in(&self.gazetteer.org_words, w) || acronym(w))
-        {
+        let acronym = |word: &Word<'_>| word.is_all_caps() && !word.is_initial();
+        if w.flags[start..end].iter().any(|f| f.org_word) || run.iter().any(acronym) {
             return false;
         }
         let (span_start, span_end) = (run[0].start, run[run.len() - 1].end);
@@ -236,10 +329,10 @@ impl NameRules {
         }
         // Cities and regions are named after people ("George", "Palmer"); countries and
         // nationalities are not people's names.
-        let country_word = |w: &Word<'_>| {
+        let country_word = |word: &Word<'_>| {
             known.iter().any(|m| {
-                m.start <= w.start
-                    && w.end <= m.end
+                m.start <= word.start
+                    && word.end <= m.end
                     && m.readings.iter().all(|r| {
                         matches!(
                             r.evidence,
@@ -301,7 +394,7 @@ fn mention(text: &str, run: &[Word<'_>], kind: Kind, evidence: Evidence) -> Ment
         end,
         readings: vec![Reading {
             kind,
-            value,
+            value: Cow::Owned(value),
             country: None,
             evidence,
         }],
@@ -342,7 +435,7 @@ mod tests {
             .find(text, &words(text), &[])
             .into_iter()
             .filter(|m| m.readings[0].kind == Kind::Person)
-            .map(|m| m.readings[0].value.clone())
+            .map(|m| m.readings[0].value.to_string())
             .collect()
     }
 
@@ -370,7 +463,7 @@ mod tests {
             .find(text, &words(text), &[])
             .into_iter()
             .filter(|m| m.readings[0].kind == Kind::Org)
-            .map(|m| m.readings[0].value.clone())
+            .map(|m| m.readings[0].value.to_string())
             .collect();
         assert_eq!(orgs, ["People’s Army"]);
     }

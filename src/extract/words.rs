@@ -39,43 +39,68 @@ impl Word<'_> {
     }
 }
 
+/// Calls `f` with `text` in lower case, without allocating for short ASCII words: the name
+/// rules look up millions of words a second.
+pub fn with_lower<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 48];
+    if text.len() <= buffer.len() && text.is_ascii() {
+        let lower = &mut buffer[..text.len()];
+        lower.copy_from_slice(text.as_bytes());
+        lower.make_ascii_lowercase();
+        f(std::str::from_utf8(lower).expect("ASCII stays UTF-8"))
+    } else {
+        f(&text.to_lowercase())
+    }
+}
+
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
 /// Splits `text` into words. A word is a run of letters and digits, with inner apostrophes,
-/// inner dots ("U.S."), and hyphens when the part after the hyphen is lower case ("Jong-un",
-/// "Russian-made"); a capitalised part after a hyphen starts a new word ("Putin-Kim").
+/// inner dots ("U.S."), and hyphens ("Jong-un", "Russian-made", and double names such as
+/// "Leigh-Pemberton" when the word is capitalised).
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].1.is_alphanumeric() {
-            i += 1;
+    let bytes = text.as_bytes();
+    // ASCII bytes are most of any news text: decode only the others.
+    let char_at = |at: usize| match bytes.get(at) {
+        Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
+        Some(_) => text[at..].chars().next(),
+        None => None,
+    };
+    let mut out = Vec::with_capacity(text.len() / 6);
+    let mut at = 0;
+    while let Some(first) = char_at(at) {
+        if !first.is_alphanumeric() {
+            at += first.len_utf8();
             continue;
         }
-        let start = chars[i].0;
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
-            let next = chars.get(j + 1).map(|&(_, c)| c);
+        let start = at;
+        let capitalised = first.is_uppercase();
+        let mut end = at + first.len_utf8();
+        loop {
+            // Letters and digits of ASCII words in one tight loop; the rest below.
+            while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 1;
+            }
+            let Some(c) = char_at(end) else { break };
+            let next = char_at(end + c.len_utf8());
             let continues = c.is_alphanumeric()
                 || (is_apostrophe(c) && next.is_some_and(char::is_alphabetic))
                 || (c == '.'
                     && next.is_some_and(char::is_alphabetic)
-                    && is_initialism(&chars, i, j))
-                || (c == '-' && next.is_some_and(char::is_lowercase));
+                    && is_initialism(&text[start..end]))
+                || (c == '-'
+                    && next.is_some_and(|n| n.is_lowercase() || (n.is_uppercase() && capitalised)));
             if !continues {
                 break;
             }
-            j += 1;
+            end += c.len_utf8();
         }
         // A dot closing an initialism ("U.S.") belongs to it.
-        if chars.get(j).is_some_and(|&(_, c)| c == '.') && is_initialism(&chars, i, j) {
-            j += 1;
+        if char_at(end) == Some('.') && is_initialism(&text[start..end]) {
+            end += 1;
         }
-        let end = chars.get(j).map_or(text.len(), |&(offset, _)| offset);
         let mut word = &text[start..end];
         let mut possessive = false;
         for suffix in ["'s", "’s", "'S", "’S"] {
@@ -87,7 +112,7 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
             }
         }
         if !possessive && word.ends_with(['\'', '’']) {
-            word = &word[..word.len() - 1];
+            word = &word[..word.len() - word.chars().next_back().map_or(0, char::len_utf8)];
         }
         let after = &text[end..];
         let joined_to_next =
@@ -99,16 +124,18 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
             joined_to_next,
             possessive,
         });
-        i = j;
+        at = end;
     }
     out
 }
 
-/// True when `chars[from..dot]` looks like part of an initialism: single letters between dots.
-fn is_initialism(chars: &[(usize, char)], from: usize, dot: usize) -> bool {
-    chars[from..dot]
-        .split(|&(_, c)| c == '.')
-        .all(|part| part.len() == 1 && part[0].1.is_alphabetic())
+/// True when `token` (text before a dot) looks like part of an initialism: single letters
+/// between dots ("U", "U.S").
+fn is_initialism(token: &str) -> bool {
+    token.split('.').all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+    })
 }
 
 #[cfg(test)]
@@ -124,8 +151,16 @@ mod tests {
         assert_eq!(
             texts("Kim Jong-un’s U.S. trip, the Putin-Kim meeting and People's Army."),
             [
-                "Kim", "Jong-un", "U.S.", "trip", "the", "Putin", "Kim", "meeting", "and",
-                "People", "Army"
+                "Kim",
+                "Jong-un",
+                "U.S.",
+                "trip",
+                "the",
+                "Putin-Kim",
+                "meeting",
+                "and",
+                "People",
+                "Army"
             ]
         );
     }
@@ -145,6 +180,14 @@ mod tests {
         assert!(w[0].joined_to_next);
         assert!(!w[1].joined_to_next);
         assert!(w[2].joined_to_next);
+    }
+
+    #[test]
+    fn lower_casing_short_and_long_words() {
+        assert_eq!(with_lower("Minister", str::to_string), "minister");
+        assert_eq!(with_lower("ÉLYSÉE", str::to_string), "élysée");
+        let long = "A".repeat(100);
+        assert_eq!(with_lower(&long, str::to_string), "a".repeat(100));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! Field names follow the exports people have: `id` or `_id`; `title` or `headline`; `body`,
 //! `text` or `content`; `date`, `author`, `url`. BEIR corpora (`_id`, `title`, `text`) read
-//! as they are.
+//! as they are. A `dateline` field opens the body, as it does in the printed story.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -161,6 +161,14 @@ fn article_from_object(
         }
         date
     });
+    // Wire exports keep the dateline apart ("LOS ANGELES, Feb 26"); in the story it opens
+    // the first paragraph, and it names where the story happened.
+    let body = match first_text(&object, &["dateline"]) {
+        Some(dateline) if !body.trim_start().starts_with(dateline.trim()) => {
+            format!("{} - {}", dateline.trim(), body.trim_start())
+        }
+        _ => body,
+    };
     let article = Article {
         id: super::article_id(first_text(&object, ID_KEYS), source, Some(locator)),
         title: first_text(&object, TITLE_KEYS),
@@ -238,6 +246,24 @@ mod tests {
         assert_eq!(no_body.line, Some(3));
         assert!(no_body.message.contains("no body"), "{}", no_body.message);
         assert!(records[3].is_ok());
+    }
+
+    #[test]
+    fn a_dateline_opens_the_body() {
+        let records = lines(concat!(
+            r#"{"body": "Talks resumed.", "dateline": "MOSCOW, March 3"}"#,
+            "\n",
+            r#"{"body": "MOSCOW, March 3 - Talks resumed.", "dateline": "MOSCOW, March 3"}"#,
+            "\n"
+        ));
+        assert_eq!(
+            records[0].as_ref().unwrap().body,
+            "MOSCOW, March 3 - Talks resumed."
+        );
+        assert_eq!(
+            records[1].as_ref().unwrap().body,
+            "MOSCOW, March 3 - Talks resumed."
+        );
     }
 
     #[test]
