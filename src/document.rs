@@ -9,7 +9,7 @@ use tantivy::{DateTime, TantivyDocument};
 
 use crate::article::Article;
 use crate::paragraph::Paragraph;
-use crate::resolve::Entities;
+use crate::resolve::{Entities, ResolvedParagraph};
 use crate::schema::Fields;
 
 /// Words of the first paragraph shown when an article has no title.
@@ -80,8 +80,9 @@ pub fn paragraph_document(
     fields: &Fields,
     shared: &ArticleFields<'_>,
     paragraph: &Paragraph,
-    entities: &Entities,
+    resolved: &ResolvedParagraph,
 ) -> TantivyDocument {
+    let entities = &resolved.entities;
     let article = shared.article;
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.article_id, &article.id);
@@ -104,6 +105,9 @@ pub fn paragraph_document(
         doc.add_date(fields.date, DateTime::from_timestamp_secs(date.timestamp()));
     }
     doc.add_text(fields.content_hash, shared.content_hash);
+    let evidence =
+        serde_json::to_string(&resolved.country_evidence()).expect("evidence serialises");
+    doc.add_text(fields.country_evidence, evidence);
     for facet in entity_facets(entities) {
         doc.add_facet(fields.entities, facet);
     }
@@ -184,7 +188,11 @@ mod tests {
             places: vec![(CountryCode::parse("RU").unwrap(), "Vladivostok".into())],
         };
         let shared = ArticleFields::new(&a, "hash");
-        let doc = paragraph_document(&schema.fields, &shared, &paragraph, &entities);
+        let resolved = ResolvedParagraph {
+            mentions: vec![],
+            entities,
+        };
+        let doc = paragraph_document(&schema.fields, &shared, &paragraph, &resolved);
         let f = schema.fields;
         assert_eq!(
             doc.get_first(f.body).and_then(|v| v.as_str()),

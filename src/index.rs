@@ -186,12 +186,10 @@ mod tests {
         let path = dir.path().join("idx");
         LedeIndex::open_or_create(&path).unwrap();
         let marker_path = path.join(MARKER_FILE);
-        let text = fs::read_to_string(&marker_path).unwrap();
-        fs::write(
-            &marker_path,
-            text.replace("\"schema_version\": 1", "\"schema_version\": 0"),
-        )
-        .unwrap();
+        let mut marker: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&marker_path).unwrap()).unwrap();
+        marker["schema_version"] = 0.into();
+        fs::write(&marker_path, marker.to_string()).unwrap();
         let err = LedeIndex::open(&path).err().unwrap().to_string();
         assert!(
             err.contains("re-ingest") && err.contains("version 0"),

@@ -176,7 +176,7 @@ pub fn ingest(
             let documents: Vec<_> = analysed
                 .paragraphs
                 .iter()
-                .map(|p| paragraph_document(&fields, &shared, &p.paragraph, &p.resolved.entities))
+                .map(|p| paragraph_document(&fields, &shared, &p.paragraph, &p.resolved))
                 .collect();
             report.paragraphs += documents.len();
             report.mentions += analysed

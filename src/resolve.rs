@@ -53,6 +53,45 @@ pub struct ResolvedParagraph {
     pub entities: Entities,
 }
 
+/// A span of a paragraph that gave it a country: the answer to "why is this passage
+/// tagged KP?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct CountryEvidence {
+    /// Byte offset in the paragraph.
+    pub start: usize,
+    /// Byte offset past the end.
+    pub end: usize,
+    /// ISO code.
+    pub country: String,
+    /// Rule that read the span (`capital`, `demonym`, `metonym`...).
+    pub rule: String,
+}
+
+impl ResolvedParagraph {
+    /// The spans behind each of the paragraph's countries, in text order.
+    pub fn country_evidence(&self) -> Vec<CountryEvidence> {
+        self.mentions
+            .iter()
+            .filter(|m| gives_country(m))
+            .filter_map(|m| {
+                Some(CountryEvidence {
+                    start: m.start,
+                    end: m.end,
+                    country: m.country?.to_string(),
+                    rule: m.evidence.rule_name().to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Whether a resolved mention counts for the paragraph's countries.
+fn gives_country(mention: &ResolvedMention) -> bool {
+    matches!(mention.kind, Kind::Location | Kind::Nationality)
+        && mention.evidence != Evidence::PeopleOf
+        && mention.country.is_some()
+}
+
 /// Cities smaller than this need their country elsewhere in the article.
 const SMALL_CITY: u64 = 100_000;
 /// Between cities of one name, the largest wins alone only when it is this many times larger.
@@ -563,25 +602,20 @@ fn entities_of(mentions: &[ResolvedMention]) -> Entities {
     let mut orgs = BTreeSet::new();
     let mut places = BTreeSet::new();
     for m in mentions {
-        match m.kind {
-            Kind::Location | Kind::Nationality if m.evidence != Evidence::PeopleOf => {
-                if let Some(code) = m.country {
-                    countries.insert(code);
-                    if matches!(
-                        m.evidence,
-                        Evidence::City { .. } | Evidence::Capital | Evidence::Region
-                    ) {
-                        places.insert((code, m.value.clone()));
-                    }
+        match (m.kind, m.country) {
+            (Kind::Location | Kind::Nationality, Some(code)) if gives_country(m) => {
+                countries.insert(code);
+                if is_place_evidence(m.evidence) {
+                    places.insert((code, m.value.clone()));
                 }
             }
-            Kind::Location | Kind::Nationality => {}
-            Kind::Person => {
+            (Kind::Person, _) => {
                 persons.insert(m.value.clone());
             }
-            Kind::Org => {
+            (Kind::Org, _) => {
                 orgs.insert(m.value.clone());
             }
+            _ => {}
         }
     }
     Entities {

@@ -220,6 +220,8 @@ pub struct Fields {
     pub date: Field,
     /// Entity facets.
     pub entities: Field,
+    /// The spans that gave each country, as JSON.
+    pub country_evidence: Field,
     /// Hash of the article content and pipeline version.
     pub content_hash: Field,
 }
@@ -238,6 +240,7 @@ pub const REQUIRED_FIELDS: &[(&str, Kind)] = &[
     ("url", Kind::String),
     ("date", Kind::Date),
     ("entities", Kind::Facet),
+    ("country_evidence", Kind::String),
     ("content_hash", Kind::String),
 ];
 
@@ -270,6 +273,7 @@ impl Fields {
             url: get("url"),
             date: get("date"),
             entities: get("entities"),
+            country_evidence: get("country_evidence"),
             content_hash: get("content_hash"),
         })
     }
@@ -325,7 +329,7 @@ mod tests {
         for (name, _) in REQUIRED_FIELDS {
             assert!(schema.schema.get_field(name).is_ok(), "missing {name}");
         }
-        assert_eq!(schema.file.version, 1);
+        assert_eq!(schema.file.version, 2);
     }
 
     #[test]

@@ -98,13 +98,13 @@ mod tests {
     use crate::article::Article;
     use crate::document::{paragraph_document, ArticleFields};
     use crate::paragraph::split;
-    use crate::resolve::Entities;
+    use crate::resolve::ResolvedParagraph;
 
     fn documents(fields: &Fields, article: &Article) -> Vec<TantivyDocument> {
         let shared = ArticleFields::new(article, "h1");
         split(&article.body)
             .iter()
-            .map(|p| paragraph_document(fields, &shared, p, &Entities::default()))
+            .map(|p| paragraph_document(fields, &shared, p, &ResolvedParagraph::default()))
             .collect()
     }
 

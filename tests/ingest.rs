@@ -191,12 +191,10 @@ fn an_index_of_another_schema_version_asks_for_a_re_ingest() {
     let env = TestEnv::with_corpus();
     env.lede_ok(&["ingest", "corpus/"], 0);
     let marker = env.path().join("lede-index/lede.json");
-    let text = std::fs::read_to_string(&marker).unwrap();
-    std::fs::write(
-        &marker,
-        text.replace("\"schema_version\": 1", "\"schema_version\": 99"),
-    )
-    .unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&marker).unwrap()).unwrap();
+    value["schema_version"] = 99.into();
+    std::fs::write(&marker, value.to_string()).unwrap();
     let run = env.lede_ok(&["query", "weapons"], 2);
     assert!(run.stderr.contains("re-ingest"), "{}", run.stderr);
 }

@@ -366,3 +366,44 @@ fn person_and_org_facets_use_the_fullest_names() {
     assert!(!persons.contains(&"Putin".to_string()), "{persons:?}");
     assert!(values("org").contains(&"National Security Council".to_string()));
 }
+
+#[test]
+fn why_shows_the_words_that_gave_each_country() {
+    let env = indexed();
+    let json = env
+        .lede_ok(&["query", "Pyongyang", "--json", "--limit", "20"], 0)
+        .json();
+    for hit in json["hits"].as_array().unwrap() {
+        let text = hit["text"].as_str().unwrap();
+        let why = hit["why"].as_array().unwrap();
+        for entry in why {
+            let (s, e) = (
+                entry["start"].as_u64().unwrap() as usize,
+                entry["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&text[s..e], entry["text"].as_str().unwrap());
+        }
+        let kp: Vec<&str> = why
+            .iter()
+            .filter(|w| w["country"] == "KP")
+            .map(|w| w["text"].as_str().unwrap())
+            .collect();
+        assert!(kp.contains(&"Pyongyang"), "{why:?}");
+        let countries: Vec<&str> = hit["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        for entry in why {
+            assert!(countries.contains(&entry["country"].as_str().unwrap()));
+        }
+    }
+    let text = env.lede_ok(&["query", "Pyongyang", "--why"], 0).stdout;
+    assert!(
+        text.contains("why: ") && text.contains("North Korea ← “Pyongyang” capital"),
+        "{text}"
+    );
+    let plain = env.lede_ok(&["query", "Pyongyang"], 0).stdout;
+    assert!(!plain.contains("why: "));
+}

@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use termcolor::{ColorChoice, StandardStream};
 
 use super::ColorWhen;
-use lede::render::text::Layout;
+use lede::render::text::TextOptions;
 
 /// Standard output, coloured when `when` and the environment allow.
 pub fn stdout(when: ColorWhen) -> StandardStream {
@@ -28,14 +28,13 @@ fn choice(when: ColorWhen, is_terminal: bool) -> ColorChoice {
 }
 
 /// Wrap text at the terminal's width; in a pipe, keep one passage a line.
-pub fn layout() -> Layout {
-    if !io::stdout().is_terminal() {
-        return Layout { width: usize::MAX };
-    }
-    let width = terminal_size::terminal_size()
-        .map(|(w, _)| w.0 as usize)
-        .unwrap_or(100);
-    Layout { width }
+pub fn text_options(why: bool) -> TextOptions {
+    let width = if io::stdout().is_terminal() {
+        terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
+    } else {
+        usize::MAX
+    };
+    TextOptions { width, why }
 }
 
 /// True when the error is a closed pipe (`lede query … | head -1`): not an error for users.

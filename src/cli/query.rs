@@ -49,6 +49,9 @@ pub struct Args {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
+    /// Show which words of each passage gave its countries (JSON hits always carry "why")
+    #[arg(long)]
+    why: bool,
 }
 
 fn parse_facet(text: &str) -> Result<FacetKind, String> {
@@ -78,7 +81,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     if args.json {
         json::query(&mut out, &response)?;
     } else {
-        text::query(&mut out, &response, output::layout(), Countries::shipped()?)?;
+        text::query(
+            &mut out,
+            &response,
+            output::text_options(args.why),
+            Countries::shipped()?,
+        )?;
     }
     out.flush()?;
     Ok(if response.total > 0 {

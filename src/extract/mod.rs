@@ -74,6 +74,31 @@ pub enum Evidence {
     ArticleAlias,
 }
 
+impl Evidence {
+    /// The rule's name, as in JSON output (`demonym`, `capital`, ...).
+    pub fn rule_name(&self) -> &'static str {
+        match self {
+            Evidence::CountryName => "country_name",
+            Evidence::CountryAlias => "country_alias",
+            Evidence::Demonym => "demonym",
+            Evidence::PeopleOf => "people_of",
+            Evidence::Capital => "capital",
+            Evidence::City { .. } => "city",
+            Evidence::Region => "region",
+            Evidence::Area => "area",
+            Evidence::QualifiedPlace => "qualified_place",
+            Evidence::Metonym => "metonym",
+            Evidence::KnownOrg => "known_org",
+            Evidence::OrgWord => "org_word",
+            Evidence::Acronym => "acronym",
+            Evidence::PersonTitle => "person_title",
+            Evidence::GivenName => "given_name",
+            Evidence::NameList => "name_list",
+            Evidence::ArticleAlias => "article_alias",
+        }
+    }
+}
+
 /// One way of reading a mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reading {
@@ -237,6 +262,80 @@ mod tests {
         assert!(has(&found, "MOSCOW", Kind::Location), "{found:?}");
         let found = readings("NORTH KOREA TESTS NEW MISSILE");
         assert!(has(&found, "NORTH KOREA", Kind::Location), "{found:?}");
+    }
+
+    /// Property: for any mix of names, punctuation, scripts and control characters, every
+    /// mention lies inside the text on character boundaries, and resolving never panics.
+    #[test]
+    fn generated_text_gives_valid_spans() {
+        let pieces = [
+            "Russia",
+            "RUSSIA",
+            "North Korean",
+            "Kim Jong Un",
+            "’s",
+            "'s",
+            " ",
+            "  ",
+            "\n",
+            ", ",
+            ".",
+            "-",
+            "U.S.",
+            "the Kremlin",
+            "Georgia",
+            "Mr",
+            "President",
+            "Ünïcödé",
+            "日本",
+            "\u{1b}[31m",
+            "\u{0}",
+            "A.",
+            "St.",
+            "Jong-un",
+            "and",
+            "(NSC)",
+            "National Security Council",
+            "MOSCOW, ",
+            "é",
+            "in",
+            "Turkish",
+            "—",
+            "\u{202e}",
+            "Ludwigshafen am Rhein",
+            "al-",
+            "O'",
+        ];
+        let extractor = Extractor::shipped().unwrap();
+        let gazetteer = Gazetteer::shipped().unwrap();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 30) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let words = words::words(&text);
+            for w in &words {
+                assert_eq!(&text[w.start..w.end], w.text, "{text:?}");
+            }
+            let mentions = extractor.extract_with_words(&text, &words);
+            for m in &mentions {
+                assert!(m.start < m.end && m.end <= text.len(), "{text:?}");
+                assert!(
+                    text.is_char_boundary(m.start) && text.is_char_boundary(m.end),
+                    "{text:?}"
+                );
+            }
+            let resolved =
+                crate::resolve::resolve(gazetteer, &[text.as_str()], vec![words], vec![mentions]);
+            for m in &resolved[0].mentions {
+                assert!(text.get(m.start..m.end).is_some(), "{text:?}");
+            }
+            seed = seed.wrapping_add(0x2545_F491_4F6C_DD1D);
+        }
     }
 
     #[test]

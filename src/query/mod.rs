@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::gazetteer::{Countries, CountryCode};
 use crate::index::LedeIndex;
 use request::{FacetKind, QueryRequest};
-use response::{FacetValue, Hit, QueryResponse, SnippetData};
+use response::{CountryWhy, FacetValue, Hit, QueryResponse, SnippetData};
 use search::StoredHit;
 use snippet::Highlighter;
 
@@ -105,6 +105,19 @@ fn with_snippet(hit: StoredHit, highlighter: &mut Highlighter) -> Hit {
     let highlights = highlighter.highlights(&hit.text);
     let fragment = snippet::fragment(&hit.text, &highlights);
     let pairs = |ranges: &[(usize, usize)]| ranges.iter().map(|&(s, e)| [s, e]).collect::<Vec<_>>();
+    let why = hit
+        .country_evidence
+        .iter()
+        .filter_map(|e| {
+            Some(CountryWhy {
+                text: hit.text.get(e.start..e.end)?.to_string(),
+                country: e.country.clone(),
+                start: e.start,
+                end: e.end,
+                rule: e.rule.clone(),
+            })
+        })
+        .collect();
     Hit {
         snippet: SnippetData {
             text: hit.text[fragment.start..fragment.end].to_string(),
@@ -125,6 +138,7 @@ fn with_snippet(hit: StoredHit, highlighter: &mut Highlighter) -> Hit {
         heading: hit.heading,
         author: hit.author,
         url: hit.url,
+        why,
     }
 }
 

@@ -50,6 +50,23 @@ pub struct Hit {
     pub author: Option<String>,
     /// Article URL.
     pub url: Option<String>,
+    /// Which words gave each country, in text order.
+    pub why: Vec<CountryWhy>,
+}
+
+/// Words of a passage that gave it a country.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountryWhy {
+    /// ISO code.
+    pub country: String,
+    /// The words, as written.
+    pub text: String,
+    /// Byte offset in the passage text.
+    pub start: usize,
+    /// Byte offset past the end.
+    pub end: usize,
+    /// The rule that read them (`capital`, `demonym`, `metonym`...).
+    pub rule: String,
 }
 
 /// A snippet cut from a passage.

@@ -11,6 +11,7 @@ use super::request::QueryRequest;
 use crate::article::ArticleDate;
 use crate::document::facet_root;
 use crate::error::Result;
+use crate::resolve::CountryEvidence;
 use crate::schema::Fields;
 
 /// A matching passage as stored in the index.
@@ -42,6 +43,8 @@ pub struct StoredHit {
     pub persons: Vec<String>,
     /// Organisations of the passage.
     pub orgs: Vec<String>,
+    /// The spans that gave each country.
+    pub country_evidence: Vec<CountryEvidence>,
 }
 
 /// What one search pass yields.
@@ -132,5 +135,9 @@ fn stored_hit(
         countries,
         persons,
         orgs,
+        // Written by lede itself; an unreadable value only loses the explanation.
+        country_evidence: text(fields.country_evidence)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
     })
 }

@@ -20,16 +20,21 @@ const MARK_CLOSE: &str = "**";
 /// Indentation of the lines under a hit's heading.
 const INDENT: &str = "   ";
 
-/// Layout settings.
+/// How to print.
 #[derive(Debug, Clone, Copy)]
-pub struct Layout {
+pub struct TextOptions {
     /// Columns to wrap text at.
     pub width: usize,
+    /// Show which words gave each country of a hit.
+    pub why: bool,
 }
 
-impl Default for Layout {
-    fn default() -> Layout {
-        Layout { width: 100 }
+impl Default for TextOptions {
+    fn default() -> TextOptions {
+        TextOptions {
+            width: 100,
+            why: false,
+        }
     }
 }
 
@@ -38,11 +43,11 @@ impl Default for Layout {
 pub fn query(
     out: &mut dyn WriteColor,
     response: &QueryResponse,
-    layout: Layout,
+    options: TextOptions,
     countries: &Countries,
 ) -> io::Result<()> {
     for (rank, hit) in response.hits.iter().enumerate() {
-        hit_block(out, rank + 1, hit, layout, countries)?;
+        hit_block(out, rank + 1, hit, options, countries)?;
     }
     let shown = response.hits.len() as u64;
     let summary = match (response.total, shown) {
@@ -63,7 +68,7 @@ fn hit_block(
     out: &mut dyn WriteColor,
     rank: usize,
     hit: &Hit,
-    layout: Layout,
+    options: TextOptions,
     countries: &Countries,
 ) -> io::Result<()> {
     out.set_color(ColorSpec::new().set_bold(true))?;
@@ -93,6 +98,9 @@ fn hit_block(
     write!(out, "{INDENT}{}", clean(&meta.join(" · ")))?;
     out.reset()?;
     writeln!(out)?;
+    if options.why && !hit.why.is_empty() {
+        why_line(out, hit, countries)?;
+    }
     let snippet = &hit.snippet;
     let prefix = if snippet.start > 0 { "…" } else { "" };
     let suffix = if snippet.start + snippet.text.len() < hit.text.len() {
@@ -106,21 +114,43 @@ fn hit_block(
         &snippet.highlights,
         prefix,
         suffix,
-        layout,
+        options,
     )?;
     writeln!(out)
 }
 
-/// Writes `text` wrapped at the layout width, highlighting `ranges`.
+/// "why: North Korea ← “Pyongyang” capital, “North Korean” demonym; Russia ← ..."
+fn why_line(out: &mut dyn WriteColor, hit: &Hit, countries: &Countries) -> io::Result<()> {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for why in &hit.why {
+        let entry = format!("“{}” {}", clean(&why.text), why.rule.replace('_', " "));
+        match groups.iter_mut().find(|(code, _)| *code == why.country) {
+            Some((_, words)) if !words.contains(&entry) => words.push(entry),
+            Some(_) => {}
+            None => groups.push((&why.country, vec![entry])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .into_iter()
+        .map(|(code, words)| {
+            let name =
+                CountryCode::parse(code).map_or_else(|| code.to_string(), |c| countries.label(c));
+            format!("{name} ← {}", words.join(", "))
+        })
+        .collect();
+    writeln!(out, "{INDENT}why: {}", parts.join("; "))
+}
+
+/// Writes `text` wrapped at the options width, highlighting `ranges`.
 fn highlighted_paragraph(
     out: &mut dyn WriteColor,
     text: &str,
     ranges: &[[usize; 2]],
     prefix: &str,
     suffix: &str,
-    layout: Layout,
+    options: TextOptions,
 ) -> io::Result<()> {
-    let width = layout.width.saturating_sub(INDENT.len()).max(20);
+    let width = options.width.saturating_sub(INDENT.len()).max(20);
     let lines = wrap(text, width);
     let last = lines.len().saturating_sub(1);
     for (i, (start, end)) in lines.into_iter().enumerate() {
@@ -357,6 +387,7 @@ mod tests {
                 heading: "The heading".into(),
                 author: None,
                 url: None,
+                why: vec![],
             }],
             facets: BTreeMap::from([(
                 "country".to_string(),
@@ -376,7 +407,7 @@ mod tests {
         query(
             &mut out,
             &response(),
-            Layout::default(),
+            TextOptions::default(),
             Countries::shipped().unwrap(),
         )
         .unwrap();
@@ -396,7 +427,7 @@ mod tests {
         query(
             &mut out,
             &response(),
-            Layout::default(),
+            TextOptions::default(),
             Countries::shipped().unwrap(),
         )
         .unwrap();
