@@ -280,7 +280,7 @@ fn no_match_exits_1_and_says_so() {
 }
 
 #[test]
-fn bad_arguments_exit_2_with_a_message_naming_them() {
+fn bad_arguments_exit_2_with_a_message_naming_them_and_typos_get_a_notice() {
     let env = indexed();
     let run = env.lede_ok(&["query", "weapons", "--country", "Nort Korea"], 2);
     assert!(
@@ -288,8 +288,13 @@ fn bad_arguments_exit_2_with_a_message_naming_them() {
         "{}",
         run.stderr
     );
-    let run = env.lede_ok(&["query", "\"weapons supply"], 2);
-    assert!(run.stderr.contains("quote"), "{}", run.stderr);
+    // An unclosed quote is read leniently, and said so.
+    let run = env.lede_ok(&["query", "\"supply Moscow"], 0);
+    assert!(
+        run.stderr.contains("notice") && run.stderr.contains("quote"),
+        "{}",
+        run.stderr
+    );
     let run = env.lede_ok(&["query", "weapons", "--facet", "colour"], 2);
     assert!(run.stderr.contains("colour"), "{}", run.stderr);
 }

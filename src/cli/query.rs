@@ -1,57 +1,108 @@
-//! `lede query`: best passages with highlights, and facet counts.
+//! `lede query`: best passages with highlights, and facet counts; or a batch of queries.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use super::{output, Global, Outcome};
+use lede::article::ArticleDate;
 use lede::gazetteer::Countries;
 use lede::index::LedeIndex;
+use lede::query::batch;
 use lede::query::request::{FacetKind, QueryRequest, DEFAULT_FACET_LIMIT, DEFAULT_LIMIT};
 use lede::query::QueryEngine;
-use lede::render::{json, text};
+use lede::render::{json, text, trec};
 
 const EXAMPLES: &str = "\
 Query syntax:
-  weapons supply           both words (stems match: \"supplying weapons\")
-  \"weapons supply\"         the exact phrase
-  weapons OR arms          either word
+  weapons supply           both words, any form (\"supplying weapons\"); --any for either
+  \"weapons supply\"         the exact phrase;  \"weapons supply\"~3  words at most 3 apart
+  weapons OR arms          either word;  (arms OR weapons) supply  groups
   weapons -nuclear         leave out passages with \"nuclear\"
-  title:summit             a word in the article title
+  title:summit             a word of the article title (body: for the paragraph)
+  comput*                  words starting with \"comput\"
+Words such as \"the\" and \"of\" are left out unless quoted. When no passage has all the
+words, the passages with any of them are shown, with a notice.
 
 Examples:
   lede query \"weapons supply\" --facet country
-  lede query \"weapons supply\" --country KP --country \"south korea\"
-  lede query \"weapons supply\" --country \"north korea\" --json
+  lede query \"weapons supply\" --country KP --country \"south korea\" --why
+  lede query sanctions --person putin --since 2023-01-01 --per-article -C 1
+  lede query --batch queries.jsonl --format trec --limit 1000 > run.trec
 
 Exit code 0 when passages match, 1 when none does, 2 on error.";
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Readable text.
+    Text,
+    /// One JSON object per query.
+    Json,
+    /// TREC run lines: QID Q0 ARTICLE_ID RANK SCORE lede (one line per article).
+    Trec,
+}
 
 /// Arguments of `lede query`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     /// What to search for
-    #[arg(value_name = "QUERY")]
-    text: String,
-    /// Passages to show
+    #[arg(value_name = "QUERY", required_unless_present = "batch")]
+    text: Option<String>,
+    /// Passages to show (articles with --per-article or --format trec)
     #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT, value_name = "N")]
     limit: usize,
     /// Passages to skip, for paging
     #[arg(long, default_value_t = 0, value_name = "N")]
     offset: usize,
+    /// Match passages with any of the words instead of all
+    #[arg(long)]
+    any: bool,
+    /// Show the best passage of each article (and how many of its passages match)
+    #[arg(long)]
+    per_article: bool,
     /// Keep passages about this country: ISO code, English name or alias, any case; repeat for any of several
     #[arg(long, value_name = "COUNTRY")]
     country: Vec<String>,
+    /// Keep passages naming this person ("putin" finds "Vladimir Putin"); repeatable
+    #[arg(long, value_name = "NAME")]
+    person: Vec<String>,
+    /// Keep passages naming this organisation; repeatable
+    #[arg(long, value_name = "NAME")]
+    org: Vec<String>,
+    /// Keep passages of this article id; repeatable
+    #[arg(long, value_name = "ID")]
+    article: Vec<String>,
+    /// Keep articles dated on or after this day (YYYY-MM-DD); undated articles are left out and counted
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    since: Option<ArticleDate>,
+    /// Keep articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    until: Option<ArticleDate>,
     /// Count matching passages and articles per value of a facet: country, person, org; repeatable
     #[arg(long, value_name = "KIND", value_parser = parse_facet)]
     facet: Vec<FacetKind>,
     /// Values to list per facet
     #[arg(long, default_value_t = DEFAULT_FACET_LIMIT, value_name = "N")]
     facet_limit: usize,
-    /// Print one JSON object instead of text
+    /// Show N paragraphs before and after each hit
+    #[arg(long, short = 'C', default_value_t = 0, value_name = "N")]
+    context: usize,
+    /// Show the score breakdown of each hit
     #[arg(long)]
-    json: bool,
+    explain: bool,
     /// Show which words of each passage gave its countries (JSON hits always carry "why")
     #[arg(long)]
     why: bool,
+    /// Print one JSON object instead of text (same as --format json)
+    #[arg(long)]
+    json: bool,
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<Format>,
+    /// Run every query of FILE (JSON Lines with _id/id and text/query, or one query a line)
+    #[arg(long, value_name = "FILE", conflicts_with = "text")]
+    batch: Option<PathBuf>,
 }
 
 fn parse_facet(text: &str) -> Result<FacetKind, String> {
@@ -59,39 +110,89 @@ fn parse_facet(text: &str) -> Result<FacetKind, String> {
         .ok_or_else(|| format!("unknown facet {text:?}: use country, person or org"))
 }
 
+fn parse_date(text: &str) -> Result<ArticleDate, String> {
+    ArticleDate::parse(text).ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD"))
+}
+
 /// Runs `lede query`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
+    let format = match (args.format, args.json) {
+        (Some(format), _) => format,
+        (None, true) => Format::Json,
+        (None, false) => Format::Text,
+    };
     let engine = QueryEngine::new(LedeIndex::open(&global.index)?)?;
-    let mut facets = Vec::new();
-    for kind in args.facet {
-        if !facets.contains(&kind) {
-            facets.push(kind);
+    let mut template = request(&args, String::new());
+    // A TREC run ranks articles and shows no text.
+    template.per_article |= format == Format::Trec;
+    template.snippets = format != Format::Trec;
+    let queries = match &args.batch {
+        Some(path) => batch::read(path)?,
+        None => vec![batch::BatchQuery {
+            id: "1".into(),
+            text: args.text.clone().unwrap_or_default(),
+        }],
+    };
+    let mut out = output::stdout(global.color);
+    let mut errors = output::stderr(global.color);
+    let mut found = false;
+    for query in &queries {
+        let request = QueryRequest {
+            text: query.text.clone(),
+            ..template.clone()
+        };
+        let mut response = engine.query(&request)?;
+        for notice in &response.notices {
+            text::notice(&mut errors, &query.id, args.batch.is_some(), notice)?;
+        }
+        found |= response.total > 0;
+        match format {
+            Format::Json => {
+                if args.batch.is_some() {
+                    response.query_id = Some(query.id.clone());
+                }
+                json::query(&mut out, &response)?;
+            }
+            Format::Trec => trec::run(&mut out, &query.id, &response)?,
+            Format::Text => text::query(
+                &mut out,
+                &response,
+                output::text_options(args.why),
+                Countries::shipped()?,
+            )?,
         }
     }
-    let request = QueryRequest {
-        text: args.text,
-        limit: args.limit,
-        offset: args.offset,
-        countries: args.country,
-        facets,
-        facet_limit: args.facet_limit,
-    };
-    let response = engine.query(&request)?;
-    let mut out = output::stdout(global.color);
-    if args.json {
-        json::query(&mut out, &response)?;
-    } else {
-        text::query(
-            &mut out,
-            &response,
-            output::text_options(args.why),
-            Countries::shipped()?,
-        )?;
-    }
     out.flush()?;
-    Ok(if response.total > 0 {
+    Ok(if found {
         Outcome::Done
     } else {
         Outcome::NothingFound
     })
+}
+
+fn request(args: &Args, text: String) -> QueryRequest {
+    let mut facets = Vec::new();
+    for kind in &args.facet {
+        if !facets.contains(kind) {
+            facets.push(*kind);
+        }
+    }
+    QueryRequest {
+        text,
+        limit: args.limit,
+        offset: args.offset,
+        countries: args.country.clone(),
+        persons: args.person.clone(),
+        orgs: args.org.clone(),
+        articles: args.article.clone(),
+        since: args.since,
+        until: args.until,
+        any: args.any,
+        per_article: args.per_article,
+        context: args.context,
+        explain: args.explain,
+        snippets: true,
+        facets,
+        facet_limit: args.facet_limit,
+    }
 }

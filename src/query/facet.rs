@@ -208,3 +208,24 @@ fn finish(counts: KindCounts) -> Vec<FacetCount> {
     });
     out
 }
+
+/// Every value of a facet kind in the index (deleted documents included until merged).
+pub fn values(
+    searcher: &tantivy::Searcher,
+    field: &str,
+    kind: FacetKind,
+) -> tantivy::Result<Vec<String>> {
+    let mut values = std::collections::BTreeSet::new();
+    let mut facet = Facet::root();
+    for segment in searcher.segment_readers() {
+        let reader = segment.facet_reader(field)?;
+        let range = ord_range(&reader, kind.root())?;
+        for ord in range.start..range.end {
+            reader.facet_from_ord(ord, &mut facet)?;
+            if let [_, value] = facet.to_path().as_slice() {
+                values.insert(value.to_string());
+            }
+        }
+    }
+    Ok(values.into_iter().collect())
+}

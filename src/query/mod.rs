@@ -1,24 +1,28 @@
 //! The query pipeline: request → parse → search (hits + facets) → snippets → response.
 //! This module only chains the stages; each lives in its own file.
 
+pub mod batch;
 pub mod facet;
 pub mod parse;
 pub mod request;
 pub mod response;
 pub mod search;
 pub mod snippet;
+pub mod syntax;
 
 use std::collections::BTreeMap;
 
 use tantivy::{IndexReader, ReloadPolicy};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::gazetteer::{Countries, CountryCode};
 use crate::index::LedeIndex;
+use parse::FilterKind;
 use request::{FacetKind, QueryRequest};
-use response::{CountryWhy, FacetValue, Hit, QueryResponse, SnippetData};
+use response::{ContextParagraph, CountryWhy, FacetValue, Hit, QueryResponse, SnippetData};
 use search::StoredHit;
 use snippet::Highlighter;
+use tantivy::query::{BooleanQuery, ExistsQuery, Occur};
 
 /// An open index ready to answer queries; cheap to query many times.
 pub struct QueryEngine {
@@ -44,27 +48,115 @@ impl QueryEngine {
 
     /// Answers one request.
     pub fn query(&self, request: &QueryRequest) -> Result<QueryResponse> {
-        let parsed = parse::parse(&self.index, request, self.countries)?;
         let searcher = self.reader.searcher();
         let fields = self.index.schema.fields;
-        let matches = search::search(&searcher, &fields, &parsed, request)?;
-        let analyzer = self
-            .index
-            .index
-            .tokenizer_for_field(fields.body)
-            .map_err(Error::Tantivy)?;
-        let mut highlighter = Highlighter::new(analyzer, parsed.terms);
-        let hits = matches
-            .hits
-            .into_iter()
-            .map(|hit| with_snippet(hit, &mut highlighter))
+        let facet_values = |kind: FacetKind| -> Result<Vec<String>> {
+            let field = searcher.schema().get_field_name(fields.entities);
+            Ok(facet::values(&searcher, field, kind)?)
+        };
+        let mut parsed = parse::parse(
+            &self.index,
+            request,
+            self.countries,
+            &facet_values,
+            request.any,
+        )?;
+        // Facets with a filter of their own are counted without it (disjunctive), so that
+        // `--country KP` still shows what the other countries would give.
+        let (own_filter, plain): (Vec<FacetKind>, Vec<FacetKind>) = request
+            .facets
+            .iter()
+            .partition(|kind| parsed.filters(FilterKind::Facet(**kind)));
+        let mut matches =
+            search::search(&searcher, &fields, parsed.query().as_ref(), request, &plain)?;
+        if matches.total == 0 && !request.any && parsed.relaxable {
+            let relaxed = parse::parse(&self.index, request, self.countries, &facet_values, true)?;
+            let relaxed_matches = search::search(
+                &searcher,
+                &fields,
+                relaxed.query().as_ref(),
+                request,
+                &plain,
+            )?;
+            if relaxed_matches.total > 0 {
+                let mut notices = parsed.notices;
+                notices
+                    .push("no passage has all the words; showing passages with any of them".into());
+                parsed = relaxed;
+                parsed.notices = notices;
+                matches = relaxed_matches;
+            }
+        }
+        let mut counted: BTreeMap<FacetKind, Vec<facet::FacetCount>> = plain
+            .iter()
+            .copied()
+            .zip(std::mem::take(&mut matches.facets))
             .collect();
+        for kind in own_filter {
+            let query = parsed.query_without(Some(FilterKind::Facet(kind)));
+            let mut counts = search::facet_counts(&searcher, &fields, query.as_ref(), &[kind])?;
+            counted.insert(kind, counts.pop().unwrap_or_default());
+        }
+        let query = parsed.query();
+        let undated_left_out = if parsed.filters(FilterKind::Date) {
+            let without_dates = parsed.query_without(Some(FilterKind::Date));
+            let dated = ExistsQuery::new(
+                searcher.schema().get_field_name(fields.date).to_string(),
+                false,
+            );
+            let undated = BooleanQuery::new(vec![
+                (Occur::Must, without_dates),
+                (
+                    Occur::MustNot,
+                    Box::new(dated) as Box<dyn tantivy::query::Query>,
+                ),
+            ]);
+            Some(search::count(&searcher, &undated)?)
+        } else {
+            None
+        };
+        let per_article = if request.per_article {
+            Some(search::passages_per_article(
+                &searcher,
+                &fields,
+                query.as_ref(),
+            )?)
+        } else {
+            None
+        };
+        let total_articles = per_article.as_ref().map(|counts| counts.len() as u64);
+        let analyzer = self.index.index.tokenizer_for_field(fields.body)?;
+        let mut highlighter = Highlighter::new(analyzer, parsed.highlight.clone());
+        let mut hits = Vec::with_capacity(matches.hits.len());
+        for stored in matches.hits {
+            let mut hit = with_snippet(&stored, request.snippets.then_some(&mut highlighter));
+            if let Some(counts) = &per_article {
+                let key = crate::document::article_key(&stored.article_id);
+                hit.article_passages = Some(counts.get(&key).copied().unwrap_or(1));
+            }
+            hit.context = search::context(
+                &searcher,
+                &fields,
+                &stored.article_id,
+                stored.paragraph,
+                request.context,
+            )?
+            .into_iter()
+            .map(|(paragraph, text)| ContextParagraph { paragraph, text })
+            .collect();
+            if request.explain {
+                let explanation = query.explain(&searcher, stored.address)?;
+                hit.explanation = serde_json::to_value(&explanation).ok();
+            }
+            hits.push(hit);
+        }
         let facets = request
             .facets
             .iter()
-            .zip(matches.facets)
-            .map(|(kind, counts)| {
-                let values = counts
+            .map(|kind| {
+                let values = counted
+                    .remove(kind)
+                    .unwrap_or_default()
                     .into_iter()
                     .take(request.facet_limit)
                     .map(|count| FacetValue {
@@ -78,10 +170,14 @@ impl QueryEngine {
             })
             .collect::<BTreeMap<_, _>>();
         Ok(QueryResponse {
+            query_id: None,
             query: request.text.clone(),
             total: matches.total,
             hits,
             facets,
+            total_articles,
+            undated_left_out,
+            notices: parsed.notices,
         })
     }
 
@@ -101,9 +197,11 @@ impl QueryEngine {
     }
 }
 
-fn with_snippet(hit: StoredHit, highlighter: &mut Highlighter) -> Hit {
-    let highlights = highlighter.highlights(&hit.text);
-    let fragment = snippet::fragment(&hit.text, &highlights);
+fn with_snippet(hit: &StoredHit, highlighter: Option<&mut Highlighter>) -> Hit {
+    let highlights = highlighter
+        .map(|h| h.highlights(&hit.text))
+        .unwrap_or_default();
+    let snippet = snippet::snippet(&hit.text, &highlights);
     let pairs = |ranges: &[(usize, usize)]| ranges.iter().map(|&(s, e)| [s, e]).collect::<Vec<_>>();
     let why = hit
         .country_evidence
@@ -120,25 +218,29 @@ fn with_snippet(hit: StoredHit, highlighter: &mut Highlighter) -> Hit {
         .collect();
     Hit {
         snippet: SnippetData {
-            text: hit.text[fragment.start..fragment.end].to_string(),
-            highlights: pairs(&fragment.highlights),
-            start: fragment.start,
+            start: snippet.fragments.first().map_or(0, |f| f.0),
+            fragments: pairs(&snippet.fragments),
+            highlights: pairs(&snippet.highlights),
+            text: snippet.text,
         },
         highlights: pairs(&highlights),
-        article_id: hit.article_id,
-        title: hit.title,
-        source: hit.source,
+        article_id: hit.article_id.clone(),
+        title: hit.title.clone(),
+        source: hit.source.clone(),
         paragraph: hit.paragraph,
         date: hit.date.map(|d| d.to_string()),
         score: hit.score,
-        text: hit.text,
-        countries: hit.countries,
-        persons: hit.persons,
-        orgs: hit.orgs,
-        heading: hit.heading,
-        author: hit.author,
-        url: hit.url,
+        text: hit.text.clone(),
+        countries: hit.countries.clone(),
+        persons: hit.persons.clone(),
+        orgs: hit.orgs.clone(),
+        heading: hit.heading.clone(),
+        author: hit.author.clone(),
+        url: hit.url.clone(),
         why,
+        article_passages: None,
+        context: Vec::new(),
+        explanation: None,
     }
 }
 
@@ -210,7 +312,8 @@ mod tests {
             .hits
             .iter()
             .all(|h| h.countries.contains(&"KP".to_string())));
-        assert!(facet(&response, "BR").is_none());
+        // The country facet stays disjunctive: it shows what other countries would give.
+        assert_eq!(facet(&response, "BR").map(|v| v.passages), Some(1));
         // Filtering does not change scores.
         let unfiltered = engine.query(&QueryRequest::new("missile")).unwrap();
         for hit in &response.hits {

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::article::ArticleDate;
 use crate::document::facet_root;
 
 /// Default number of passages returned.
@@ -71,6 +72,26 @@ pub struct QueryRequest {
     pub offset: usize,
     /// Countries to keep, as typed by the user (code, name or alias); several are OR-ed.
     pub countries: Vec<String>,
+    /// People to keep, as typed ("putin" matches "Vladimir Putin"); several are OR-ed.
+    pub persons: Vec<String>,
+    /// Organisations to keep, as typed; several are OR-ed.
+    pub orgs: Vec<String>,
+    /// Articles to keep, by id; several are OR-ed.
+    pub articles: Vec<String>,
+    /// Keep articles dated on or after this day.
+    pub since: Option<ArticleDate>,
+    /// Keep articles dated on or before this day.
+    pub until: Option<ArticleDate>,
+    /// OR between words instead of AND.
+    pub any: bool,
+    /// The best passage per article instead of every passage.
+    pub per_article: bool,
+    /// Paragraphs of context before and after each hit.
+    pub context: usize,
+    /// Attach the score breakdown of each hit.
+    pub explain: bool,
+    /// Compute highlights and snippets (a TREC run needs neither).
+    pub snippets: bool,
     /// Facets to count over all matching passages.
     pub facets: Vec<FacetKind>,
     /// Values listed per facet, most frequent first.
@@ -85,6 +106,16 @@ impl QueryRequest {
             limit: DEFAULT_LIMIT,
             offset: 0,
             countries: Vec::new(),
+            persons: Vec::new(),
+            orgs: Vec::new(),
+            articles: Vec::new(),
+            since: None,
+            until: None,
+            any: false,
+            per_article: false,
+            context: 0,
+            explain: false,
+            snippets: true,
             facets: Vec::new(),
             facet_limit: DEFAULT_FACET_LIMIT,
         }

@@ -7,6 +7,9 @@ use serde::Serialize;
 /// Everything a query returns.
 #[derive(Debug, Clone, Serialize)]
 pub struct QueryResponse {
+    /// The query's id in a batch run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_id: Option<String>,
     /// The query as given.
     pub query: String,
     /// Matching passages in all (not only those returned).
@@ -15,6 +18,15 @@ pub struct QueryResponse {
     pub hits: Vec<Hit>,
     /// Requested facets by kind name (`country`, `person`, `org`).
     pub facets: BTreeMap<String, Vec<FacetValue>>,
+    /// Distinct articles among the matching passages (with --per-article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_articles: Option<u64>,
+    /// Passages of undated articles a date filter left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undated_left_out: Option<u64>,
+    /// How the query was read where it was not taken literally (an unclosed quote, AND
+    /// relaxed to OR); also printed on standard error.
+    pub notices: Vec<String>,
 }
 
 /// One matching passage.
@@ -52,6 +64,24 @@ pub struct Hit {
     pub url: Option<String>,
     /// Which words gave each country, in text order.
     pub why: Vec<CountryWhy>,
+    /// With --per-article: matching passages of this article in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_passages: Option<u64>,
+    /// With --context N: the paragraphs around this one, in order (this one excluded).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<ContextParagraph>,
+    /// With --explain: tantivy's breakdown of the score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<serde_json::Value>,
+}
+
+/// A paragraph next to a hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextParagraph {
+    /// 0-based paragraph number.
+    pub paragraph: u64,
+    /// Its text.
+    pub text: String,
 }
 
 /// Words of a passage that gave it a country.
@@ -76,8 +106,11 @@ pub struct SnippetData {
     pub text: String,
     /// Byte ranges of matched words in `text`.
     pub highlights: Vec<[usize; 2]>,
-    /// Byte offset of the snippet in the passage.
+    /// Byte offset of the snippet's first fragment in the passage.
     pub start: usize,
+    /// Byte ranges of the snippet's fragments in the passage; in `text` they are joined
+    /// by " … ".
+    pub fragments: Vec<[usize; 2]>,
 }
 
 /// One facet value with its counts over all matching passages.

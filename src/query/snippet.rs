@@ -1,81 +1,178 @@
 //! Highlights and snippets, as data: byte ranges into the text, never markup.
 //!
 //! Highlighting analyses the passage with the index's own analyzer (lower-casing, English
-//! stemming), so "supplying weapons" lights up for the query "weapons supply". The snippet is
-//! the whole passage when it is short, else the window with the most matches.
-
-use std::collections::BTreeSet;
+//! stemming), so "supplying weapons" lights up for the query "weapons supply". A phrase
+//! lights up only where its words stand together. The snippet is the whole passage when it
+//! is short; else the window with the most matches, plus up to two more windows when other
+//! matches lie far from it.
 
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::parse::HighlightSpec;
+
 /// Passages up to this many bytes are shown whole.
 pub const WHOLE_PASSAGE_BYTES: usize = 320;
-/// Target length of a snippet cut from a longer passage.
-pub const SNIPPET_BYTES: usize = 240;
+/// Length of a snippet cut from a longer passage, all fragments together.
+pub const SNIPPET_BYTES: usize = 280;
+/// Most fragments in one snippet.
+pub const MAX_FRAGMENTS: usize = 3;
+/// What joins fragments in the snippet text.
+pub const FRAGMENT_SEPARATOR: &str = " … ";
 
-/// A fragment of a passage with the matched words marked.
+/// A snippet: one or more fragments of a passage, with the matched words marked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fragment {
-    /// Byte offset of the fragment in the passage.
-    pub start: usize,
-    /// Byte offset past the fragment's end.
-    pub end: usize,
-    /// Highlight ranges relative to the fragment.
+pub struct Snippet {
+    /// The fragments joined by [`FRAGMENT_SEPARATOR`].
+    pub text: String,
+    /// Highlight ranges in `text`.
     pub highlights: Vec<(usize, usize)>,
+    /// Byte ranges of the fragments in the passage.
+    pub fragments: Vec<(usize, usize)>,
 }
 
-/// Finds the words of a text that match a query's analysed terms.
+/// Finds the words of a text that match a query.
 pub struct Highlighter {
     analyzer: TextAnalyzer,
-    terms: BTreeSet<String>,
+    spec: HighlightSpec,
+}
+
+/// One analysed token of a passage.
+struct Token {
+    text: String,
+    from: usize,
+    to: usize,
 }
 
 impl Highlighter {
-    /// A highlighter for `terms` as produced by `analyzer` (the body field's).
-    pub fn new(analyzer: TextAnalyzer, terms: BTreeSet<String>) -> Highlighter {
-        Highlighter { analyzer, terms }
+    /// A highlighter for `spec`, analysing with `analyzer` (the body field's).
+    pub fn new(analyzer: TextAnalyzer, spec: HighlightSpec) -> Highlighter {
+        Highlighter { analyzer, spec }
     }
 
-    /// Byte ranges of the words of `text` whose analysed form is a query term, in order.
+    /// Byte ranges of the matched words of `text`, in order, without overlaps.
     pub fn highlights(&mut self, text: &str) -> Vec<(usize, usize)> {
-        if self.terms.is_empty() {
+        let spec = &self.spec;
+        if spec.terms.is_empty() && spec.prefixes.is_empty() && spec.phrases.is_empty() {
             return Vec::new();
         }
-        let mut ranges = Vec::new();
+        let mut tokens = Vec::new();
         let mut stream = self.analyzer.token_stream(text);
         while stream.advance() {
-            let token = stream.token();
-            if self.terms.contains(&token.text) {
-                ranges.push((token.offset_from, token.offset_to));
-            }
+            let t = stream.token();
+            tokens.push(Token {
+                text: t.text.clone(),
+                from: t.offset_from,
+                to: t.offset_to,
+            });
         }
-        ranges
+        let mut marked = vec![false; tokens.len()];
+        for (i, token) in tokens.iter().enumerate() {
+            marked[i] = spec.terms.contains(&token.text)
+                || spec
+                    .prefixes
+                    .iter()
+                    .any(|p| token.text.starts_with(p.as_str()));
+        }
+        for (words, slop) in &spec.phrases {
+            mark_phrase(&tokens, words, *slop as usize, &mut marked);
+        }
+        tokens
+            .iter()
+            .zip(marked)
+            .filter(|(_, m)| *m)
+            .map(|(t, _)| (t.from, t.to))
+            .collect()
     }
 }
 
-/// The part of `text` to show: all of it when short, else about [`SNIPPET_BYTES`] around the
-/// densest cluster of highlights, cut at word boundaries.
-pub fn fragment(text: &str, highlights: &[(usize, usize)]) -> Fragment {
+/// Marks every occurrence of a phrase: its words in order, with at most `slop` other words
+/// in between in all.
+fn mark_phrase(tokens: &[Token], words: &[String], slop: usize, marked: &mut [bool]) {
+    if words.is_empty() {
+        return;
+    }
+    for start in 0..tokens.len() {
+        if tokens[start].text != words[0] {
+            continue;
+        }
+        let mut found = vec![start];
+        let mut at = start;
+        for word in &words[1..] {
+            let limit = (start + words.len() + slop).min(tokens.len());
+            match (at + 1..limit).find(|&j| tokens[j].text == *word) {
+                Some(j) => {
+                    found.push(j);
+                    at = j;
+                }
+                None => break,
+            }
+        }
+        if found.len() == words.len() {
+            for i in found {
+                marked[i] = true;
+            }
+        }
+    }
+}
+
+/// The snippet of `text` for `highlights`.
+pub fn snippet(text: &str, highlights: &[(usize, usize)]) -> Snippet {
     if text.len() <= WHOLE_PASSAGE_BYTES {
-        return Fragment {
-            start: 0,
-            end: text.len(),
+        return Snippet {
+            text: text.to_string(),
             highlights: highlights.to_vec(),
+            fragments: vec![(0, text.len())],
         };
     }
-    let (window_start, window_end) = densest_window(text, highlights, SNIPPET_BYTES);
-    let start = word_start(text, window_start);
-    let end = word_end(text, window_end);
-    let highlights = highlights
-        .iter()
-        .filter(|(s, e)| *s >= start && *e <= end)
-        .map(|(s, e)| (s - start, e - start))
-        .collect();
-    Fragment {
-        start,
-        end,
-        highlights,
+    let windows = choose_windows(text, highlights);
+    let mut out = Snippet {
+        text: String::new(),
+        highlights: Vec::new(),
+        fragments: Vec::new(),
+    };
+    for (start, end) in windows {
+        if !out.text.is_empty() {
+            out.text.push_str(FRAGMENT_SEPARATOR);
+        }
+        let shift = out.text.len();
+        out.text.push_str(&text[start..end]);
+        out.highlights.extend(
+            highlights
+                .iter()
+                .filter(|(s, e)| *s >= start && *e <= end)
+                .map(|(s, e)| (s - start + shift, e - start + shift)),
+        );
+        out.fragments.push((start, end));
     }
+    out
+}
+
+/// One window around the densest cluster of highlights when it holds them all; else up to
+/// [`MAX_FRAGMENTS`] narrower windows, each around the densest cluster left outside the
+/// others. Windows are cut at word boundaries and returned in text order.
+fn choose_windows(text: &str, highlights: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let outside = |window: (usize, usize), (s, e): (usize, usize)| e <= window.0 || s >= window.1;
+    let cut = |(s, e): (usize, usize)| (word_start(text, s), word_end(text, e));
+    let whole = cut(densest_window(text, highlights, SNIPPET_BYTES));
+    if highlights.iter().all(|&h| !outside(whole, h)) {
+        return vec![whole];
+    }
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    let mut left = highlights.to_vec();
+    while !left.is_empty() && windows.len() < MAX_FRAGMENTS {
+        let window = cut(densest_window(text, &left, SNIPPET_BYTES / 2));
+        left.retain(|&h| outside(window, h));
+        windows.push(window);
+    }
+    windows.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in windows {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
 }
 
 /// The window of `width` bytes holding the most highlights, starting a little before the
@@ -149,25 +246,62 @@ mod tests {
             .collect()
     }
 
+    fn spec(terms: &[&str], phrases: &[(&[&str], u32)]) -> HighlightSpec {
+        HighlightSpec {
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+            prefixes: Default::default(),
+            phrases: phrases
+                .iter()
+                .map(|(words, slop)| (words.iter().map(|w| w.to_string()).collect(), *slop))
+                .collect(),
+        }
+    }
+
     #[test]
     fn stems_match_other_word_forms() {
-        let terms = ["weapon".to_string(), "suppli".to_string()]
-            .into_iter()
-            .collect();
-        let mut highlighter = Highlighter::new(en_stem(), terms);
+        let mut h = Highlighter::new(en_stem(), spec(&["weapon", "suppli"], &[]));
         let text = "Supplying weapons: the supply of armaments and Weapon supplies.";
-        let ranges = highlighter.highlights(text);
         assert_eq!(
-            marked(text, &ranges),
+            marked(text, &h.highlights(text)),
             ["Supplying", "weapons", "supply", "Weapon", "supplies"]
         );
     }
 
     #[test]
+    fn a_phrase_lights_up_only_where_its_words_stand_together() {
+        let mut h = Highlighter::new(en_stem(), spec(&[], &[(&["weapon", "suppli"], 0)]));
+        let text = "The weapons supply grew; a supply of food and weapons.";
+        assert_eq!(marked(text, &h.highlights(text)), ["weapons", "supply"]);
+        let mut sloppy = Highlighter::new(en_stem(), spec(&[], &[(&["weapon", "suppli"], 2)]));
+        let text = "weapons and their supply; supply then weapons";
+        assert_eq!(
+            marked(text, &sloppy.highlights(text)),
+            ["weapons", "supply"]
+        );
+    }
+
+    #[test]
+    fn prefixes_match_word_starts() {
+        let mut h = Highlighter::new(
+            en_stem(),
+            HighlightSpec {
+                prefixes: ["comput".to_string()].into_iter().collect(),
+                ..Default::default()
+            },
+        );
+        let text = "Computers compute; a computation.";
+        assert_eq!(
+            marked(text, &h.highlights(text)),
+            ["Computers", "compute", "computation"]
+        );
+    }
+
+    #[test]
     fn short_passages_are_whole() {
-        let f = fragment("short text", &[(0, 5)]);
-        assert_eq!((f.start, f.end), (0, 10));
-        assert_eq!(f.highlights, [(0, 5)]);
+        let s = snippet("short text", &[(0, 5)]);
+        assert_eq!(s.text, "short text");
+        assert_eq!(s.highlights, [(0, 5)]);
+        assert_eq!(s.fragments, [(0, 10)]);
     }
 
     #[test]
@@ -178,18 +312,46 @@ mod tests {
             "dolor sit ".repeat(60)
         );
         let at = text.find("weapons").unwrap();
-        let f = fragment(&text, &[(at, at + 7), (at + 8, at + 14)]);
-        let shown = &text[f.start..f.end];
-        assert!(shown.len() <= SNIPPET_BYTES + 40, "{}", shown.len());
-        assert!(shown.contains("weapons supply"));
-        assert!(!shown.starts_with(' ') && !shown.ends_with(' '));
-        assert_eq!(marked(shown, &f.highlights), ["weapons", "supply"]);
+        let s = snippet(&text, &[(at, at + 7), (at + 8, at + 14)]);
+        assert_eq!(s.fragments.len(), 1);
+        assert!(s.text.len() <= SNIPPET_BYTES + 40, "{}", s.text.len());
+        assert!(s.text.contains("weapons supply"));
+        assert!(!s.text.starts_with(' ') && !s.text.ends_with(' '));
+        assert_eq!(marked(&s.text, &s.highlights), ["weapons", "supply"]);
+    }
+
+    #[test]
+    fn far_apart_matches_get_their_own_fragments() {
+        let text = format!(
+            "weapons {} supply {} weapons",
+            "x ".repeat(300),
+            "y ".repeat(300)
+        );
+        let hl: Vec<(usize, usize)> = ["weapons", "supply"]
+            .iter()
+            .flat_map(|w| {
+                text.match_indices(w)
+                    .map(|(i, m)| (i, i + m.len()))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let s = snippet(&text, &hl);
+        assert_eq!(s.fragments.len(), 3, "{:?}", s.fragments);
+        assert_eq!(
+            marked(&s.text, &s.highlights),
+            ["weapons", "supply", "weapons"]
+        );
+        assert!(s.text.contains(FRAGMENT_SEPARATOR));
     }
 
     #[test]
     fn cutting_never_splits_a_character() {
         let text = "é".repeat(400);
-        let f = fragment(&text, &[(300, 302)]);
-        assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+        let s = snippet(&text, &[(300, 302)]);
+        for (start, end) in s.fragments {
+            assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+        }
     }
 }

@@ -11,7 +11,7 @@ use termcolor::{Color, ColorSpec, WriteColor};
 use crate::error::{Problem, Severity};
 use crate::gazetteer::{Countries, CountryCode};
 use crate::ingest::IngestReport;
-use crate::query::response::{FacetValue, Hit, QueryResponse};
+use crate::query::response::{ContextParagraph, FacetValue, Hit, QueryResponse};
 use crate::stats::Stats;
 
 /// Marks around highlighted words when there is no colour.
@@ -50,12 +50,21 @@ pub fn query(
         hit_block(out, rank + 1, hit, options, countries)?;
     }
     let shown = response.hits.len() as u64;
-    let summary = match (response.total, shown) {
+    let mut summary = match (response.total, shown) {
         (0, _) => format!("No passage matches {:?}.", clean(&response.query)),
         (total, shown) if shown == total => format!("{total} matching passage{}.", plural(total)),
         (total, 0) => format!("{total} matching passage{}.", plural(total)),
         (total, shown) => format!("{shown} of {total} matching passages shown."),
     };
+    if let Some(articles) = response.total_articles {
+        summary.push_str(&format!(" {articles} article{}.", plural(articles)));
+    }
+    if let Some(undated) = response.undated_left_out.filter(|n| *n > 0) {
+        summary.push_str(&format!(
+            " {undated} passage{} of undated articles left out by the date filter.",
+            plural(undated)
+        ));
+    }
     writeln!(out, "{summary}")?;
     for (kind, values) in &response.facets {
         writeln!(out)?;
@@ -93,6 +102,12 @@ fn hit_block(
             .collect();
         meta.push(names.join(", "));
     }
+    if let Some(passages) = hit.article_passages {
+        meta.push(format!(
+            "{passages} matching passage{} in the article",
+            plural(passages)
+        ));
+    }
     meta.push(format!("score {:.2}", hit.score));
     out.set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
     write!(out, "{INDENT}{}", clean(&meta.join(" · ")))?;
@@ -101,13 +116,23 @@ fn hit_block(
     if options.why && !hit.why.is_empty() {
         why_line(out, hit, countries)?;
     }
+    let before: Vec<_> = hit
+        .context
+        .iter()
+        .filter(|c| c.paragraph < hit.paragraph)
+        .collect();
+    let after: Vec<_> = hit
+        .context
+        .iter()
+        .filter(|c| c.paragraph > hit.paragraph)
+        .collect();
+    for paragraph in before {
+        context_paragraph(out, paragraph, options)?;
+    }
     let snippet = &hit.snippet;
+    let last_end = snippet.fragments.last().map_or(0, |f| f[1]);
     let prefix = if snippet.start > 0 { "…" } else { "" };
-    let suffix = if snippet.start + snippet.text.len() < hit.text.len() {
-        "…"
-    } else {
-        ""
-    };
+    let suffix = if last_end < hit.text.len() { "…" } else { "" };
     highlighted_paragraph(
         out,
         &snippet.text,
@@ -116,7 +141,31 @@ fn hit_block(
         suffix,
         options,
     )?;
+    for paragraph in after {
+        context_paragraph(out, paragraph, options)?;
+    }
+    if let Some(explanation) = &hit.explanation {
+        let pretty = serde_json::to_string_pretty(explanation).unwrap_or_default();
+        for line in pretty.lines() {
+            writeln!(out, "{INDENT}{}", clean(line))?;
+        }
+    }
     writeln!(out)
+}
+
+/// A paragraph of context, dimmed, with its number.
+fn context_paragraph(
+    out: &mut dyn WriteColor,
+    paragraph: &ContextParagraph,
+    options: TextOptions,
+) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_dimmed(true))?;
+    write!(out, "{INDENT}[paragraph {}]", paragraph.paragraph)?;
+    out.reset()?;
+    writeln!(out)?;
+    out.set_color(ColorSpec::new().set_dimmed(true))?;
+    highlighted_paragraph(out, &paragraph.text, &[], "", "", options)?;
+    out.reset()
 }
 
 /// "why: North Korea ← “Pyongyang” capital, “North Korean” demonym; Russia ← ..."
@@ -294,6 +343,20 @@ pub fn ingest_report(out: &mut dyn WriteColor, report: &IngestReport) -> io::Res
     writeln!(out, "ingested {}", parts.join(" · "))
 }
 
+/// A notice about how a query was read, as `lede: notice: ...` (with the query id in a
+/// batch).
+pub fn notice(out: &mut dyn WriteColor, id: &str, batch: bool, message: &str) -> io::Result<()> {
+    write!(out, "lede: ")?;
+    out.set_color(ColorSpec::new().set_fg(Some(Color::Yellow)))?;
+    write!(out, "notice")?;
+    out.reset()?;
+    if batch {
+        writeln!(out, ": query {}: {}", clean(id), clean(message))
+    } else {
+        writeln!(out, ": {}", clean(message))
+    }
+}
+
 /// One problem with an input, as `lede: error: path:line: message`.
 pub fn problem(out: &mut dyn WriteColor, problem: &Problem) -> io::Result<()> {
     let (label, color) = match problem.severity {
@@ -365,6 +428,10 @@ mod tests {
         let text = "Moscow wants \u{1b}[31mweapons\u{1b}[0m supply.".to_string();
         let at = text.find("weapons").unwrap();
         QueryResponse {
+            query_id: None,
+            total_articles: None,
+            undated_left_out: None,
+            notices: vec![],
             query: "weapons".into(),
             total: 1,
             hits: vec![Hit {
@@ -379,6 +446,7 @@ mod tests {
                     text: text.clone(),
                     highlights: vec![[at, at + 7]],
                     start: 0,
+                    fragments: vec![[0, text.len()]],
                 },
                 text,
                 countries: vec!["RU".into()],
@@ -388,6 +456,9 @@ mod tests {
                 author: None,
                 url: None,
                 why: vec![],
+                article_passages: None,
+                context: vec![],
+                explanation: None,
             }],
             facets: BTreeMap::from([(
                 "country".to_string(),
