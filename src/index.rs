@@ -9,7 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::Index;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings};
 
 use crate::error::{Error, Result};
 use crate::schema::IndexSchema;
@@ -114,7 +115,10 @@ impl LedeIndex {
             // The marker comes first, so that a folder lede started is always recognised as one.
             fs::write(&marker_path, marker + "\n").map_err(|e| Error::io(&marker_path, e))?;
         }
-        let index = Index::create_in_dir(path, schema.schema.clone())?;
+        let index = Index::builder()
+            .schema(schema.schema.clone())
+            .settings(index_settings())
+            .create_in_dir(path)?;
         Ok(LedeIndex {
             path: path.to_path_buf(),
             index,
@@ -131,6 +135,18 @@ impl LedeIndex {
             .filter_map(|e| e.metadata().ok())
             .map(|m| m.len())
             .sum()
+    }
+}
+
+/// Settings of a new index. The document store holds every paragraph's text plus its
+/// article's metadata repeated; zstd shrinks it by about a third more than tantivy's default
+/// lz4, at a cost of microseconds per shown hit.
+fn index_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        ..IndexSettings::default()
     }
 }
 

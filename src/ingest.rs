@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::article::Article;
@@ -22,6 +23,8 @@ use crate::writer::Writer;
 const PIPELINE_VERSION: &str = concat!("lede ", env!("CARGO_PKG_VERSION"), " pipeline 1");
 /// Paragraphs written between intermediate commits, so an interrupted ingest keeps its work.
 const COMMIT_EVERY_PARAGRAPHS: usize = 200_000;
+/// Longest time between intermediate commits while articles keep coming.
+const COMMIT_EVERY: Duration = Duration::from_secs(30);
 
 /// What to ingest and how.
 #[derive(Debug, Clone)]
@@ -133,76 +136,197 @@ pub fn analyse_paths(
 
 /// Ingests `options.paths` into `index`. Problems with single inputs go to `on_problem` and
 /// are counted; the rest is still indexed.
+///
+/// Inputs are read in order and gathered into bounded batches; the articles of a batch are
+/// analysed on `options.threads` worker threads while tantivy's own threads index the
+/// previous batch, and the batch's documents reach the writer in reading order, so that a
+/// later version of an article always replaces an earlier one.
 pub fn ingest(
     index: &LedeIndex,
     options: &IngestOptions,
     on_problem: &mut dyn FnMut(&Problem),
 ) -> Result<IngestReport> {
     let started = Instant::now();
-    let extractor = Extractor::shipped()?;
-    let gazetteer = Gazetteer::shipped()?;
-    let mut writer = Writer::open(index, options.memory_budget, options.threads)?;
-    let fields = index.schema.fields;
-    let mut report = IngestReport::default();
-    let mut since_commit = 0usize;
+    // Building the extractor's automata takes a noticeable fraction of a second: do it while
+    // the inputs are found and the first batch is read. `flush` waits for it.
+    std::thread::spawn(|| Extractor::shipped().map(|_| ()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.max(1))
+        .thread_name(|i| format!("lede-analyse-{i}"))
+        .build()
+        .map_err(|e| Error::io(&index.path, std::io::Error::other(e)))?;
+    let mut run = IngestRun {
+        writer: Writer::open(index, options.memory_budget, options.threads)?,
+        fields: index.schema.fields,
+        report: IngestReport::default(),
+        batch: Batch::default(),
+        since_commit: 0,
+        last_commit: Instant::now(),
+    };
     let counts = for_each_input(
         &options.paths,
         &options.names,
         std::slice::from_ref(&index.path),
         &mut |input| {
-            let article = match input {
+            match input {
                 Input::Article(article) if article.body.trim().is_empty() => {
                     let message = format!("article {:?} has no text, skipped", article.id);
-                    report.note(
+                    run.report.note(
                         &Problem::warning(&article.source, None, message),
                         on_problem,
                     );
-                    return Ok(());
                 }
-                Input::Article(article) => article,
-                Input::Problem(problem) => {
-                    report.note(&problem, on_problem);
-                    return Ok(());
-                }
-            };
-            let hash = content_hash(&article);
-            let stored = writer.stored_hash(&article.id)?;
-            if stored.as_deref() == Some(hash.as_str()) {
-                report.unchanged += 1;
-                return Ok(());
+                Input::Article(article) => run.batch.push(article),
+                Input::Problem(problem) => run.report.note(&problem, on_problem),
             }
-            let analysed = analyse(article, extractor, gazetteer);
-            let shared = ArticleFields::new(&analysed.article, &hash);
-            let documents: Vec<_> = analysed
-                .paragraphs
-                .iter()
-                .map(|p| paragraph_document(&fields, &shared, &p.paragraph, &p.resolved))
-                .collect();
-            report.paragraphs += documents.len();
-            report.mentions += analysed
-                .paragraphs
-                .iter()
-                .map(|p| p.resolved.mentions.len())
-                .sum::<usize>();
-            since_commit += documents.len();
-            writer.replace(&analysed.article.id, documents)?;
-            if stored.is_some() {
-                report.updated += 1;
-            } else {
-                report.new += 1;
-            }
-            if since_commit >= COMMIT_EVERY_PARAGRAPHS {
-                writer.commit()?;
-                since_commit = 0;
+            if run.batch.is_full() {
+                run.flush(&pool)?;
             }
             Ok(())
         },
     )?;
+    run.flush(&pool)?;
+    let IngestRun {
+        writer, mut report, ..
+    } = run;
     writer.finish()?;
     report.files = counts.files;
     report.skipped_files = counts.skipped;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Articles waiting to be analysed, bounded in count and in text size so that memory stays
+/// flat whatever the size of the corpus.
+#[derive(Default)]
+struct Batch {
+    articles: Vec<Article>,
+    bytes: usize,
+}
+
+impl Batch {
+    /// Articles per batch: enough to keep every worker busy between two hand-overs.
+    const MAX_ARTICLES: usize = 1024;
+    /// Body bytes per batch.
+    const MAX_BYTES: usize = 8 * 1024 * 1024;
+
+    fn push(&mut self, article: Article) {
+        self.bytes += article.body.len();
+        self.articles.push(article);
+    }
+
+    fn is_full(&self) -> bool {
+        self.articles.len() >= Self::MAX_ARTICLES || self.bytes >= Self::MAX_BYTES
+    }
+
+    fn take(&mut self) -> Vec<Article> {
+        self.bytes = 0;
+        std::mem::take(&mut self.articles)
+    }
+}
+
+/// The state of one ingest between batches.
+struct IngestRun {
+    writer: Writer,
+    fields: crate::schema::Fields,
+    report: IngestReport,
+    batch: Batch,
+    since_commit: usize,
+    last_commit: Instant,
+}
+
+/// An article's documents, ready for the writer.
+struct Prepared {
+    id: String,
+    previously_indexed: bool,
+    documents: Vec<tantivy::TantivyDocument>,
+    mentions: usize,
+}
+
+impl IngestRun {
+    /// Analyses the waiting articles in parallel and hands their documents to the writer in
+    /// reading order; commits when enough work has piled up since the last commit.
+    fn flush(&mut self, pool: &rayon::ThreadPool) -> Result<()> {
+        if self.batch.articles.is_empty() {
+            return Ok(());
+        }
+        let extractor = Extractor::shipped()?;
+        let gazetteer = Gazetteer::shipped()?;
+        let mut changed = Vec::new();
+        for article in self.batch.take() {
+            let hash = content_hash(&article);
+            let stored = self.writer.stored_hash(&article.id)?;
+            if stored.as_deref() == Some(hash.as_str()) {
+                self.report.unchanged += 1;
+            } else {
+                changed.push((article, hash, stored.is_some()));
+            }
+        }
+        let fields = self.fields;
+        let prepared: Vec<Prepared> = pool.install(|| {
+            changed
+                .into_par_iter()
+                .map(|(article, hash, previously_indexed)| {
+                    prepare(
+                        &fields,
+                        article,
+                        &hash,
+                        previously_indexed,
+                        extractor,
+                        gazetteer,
+                    )
+                })
+                .collect()
+        });
+        for article in prepared {
+            self.report.paragraphs += article.documents.len();
+            self.report.mentions += article.mentions;
+            self.since_commit += article.documents.len();
+            if article.previously_indexed {
+                self.report.updated += 1;
+            } else {
+                self.report.new += 1;
+            }
+            self.writer.replace(&article.id, article.documents)?;
+        }
+        if self.since_commit >= COMMIT_EVERY_PARAGRAPHS
+            || (self.since_commit > 0 && self.last_commit.elapsed() >= COMMIT_EVERY)
+        {
+            self.writer.commit()?;
+            self.since_commit = 0;
+            self.last_commit = Instant::now();
+        }
+        Ok(())
+    }
+}
+
+/// Analyses one article and builds its documents.
+fn prepare(
+    fields: &crate::schema::Fields,
+    article: Article,
+    hash: &str,
+    previously_indexed: bool,
+    extractor: &Extractor,
+    gazetteer: &Gazetteer,
+) -> Prepared {
+    let analysed = analyse(article, extractor, gazetteer);
+    let shared = ArticleFields::new(&analysed.article, hash);
+    let documents = analysed
+        .paragraphs
+        .iter()
+        .map(|p| paragraph_document(fields, &shared, &p.paragraph, &p.resolved))
+        .collect();
+    let mentions = analysed
+        .paragraphs
+        .iter()
+        .map(|p| p.resolved.mentions.len())
+        .sum();
+    Prepared {
+        id: analysed.article.id,
+        previously_indexed,
+        documents,
+        mentions,
+    }
 }
 
 impl IngestReport {
