@@ -1,5 +1,7 @@
 //! Throughput of the ingest stages on their own, without the index: splitting, and entity
-//! extraction (extract + resolve), in bytes of article body per second on one core.
+//! extraction (extract + resolve), in bytes of article body per second on one core. `words`
+//! and `mentions` time the first parts of extraction (splitting included), to show where
+//! its time goes.
 //!
 //! `cargo bench --bench stages` uses `corpus/`; point `LEDE_BENCH_INPUT` at a larger file or
 //! folder (for example ../shared/corpora/reuters-21578/articles.jsonl) for real figures.
@@ -8,7 +10,7 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use lede::article::Article;
-use lede::extract::Extractor;
+use lede::extract::{words, Extractor};
 use lede::gazetteer::Gazetteer;
 use lede::ingest::analyse;
 use lede::paragraph;
@@ -41,6 +43,30 @@ fn stages(c: &mut Criterion) {
             articles
                 .iter()
                 .map(|a| paragraph::split(&a.body).len())
+                .sum::<usize>()
+        })
+    });
+    // The parts of extraction on their own, to see where its time goes.
+    group.bench_function("words", |b| {
+        b.iter(|| {
+            articles
+                .iter()
+                .flat_map(|a| paragraph::split(&a.body).into_iter().map(|p| (p, &a.body)))
+                .map(|(p, body)| words::words(p.text(body)).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("mentions", |b| {
+        b.iter(|| {
+            articles
+                .iter()
+                .flat_map(|a| paragraph::split(&a.body).into_iter().map(|p| (p, &a.body)))
+                .map(|(p, body)| {
+                    let text = p.text(body);
+                    extractor
+                        .extract_with_words(text, &words::words(text))
+                        .len()
+                })
                 .sum::<usize>()
         })
     });

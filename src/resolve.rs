@@ -5,10 +5,9 @@
 //! about Texas. Person names are unified across the article ("Putin" after "Vladimir Putin")
 //! and acronyms the article defines are found again ("the NSC").
 
-use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
-
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
+use std::borrow::Cow;
 
 use crate::extract::words::{with_lower, Word};
 use crate::extract::{Evidence, Kind, Mention, Reading};
@@ -121,14 +120,26 @@ pub fn resolve<'t>(
         })
         .collect();
     context.senses = qualified_senses(&views);
-    context.name_parts = name_parts(gazetteer, &views);
-    views
+    // Worked out once per mention: both the name parts and the choice of readings need them.
+    let surroundings: Vec<Vec<Surroundings>> = views
         .iter()
         .map(|view| {
+            view.mentions
+                .iter()
+                .map(|m| Surroundings::of(gazetteer, view, m))
+                .collect()
+        })
+        .collect();
+    context.name_parts = name_parts(&views, &surroundings);
+    views
+        .iter()
+        .zip(surroundings)
+        .map(|(view, surroundings)| {
             let resolved: Vec<ResolvedMention> = view
                 .mentions
                 .iter()
-                .filter_map(|m| choose(gazetteer, view, m, &context, &people))
+                .zip(surroundings)
+                .filter_map(|(m, around)| choose(view, m, around, &context, &people))
                 .collect();
             let entities = entities_of(&resolved);
             ResolvedParagraph {
@@ -151,12 +162,12 @@ struct ArticleContext {
 
 /// Place names the article uses inside longer names ("Piedmont Aviation"): a later bare
 /// use ("Piedmont said") is most likely the same longer name.
-fn name_parts(gazetteer: &Gazetteer, views: &[ParagraphView<'_>]) -> HashSet<String> {
-    let mut parts = HashSet::new();
-    for view in views {
-        for mention in view.mentions {
+fn name_parts(views: &[ParagraphView<'_>], surroundings: &[Vec<Surroundings>]) -> HashSet<String> {
+    let mut parts = HashSet::default();
+    for (view, surroundings) in views.iter().zip(surroundings) {
+        for (mention, around) in view.mentions.iter().zip(surroundings) {
             let is_place = mention.readings.iter().any(is_place_reading);
-            if is_place && Surroundings::of(gazetteer, view, mention).embedded {
+            if is_place && around.embedded {
                 parts.insert(view.text[mention.start..mention.end].to_lowercase());
             }
         }
@@ -166,7 +177,7 @@ fn name_parts(gazetteer: &Gazetteer, views: &[ParagraphView<'_>]) -> HashSet<Str
 
 /// One sense per article: the first qualified use of a place name decides its country.
 fn qualified_senses(views: &[ParagraphView<'_>]) -> HashMap<String, CountryCode> {
-    let mut senses = HashMap::new();
+    let mut senses = HashMap::default();
     for view in views {
         for mention in view.mentions {
             let is_place = mention.readings.iter().any(is_place_reading);
@@ -196,33 +207,33 @@ impl ArticleContext {
     /// Counts the countries of mentions that are unambiguous and strong: a small city or a
     /// city named like a common word does not place an article in its country.
     fn of(gazetteer: &Gazetteer, texts: &[&str], mentions: &[Vec<Mention>]) -> ArticleContext {
-        let mut countries = HashMap::new();
+        let mut countries = HashMap::default();
         for (text, paragraph) in texts.iter().zip(mentions) {
             for mention in paragraph {
                 if mention.readings.iter().any(|r| r.kind == Kind::Person) {
                     continue;
                 }
-                let common_word = gazetteer
-                    .common_words
-                    .contains(&text[mention.start..mention.end].to_lowercase());
-                let codes: BTreeSet<CountryCode> = mention
+                let common_word = with_lower(&text[mention.start..mention.end], |lower| {
+                    gazetteer.common_words.contains(lower)
+                });
+                let mut codes = mention
                     .readings
                     .iter()
                     .filter(|r| matches!(r.kind, Kind::Location | Kind::Nationality))
                     .filter(|r| strong(r, common_word))
-                    .filter_map(|r| r.country)
-                    .collect();
-                if codes.len() == 1 {
-                    *countries
-                        .entry(*codes.first().expect("one code"))
-                        .or_insert(0) += 1;
+                    .filter_map(|r| r.country);
+                // Only a mention whose strong readings all name one country counts.
+                if let Some(code) = codes.next() {
+                    if codes.all(|other| other == code) {
+                        *countries.entry(code).or_insert(0) += 1;
+                    }
                 }
             }
         }
         ArticleContext {
             countries,
-            senses: HashMap::new(),
-            name_parts: HashSet::new(),
+            senses: HashMap::default(),
+            name_parts: HashSet::default(),
         }
     }
 
@@ -392,30 +403,32 @@ fn qualifier(paragraph: &ParagraphView<'_>, mention: &Mention) -> Vec<CountryCod
 
 /// Picks the reading of a mention, or none when the evidence is too weak.
 fn choose(
-    gazetteer: &Gazetteer,
     paragraph: &ParagraphView<'_>,
     mention: &Mention,
+    mut around: Surroundings,
     context: &ArticleContext,
     people: &People,
 ) -> Option<ResolvedMention> {
-    let mut around = Surroundings::of(gazetteer, paragraph, mention);
     let surface = &paragraph.text[mention.start..mention.end];
-    if around.qualified_by.is_empty() {
-        if let Some(&code) = context.senses.get(&surface.to_lowercase()) {
+    if around.qualified_by.is_empty() && !context.senses.is_empty() {
+        if let Some(code) = with_lower(surface, |lower| context.senses.get(lower).copied()) {
             around.qualified_by.push(code);
         }
     }
-    around.embedded |= context.name_parts.contains(&surface.to_lowercase());
+    if !context.name_parts.is_empty() {
+        around.embedded |= with_lower(surface, |lower| context.name_parts.contains(lower));
+    }
     if let Some(place) = qualified_place(mention, surface, &around) {
         return Some(place);
     }
-    let candidates: Vec<&Reading> = mention
-        .readings
-        .iter()
-        .filter(|r| plausible(r, &around, context))
-        .collect();
-    let cities: Vec<u64> = candidates
-        .iter()
+    // Walked twice rather than collected: most mentions have one reading and no city.
+    let candidates = || {
+        mention
+            .readings
+            .iter()
+            .filter(|r| plausible(r, &around, context))
+    };
+    let cities: Vec<u64> = candidates()
         .filter_map(|r| match r.evidence {
             Evidence::City { population }
                 if !context.has(r.country) && !around.qualifies(r.country) =>
@@ -425,8 +438,7 @@ fn choose(
             _ => None,
         })
         .collect();
-    let reading = candidates
-        .into_iter()
+    let reading = candidates()
         .filter(|r| clear_city(r, &cities))
         .max_by_key(|r| score(r, context, &around))?;
     let value = match reading.kind {
@@ -597,32 +609,39 @@ fn score(reading: &Reading, context: &ArticleContext, around: &Surroundings) -> 
 }
 
 fn entities_of(mentions: &[ResolvedMention]) -> Entities {
-    let mut countries = BTreeSet::new();
-    let mut persons = BTreeSet::new();
-    let mut orgs = BTreeSet::new();
-    let mut places = BTreeSet::new();
+    // Sorted and deduplicated borrowed values, copied once: a paragraph names the same
+    // person or country many times.
+    let mut countries = Vec::new();
+    let mut persons = Vec::new();
+    let mut orgs = Vec::new();
+    let mut places = Vec::new();
     for m in mentions {
         match (m.kind, m.country) {
             (Kind::Location | Kind::Nationality, Some(code)) if gives_country(m) => {
-                countries.insert(code);
+                countries.push(code);
                 if is_place_evidence(m.evidence) {
-                    places.insert((code, m.value.clone()));
+                    places.push((code, m.value.as_str()));
                 }
             }
-            (Kind::Person, _) => {
-                persons.insert(m.value.clone());
-            }
-            (Kind::Org, _) => {
-                orgs.insert(m.value.clone());
-            }
+            (Kind::Person, _) => persons.push(m.value.as_str()),
+            (Kind::Org, _) => orgs.push(m.value.as_str()),
             _ => {}
         }
     }
+    fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
+        values.sort_unstable();
+        values.dedup();
+        values
+    }
+    let owned = |values: Vec<&str>| sorted(values).into_iter().map(str::to_string).collect();
     Entities {
-        countries: countries.into_iter().collect(),
-        persons: persons.into_iter().collect(),
-        orgs: orgs.into_iter().collect(),
-        places: places.into_iter().collect(),
+        countries: sorted(countries),
+        persons: owned(persons),
+        orgs: owned(orgs),
+        places: sorted(places)
+            .into_iter()
+            .map(|(code, name)| (code, name.to_string()))
+            .collect(),
     }
 }
 
@@ -636,13 +655,13 @@ struct People {
 
 impl People {
     fn of(mentions: &[Vec<Mention>]) -> People {
-        let mut full: HashMap<String, usize> = HashMap::new();
+        let mut full: HashMap<String, usize> = HashMap::default();
         for reading in mentions.iter().flatten().flat_map(|m| &m.readings) {
             if reading.kind == Kind::Person && reading.value.contains(' ') {
                 *full.entry(reading.value.to_string()).or_insert(0) += 1;
             }
         }
-        let mut by_part: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_part: HashMap<String, Vec<String>> = HashMap::default();
         for name in full.keys() {
             let parts: Vec<&str> = name.split(' ').collect();
             for part in [parts[0], parts[parts.len() - 1]] {
@@ -666,18 +685,23 @@ impl People {
                 .filter(|n| {
                     n.len() > name.len() && n.starts_with(name) && n[name.len()..].starts_with(' ')
                 })
-                .max_by_key(|n| (self.full[*n], n.len()));
+                .max_by_key(|n| self.preference(n));
             return longer.cloned().unwrap_or_else(|| name.to_string());
         }
         self.by_part
             .get(name)
-            .and_then(|names| {
-                names
-                    .iter()
-                    .max_by_key(|n| (self.full[*n], n.len()))
-                    .cloned()
-            })
+            .and_then(|names| names.iter().max_by_key(|n| self.preference(n)).cloned())
             .unwrap_or_else(|| name.to_string())
+    }
+
+    /// How strongly a full name is preferred for a short form: the most used, then the
+    /// longest, then the first in alphabetical order, so that ties do not depend on hashing.
+    fn preference<'n>(&self, name: &'n str) -> (usize, usize, std::cmp::Reverse<&'n str>) {
+        (
+            self.full.get(name).copied().unwrap_or(0),
+            name.len(),
+            std::cmp::Reverse(name),
+        )
     }
 
     /// Marks standalone words that are the first or last word of a full name as that person,
@@ -725,7 +749,7 @@ fn add_defined_acronyms(
     paragraph_words: &[Vec<Word<'_>>],
     mentions: &mut [Vec<Mention>],
 ) {
-    let mut acronyms: HashMap<String, String> = HashMap::new();
+    let mut acronyms: HashMap<String, String> = HashMap::default();
     for (text, paragraph) in texts.iter().zip(mentions.iter()) {
         for mention in paragraph {
             let Some(org) = mention.readings.iter().find(|r| r.kind == Kind::Org) else {

@@ -12,10 +12,13 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{Anchored, MatchKind};
 
-use super::words::Word;
+use super::words::{hash_lower_byte, Word, WordBits, HASH_SEED};
 use super::{Evidence, Kind, Mention, Reading};
 use crate::gazetteer::{Gazetteer, PlaceKind};
 
+/// Size of the first-word bitmap as a power of two: 256 KiB, small enough to stay in cache,
+/// forty times the number of first words the gazetteer has (so few false hits).
+const FIRST_WORD_BITS: u32 = 21;
 /// Capitals smaller than this are read like any other city of their size.
 const MAJOR_CAPITAL: u64 = 100_000;
 
@@ -36,6 +39,10 @@ pub(super) struct Lookup {
     first_bytes: [bool; 256],
     /// First bytes of `lower_starts`.
     lower_first_bytes: [bool; 256],
+    /// Hashes of the first words of all names: most capitalised words ("Smith", "Inc")
+    /// start no name, and one look-up here rules them out before the far slower walk of
+    /// the automaton, whose states are spread over megabytes.
+    first_words: WordBits,
 }
 
 impl Lookup {
@@ -143,7 +150,10 @@ impl Lookup {
     pub(super) fn find(&self, text: &str, words: &[Word<'_>]) -> Vec<Mention> {
         let context = Context::of(text);
         let mut found: Vec<Mention> = Vec::new();
-        for start in self.candidate_starts(words) {
+        let mut try_at = |start: usize| {
+            if !self.may_start_a_name(&text[start..]) {
+                return;
+            }
             self.matches_at(text, start, &mut |end, pattern| {
                 if !on_word_boundaries(text, start, end) {
                     return;
@@ -162,50 +172,49 @@ impl Lookup {
                     });
                 }
             });
+        };
+        // A name starts at a word or at a part after a hyphen ("pro-Russian").
+        for word in words {
+            try_at(word.start);
+            let bytes = word.text.as_bytes();
+            if bytes.len() > 2 && bytes[1..].contains(&b'-') {
+                for (i, _) in bytes.iter().enumerate().filter(|&(_, &b)| b == b'-') {
+                    try_at(word.start + i + 1);
+                }
+            }
         }
         longest_without_overlaps(found)
     }
 
-    /// Where a name can start: at a word (or a part after a hyphen, "pro-Russian") that starts
-    /// with a capital or a digit; every name is spelled so, but a few such as "mainland
-    /// China", whose first words are listed. Walking the automaton only from these
-    /// positions is what makes lookup fast.
-    fn candidate_starts<'t>(&'t self, words: &'t [Word<'t>]) -> impl Iterator<Item = usize> + 't {
-        words.iter().flat_map(move |word| {
-            let base = word.start;
-            let bytes = word.text.as_bytes();
-            let hyphenated = bytes.len() > 2 && bytes[1..].contains(&b'-');
-            let hyphen_parts = bytes
-                .iter()
-                .enumerate()
-                .filter(move |&(_, &b)| hyphenated && b == b'-')
-                .map(move |(i, _)| (base + i + 1, &word.text[i + 1..]));
-            std::iter::once((base, word.text))
-                .chain(hyphen_parts)
-                .filter(move |(_, part)| self.may_start_a_name(part))
-                .map(|(at, _)| at)
-        })
-    }
-
-    fn may_start_a_name(&self, part: &str) -> bool {
-        let Some(&first) = part.as_bytes().first() else {
+    /// Whether a name can start at the beginning of `rest`: at a word that starts with a
+    /// capital or a digit; every name is spelled so, but a few such as "mainland China",
+    /// whose first words are listed. Walking the automaton only from these positions, and
+    /// only at words that begin some name, is what makes lookup fast.
+    fn may_start_a_name(&self, rest: &str) -> bool {
+        let Some(&first) = rest.as_bytes().first() else {
             return false;
         };
         if !self.first_bytes[usize::from(first)] {
             return false;
         }
-        let c = part.chars().next().unwrap_or(' ');
-        if c.is_uppercase() || !c.is_lowercase() {
-            return true;
+        let c = rest.chars().next().unwrap_or(' ');
+        let lower_start = !c.is_uppercase() && c.is_lowercase();
+        if lower_start {
+            if !self.lower_first_bytes[usize::from(first)] {
+                return false;
+            }
+            let listed = self.lower_starts.iter().any(|word| {
+                word.as_bytes()[0].eq_ignore_ascii_case(&first)
+                    && rest
+                        .get(..word.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(word))
+                    && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric())
+            });
+            if !listed {
+                return false;
+            }
         }
-        if !self.lower_first_bytes[usize::from(first)] {
-            return false;
-        }
-        self.lower_starts.iter().any(|word| {
-            part.get(..word.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(word))
-                && !part[word.len()..].starts_with(|c: char| c.is_alphanumeric())
-        })
+        self.first_words.may_contain(first_word_hash(rest))
     }
 
     /// Calls `found(end, pattern)` for every pattern that matches `text` from `start`
@@ -216,7 +225,8 @@ impl Lookup {
             return;
         };
         for (offset, &byte) in text.as_bytes()[start..].iter().enumerate() {
-            state = nfa.next_state(Anchored::Yes, state, byte);
+            // Keys are lower-cased: the automaton needs no transitions for capitals.
+            state = nfa.next_state(Anchored::Yes, state, byte.to_ascii_lowercase());
             if nfa.is_dead(state) {
                 return;
             }
@@ -281,7 +291,6 @@ impl PatternSet {
 
     fn build(self) -> Lookup {
         let automaton = contiguous::NFA::builder()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&self.keys)
             .expect("gazetteer patterns are plain strings");
@@ -311,14 +320,46 @@ impl PatternSet {
                 lower_first_bytes[usize::from(byte)] = true;
             }
         }
+        let mut first_words = WordBits::new(FIRST_WORD_BITS);
+        for key in &self.keys {
+            first_words.insert(first_word_hash(key));
+        }
         Lookup {
             automaton,
             entries: self.entries,
             lower_starts,
             first_bytes,
             lower_first_bytes,
+            first_words,
         }
     }
+}
+
+/// Hash of the leading run of letters and digits of `text`, ASCII-lower-cased as the
+/// automaton matches. A match must end on a word boundary, so the text at a match starts
+/// with the same run as the name, and equal runs hash equally.
+fn first_word_hash(text: &str) -> u64 {
+    let bytes = text.as_bytes();
+    let mut hash = HASH_SEED;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let len = if byte.is_ascii() {
+            if !byte.is_ascii_alphanumeric() {
+                break;
+            }
+            1
+        } else {
+            match text[at..].chars().next() {
+                Some(c) if c.is_alphanumeric() => c.len_utf8(),
+                _ => break,
+            }
+        };
+        hash = bytes[at..at + len]
+            .iter()
+            .fold(hash, |hash, &b| hash_lower_byte(hash, b));
+        at += len;
+    }
+    hash
 }
 
 /// Whether a leading "the" is part of a name.

@@ -5,9 +5,11 @@
 
 use std::borrow::Cow;
 
-use super::words::{with_lower, Word};
+use rustc_hash::FxHashMap;
+
+use super::words::{hash_lower, with_lower, Word, WordBits};
 use super::{Evidence, Kind, Mention, Reading};
-use crate::gazetteer::{Gazetteer, NameSet};
+use crate::gazetteer::Gazetteer;
 
 /// Particles that may sit inside a person's name ("Osama bin Laden", "Ursula von der Leyen").
 const NAME_PARTICLES: &[&str] = &[
@@ -24,8 +26,12 @@ const MAX_TITLE_WORDS: usize = 4;
 /// The capitalisation rules over the gazetteer's word lists.
 pub(super) struct NameRules {
     gazetteer: &'static Gazetteer,
-    /// First words of titles of several words ("prime" of "prime minister"), lower-cased.
-    title_starts: NameSet,
+    /// Every lower-cased word or phrase of the word lists with what the lists say of it:
+    /// one look-up per word instead of one per list. Titles are in with their plurals
+    /// ("marshals"); `given` means some given name lower-cases to the word.
+    lexicon: FxHashMap<String, Flags>,
+    /// Hashes of the lexicon's words: most words are in no list.
+    listed: WordBits,
 }
 
 /// What the word lists say about one capitalised word, looked up once per paragraph.
@@ -54,14 +60,35 @@ struct Words<'a, 't> {
 
 impl NameRules {
     pub(super) fn new(gazetteer: &'static Gazetteer) -> NameRules {
-        let title_starts = gazetteer
-            .titles
-            .iter()
-            .filter_map(|title| title.split_once(' ').map(|(first, _)| first.to_string()))
-            .collect();
+        let mut lexicon: FxHashMap<String, Flags> = FxHashMap::default();
+        let mut mark = |word: String, set: fn(&mut Flags)| set(lexicon.entry(word).or_default());
+        for word in &gazetteer.not_names {
+            mark(word.clone(), |f| f.not_name = true);
+        }
+        for word in &gazetteer.calendar_words {
+            mark(word.clone(), |f| f.calendar = true);
+        }
+        for word in &gazetteer.org_words {
+            mark(word.clone(), |f| f.org_word = true);
+        }
+        for title in &gazetteer.titles {
+            mark(title.clone(), |f| f.title = true);
+            mark(format!("{title}s"), |f| f.title = true);
+            if let Some((first, _)) = title.split_once(' ') {
+                mark(first.to_string(), |f| f.title_start = true);
+            }
+        }
+        for name in &gazetteer.given_names {
+            mark(name.to_lowercase(), |f| f.given = true);
+        }
+        let mut listed = WordBits::new(20);
+        for word in lexicon.keys() {
+            listed.insert(hash_lower(word));
+        }
         NameRules {
             gazetteer,
-            title_starts,
+            lexicon,
+            listed,
         }
     }
 
@@ -122,31 +149,30 @@ impl NameRules {
     /// Looks a word up in every word list at once. Lower-case words can only be roles
     /// ("spokesman John Kirby").
     fn flags(&self, word: &Word<'_>) -> Flags {
-        if !word.is_capitalised() {
-            return with_lower(word.text, |lower| Flags {
-                title: self.is_title_lower(lower),
-                title_start: self.title_starts.contains(lower),
-                ..Flags::default()
-            });
+        // The bitmap knows ASCII words as `with_lower` lower-cases them; others are looked up.
+        if word.text.is_ascii() && !self.listed.may_contain(hash_lower(word.text)) {
+            return Flags::default();
         }
-        let g = self.gazetteer;
-        with_lower(word.text, |lower| Flags {
-            not_name: g.not_names.contains(lower),
-            calendar: g.calendar_words.contains(lower),
-            org_word: g.org_words.contains(lower),
-            title: self.is_title_lower(lower),
-            title_start: self.title_starts.contains(lower),
-            given: g.given_names.contains(word.text),
-        })
+        let Some(&listed) = with_lower(word.text, |lower| self.lexicon.get(lower)) else {
+            return Flags::default();
+        };
+        if !word.is_capitalised() {
+            return Flags {
+                title: listed.title,
+                title_start: listed.title_start,
+                ..Flags::default()
+            };
+        }
+        Flags {
+            // Given names are listed as written: "Rose" is one, "ROSE" is not.
+            given: listed.given && self.gazetteer.given_names.contains(word.text),
+            ..listed
+        }
     }
 
     /// A lower-cased phrase that is a title, or the plural of one ("marshals", "presidents").
     fn is_title_lower(&self, lower: &str) -> bool {
-        let titles = &self.gazetteer.titles;
-        titles.contains(lower)
-            || lower
-                .strip_suffix('s')
-                .is_some_and(|one| titles.contains(one))
+        self.lexicon.get(lower).is_some_and(|f| f.title)
     }
 
     /// True when `w.words[start..end]` (joined by single spaces) spell a title.
@@ -385,10 +411,15 @@ fn phrase(words: &[Word<'_>]) -> String {
 /// possessive left out).
 fn mention(text: &str, run: &[Word<'_>], kind: Kind, evidence: Evidence) -> Mention {
     let (start, end) = (run[0].start, run[run.len() - 1].end);
-    let value = text[start..end]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let span = &text[start..end];
+    // Words are joined by single spaces but for a possessive ("People's Army"): the span
+    // is the value as it stands, save in odd white space.
+    let plain = !span.contains(|c: char| c.is_whitespace() && c != ' ') && !span.contains("  ");
+    let value = if plain {
+        span.to_string()
+    } else {
+        span.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
     Mention {
         start,
         end,

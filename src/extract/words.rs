@@ -53,6 +53,56 @@ pub fn with_lower<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     }
 }
 
+/// Start value of [`hash_lower_byte`] hashes.
+pub(crate) const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One step of an FNV-1a hash of ASCII-lower-cased text, so that "Minister" and "minister"
+/// hash alike without building the lower-cased word.
+pub(crate) fn hash_lower_byte(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// The [`hash_lower_byte`] hash of a whole word.
+pub(crate) fn hash_lower(text: &str) -> u64 {
+    text.bytes().fold(HASH_SEED, hash_lower_byte)
+}
+
+/// A set of word hashes as a bitmap: it may say yes for a word never inserted (rarely, by
+/// a hash clash), never no for one inserted. Checking it first saves the far slower
+/// look-ups of words that are in no list, which are most words.
+pub(crate) struct WordBits {
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl WordBits {
+    /// An empty set of `2^log2_bits` bits.
+    pub(crate) fn new(log2_bits: u32) -> WordBits {
+        let log2_bits = log2_bits.clamp(6, 32);
+        WordBits {
+            bits: vec![0; 1 << (log2_bits - 6)],
+            shift: 64 - log2_bits,
+        }
+    }
+
+    fn slot(&self, hash: u64) -> (usize, u64) {
+        let bit = (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        (bit >> 6, 1 << (bit & 63))
+    }
+
+    /// Adds a hash.
+    pub(crate) fn insert(&mut self, hash: u64) {
+        let (word, mask) = self.slot(hash);
+        self.bits[word] |= mask;
+    }
+
+    /// False only when `hash` was never inserted.
+    pub(crate) fn may_contain(&self, hash: u64) -> bool {
+        let (word, mask) = self.slot(hash);
+        self.bits[word] & mask != 0
+    }
+}
+
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
@@ -70,7 +120,13 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
     };
     let mut out = Vec::with_capacity(text.len() / 6);
     let mut at = 0;
-    while let Some(first) = char_at(at) {
+    while let Some(&byte) = bytes.get(at) {
+        // Spaces and punctuation between words, without decoding.
+        if byte.is_ascii() && !byte.is_ascii_alphanumeric() {
+            at += 1;
+            continue;
+        }
+        let Some(first) = char_at(at) else { break };
         if !first.is_alphanumeric() {
             at += first.len_utf8();
             continue;
@@ -82,6 +138,13 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
             // Letters and digits of ASCII words in one tight loop; the rest below.
             while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
                 end += 1;
+            }
+            // Most words end at a space or punctuation that cannot continue them.
+            if bytes
+                .get(end)
+                .is_none_or(|&b| b.is_ascii() && !matches!(b, b'\'' | b'.' | b'-'))
+            {
+                break;
             }
             let Some(c) = char_at(end) else { break };
             let next = char_at(end + c.len_utf8());
@@ -103,11 +166,13 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
         }
         let mut word = &text[start..end];
         let mut possessive = false;
-        for suffix in ["'s", "’s", "'S", "’S"] {
-            if let Some(stem) = word.strip_suffix(suffix) {
-                if !stem.is_empty() {
-                    word = stem;
-                    possessive = true;
+        if word.ends_with(['s', 'S']) {
+            for suffix in ["'s", "’s", "'S", "’S"] {
+                if let Some(stem) = word.strip_suffix(suffix) {
+                    if !stem.is_empty() {
+                        word = stem;
+                        possessive = true;
+                    }
                 }
             }
         }
