@@ -22,7 +22,13 @@ impl Paragraph {
     }
 }
 
-/// Splits `body` into paragraphs at blank lines (lines holding only white space).
+/// Longest paragraph, in bytes. A longer block (a file without blank lines, a 50 MB line) is
+/// cut at sentence ends, so that a passage stays something a reader can take in and one
+/// document never grows past what the index writer's memory budget holds.
+pub const MAX_PARAGRAPH_BYTES: usize = 10_000;
+
+/// Splits `body` into paragraphs at blank lines (lines holding only white space), cutting
+/// blocks longer than [`MAX_PARAGRAPH_BYTES`] at sentence ends.
 ///
 /// Every non-white-space byte of the body lands in exactly one paragraph. `\r\n` line ends are
 /// handled like `\n`.
@@ -48,8 +54,45 @@ pub fn split(body: &str) -> Vec<Paragraph> {
     paragraphs
 }
 
-fn push(paragraphs: &mut Vec<Paragraph>, body: &str, start: usize, end: usize) {
+fn push(paragraphs: &mut Vec<Paragraph>, body: &str, mut start: usize, end: usize) {
+    while end - start > MAX_PARAGRAPH_BYTES {
+        let cut = start + cut_point(&body[start..end], MAX_PARAGRAPH_BYTES);
+        push_trimmed(paragraphs, body, start, cut);
+        start = cut;
+    }
+    push_trimmed(paragraphs, body, start, end);
+}
+
+/// Where to cut `text` so that the first part holds at most `limit` bytes: after the last
+/// sentence end within the limit, else at the last white space, else at a character boundary.
+fn cut_point(text: &str, limit: usize) -> usize {
+    let mut boundary = limit;
+    while !text.is_char_boundary(boundary) {
+        boundary -= 1;
+    }
+    let window = &text[..boundary];
+    let sentence_end = window
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| {
+            matches!(c, '.' | '!' | '?') && window[i + 1..].starts_with(|n: char| n.is_whitespace())
+        })
+        .map(|(i, _)| i + 1);
+    let space = window.rfind(char::is_whitespace);
+    match (sentence_end, space) {
+        (Some(end), _) if end > limit / 2 => end,
+        (_, Some(space)) if space > 0 => space,
+        _ if boundary > 0 => boundary,
+        // A single character longer than the limit cannot happen (limit ≥ 4 bytes).
+        _ => text.len(),
+    }
+}
+
+fn push_trimmed(paragraphs: &mut Vec<Paragraph>, body: &str, start: usize, end: usize) {
     let raw = &body[start..end];
+    if raw.trim().is_empty() {
+        return;
+    }
     let leading = raw.len() - raw.trim_start().len();
     let trailing = raw.len() - raw.trim_end().len();
     paragraphs.push(Paragraph {
@@ -153,6 +196,51 @@ mod tests {
                 }
             }
             seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    #[test]
+    fn overlong_blocks_are_cut_at_sentence_ends() {
+        let sentence = "The port reopened after the strike ended. ";
+        let body = sentence.repeat(1_000);
+        let paragraphs = texts(&body);
+        assert!(paragraphs.len() >= 4, "{}", paragraphs.len());
+        for p in &paragraphs {
+            assert!(p.len() <= MAX_PARAGRAPH_BYTES);
+            assert!(p.starts_with("The port") && p.ends_with("ended."), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn an_overlong_word_is_cut_at_a_character_boundary() {
+        let body = "é".repeat(MAX_PARAGRAPH_BYTES);
+        let paragraphs = split(&body);
+        assert_eq!(paragraphs.len(), 2);
+        assert!(paragraphs
+            .iter()
+            .all(|p| p.end - p.start <= MAX_PARAGRAPH_BYTES));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn paragraphs_cover_every_visible_character_once_and_stay_bounded(
+            body in "([a-zé .!?\t]{0,40}(\r?\n){0,3}){0,60}",
+            repeat in 1usize..400,
+        ) {
+            let body = body.repeat(repeat);
+            let paragraphs = split(&body);
+            let mut last_end = 0;
+            let mut covered = vec![false; body.len()];
+            for p in &paragraphs {
+                proptest::prop_assert!(p.start >= last_end && p.start < p.end);
+                proptest::prop_assert!(p.end - p.start <= MAX_PARAGRAPH_BYTES);
+                proptest::prop_assert!(body.is_char_boundary(p.start) && body.is_char_boundary(p.end));
+                covered[p.start..p.end].iter_mut().for_each(|c| *c = true);
+                last_end = p.end;
+            }
+            for (i, ch) in body.char_indices() {
+                proptest::prop_assert!(ch.is_whitespace() || covered[i], "byte {} lost", i);
+            }
         }
     }
 }

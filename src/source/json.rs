@@ -25,6 +25,7 @@ pub(super) fn read_lines<R: BufRead>(
     source: String,
 ) -> impl Iterator<Item = Record> {
     let mut failed = false;
+    let mut warned_encoding = false;
     reader
         .split(b'\n')
         .enumerate()
@@ -34,7 +35,20 @@ pub(super) fn read_lines<R: BufRead>(
             }
             let number = index + 1;
             let records = match line {
-                Ok(bytes) => parse_line(&bytes, &path, &source, number),
+                Ok(bytes) => match std::str::from_utf8(&bytes) {
+                    Ok(_) => parse_line(&bytes, &path, &source, number),
+                    Err(_) => {
+                        let (text, encoding) = super::decode_legacy(&bytes);
+                        let mut records = parse_line(text.as_bytes(), &path, &source, number);
+                        if !std::mem::replace(&mut warned_encoding, true) {
+                            let message = format!(
+                                "not UTF-8: read as {encoding} (and so are the file's other such lines)"
+                            );
+                            records.insert(0, Err(Problem::warning(&path, Some(number), message)));
+                        }
+                        records
+                    }
+                },
                 Err(e) => {
                     // The rest of the file cannot be read either.
                     failed = true;

@@ -1,15 +1,18 @@
 //! Stage 1 of ingest: files → articles.
 //!
 //! Walks the folders and files a user names, decides each file's format from its extension,
-//! and reads it into [`Article`]s. A bad file or line becomes a [`Problem`] that names it; the
-//! other files and lines are still read.
+//! and reads it into [`Article`]s. Gzip-compressed files (`.gz`) are read transparently, `-`
+//! reads JSON Lines from standard input, and text that is not UTF-8 is decoded from the
+//! legacy encoding it most likely uses, with a warning. A bad file or line becomes a
+//! [`Problem`] that names it; the other files and lines are still read.
 
+mod html;
 mod json;
 mod markdown;
 mod text;
 
 use std::fs;
-use std::io::{BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 
 use crate::article::Article;
@@ -26,21 +29,34 @@ pub enum Format {
     JsonLines,
     /// `.json`: an array of articles, one article, or JSON Lines.
     Json,
+    /// `.html`, `.htm`: a saved article page, reduced to the article.
+    Html,
 }
 
 impl Format {
-    /// The format of `path`, or `None` for extensions lede does not read.
+    /// The format of `path`, or `None` for extensions lede does not read. A `.gz` ending is
+    /// looked through: `articles.jsonl.gz` is JSON Lines.
     pub fn of(path: &Path) -> Option<Format> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        let mut extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        if extension == "gz" {
+            extension = Path::new(path.file_stem()?)
+                .extension()?
+                .to_str()?
+                .to_ascii_lowercase();
+        }
         match extension.as_str() {
             "txt" | "text" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
             "json" => Some(Format::Json),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
             _ => None,
         }
     }
 }
+
+/// The path that stands for standard input.
+pub const STDIN: &str = "-";
 
 /// A file to read and its format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +88,13 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
         .collect();
     let mut discovery = Discovery::default();
     for root in paths {
+        if root.as_os_str() == STDIN {
+            discovery.files.push(InputFile {
+                path: root.clone(),
+                format: Format::JsonLines,
+            });
+            continue;
+        }
         if !root.exists() {
             discovery
                 .problems
@@ -140,7 +163,10 @@ impl PathNames {
 
     /// The stable name of `path`: relative to the base when inside it, with `/` separators.
     pub fn name(&self, path: &Path) -> String {
-        let absolute = fs::canonicalize(path).unwrap_or_else(|_| lexically_normal(path));
+        // A path that no longer exists (a removed file) is named as it would have been.
+        let absolute = fs::canonicalize(path).unwrap_or_else(|_| {
+            lexically_normal(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+        });
         let shown = absolute.strip_prefix(&self.base).unwrap_or(&absolute);
         let parts: Vec<String> = shown
             .components()
@@ -171,29 +197,38 @@ fn lexically_normal(path: &Path) -> PathBuf {
 /// The outcome of reading one record (a file, or a line of a JSON Lines file).
 pub type Record = Result<Article, Problem>;
 
-/// Reads the articles of one file.
+/// Reads the articles of one file (or of standard input, named `-`).
 ///
 /// Returns an iterator so that a JSON Lines file of any size is read line by line. A file
 /// that cannot be opened yields a single `Err`; a bad line yields an `Err` naming the line
 /// and reading continues.
 pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Record>> {
-    let source = names.name(&file.path);
+    let is_stdin = file.path.as_os_str() == STDIN;
+    let source = if is_stdin {
+        "stdin".to_string()
+    } else {
+        names.name(&file.path)
+    };
+    let reader = match open(&file.path) {
+        Ok(reader) => reader,
+        Err(e) => return Box::new(std::iter::once(Err(Problem::error(&file.path, None, e)))),
+    };
     match file.format {
-        Format::JsonLines => match fs::File::open(&file.path) {
-            Ok(handle) => Box::new(json::read_lines(
-                BufReader::new(handle),
-                file.path.clone(),
-                source,
-            )),
-            Err(e) => Box::new(std::iter::once(Err(Problem::error(
-                &file.path,
-                None,
-                e.to_string(),
-            )))),
-        },
-        Format::Text | Format::Markdown | Format::Json => {
-            let records = match read_text_file(&file.path) {
-                Ok(content) => parse_whole_file(file, &content, source),
+        Format::JsonLines => {
+            let shown = if is_stdin {
+                PathBuf::from("<stdin>")
+            } else {
+                file.path.clone()
+            };
+            Box::new(json::read_lines(reader, shown, source))
+        }
+        Format::Text | Format::Markdown | Format::Json | Format::Html => {
+            let records = match read_text(reader, &file.path) {
+                Ok((content, warning)) => warning
+                    .map(|w| Err(Problem::warning(&file.path, None, w)))
+                    .into_iter()
+                    .chain(parse_whole_file(file, &content, source))
+                    .collect(),
                 Err(problem) => vec![Err(problem)],
             };
             Box::new(records.into_iter())
@@ -201,14 +236,28 @@ pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Reco
     }
 }
 
-/// Reads JSON Lines from any reader (standard input, for example); records are named
-/// `source`, and problems name `path`.
-pub fn read_json_lines<R: BufRead + 'static>(
-    reader: R,
-    path: PathBuf,
-    source: String,
-) -> impl Iterator<Item = Record> {
-    json::read_lines(reader, path, source)
+/// Opens a file (or standard input) for reading, decompressing gzip data whatever the file
+/// is called: the two magic bytes decide, not the name.
+fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
+    let raw: Box<dyn Read> = if path.as_os_str() == STDIN {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(fs::File::open(path).map_err(|e| e.to_string())?)
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, raw);
+    let head = reader.fill_buf().map_err(|e| e.to_string())?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+        Ok(Box::new(BufReader::with_capacity(256 * 1024, decoder)))
+    } else if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+        && !head.is_empty()
+    {
+        Err("named .gz but not gzip-compressed, skipped".into())
+    } else {
+        Ok(Box::new(reader))
+    }
 }
 
 fn parse_whole_file(file: &InputFile, content: &str, source: String) -> Vec<Record> {
@@ -219,39 +268,72 @@ fn parse_whole_file(file: &InputFile, content: &str, source: String) -> Vec<Reco
             "empty file, skipped",
         ))];
     }
+    let with_warnings = |parsed: Result<(Article, Vec<String>), String>| match parsed {
+        Ok((article, warnings)) => warnings
+            .into_iter()
+            .map(|w| Err(Problem::warning(&file.path, None, w)))
+            .chain(std::iter::once(Ok(article)))
+            .collect(),
+        Err(message) => vec![Err(Problem::error(&file.path, None, message))],
+    };
     match file.format {
         Format::Text => vec![Ok(text::parse(content, source))],
-        Format::Markdown => match markdown::parse(content, source) {
-            Ok((article, warnings)) => warnings
-                .into_iter()
-                .map(|w| Err(Problem::warning(&file.path, None, w)))
-                .chain(std::iter::once(Ok(article)))
-                .collect(),
-            Err(message) => vec![Err(Problem::error(&file.path, None, message))],
-        },
+        Format::Markdown => with_warnings(markdown::parse(content, source)),
+        Format::Html => with_warnings(html::parse(content, source)),
         Format::Json => json::parse_document(content, &file.path, &source),
         Format::JsonLines => unreachable!("JSON Lines files are streamed"),
     }
 }
 
-/// Reads a whole file as UTF-8 text, refusing binary data with a message that says so.
-fn read_text_file(path: &Path) -> Result<String, Problem> {
-    let bytes = fs::read(path).map_err(|e| Problem::error(path, None, e.to_string()))?;
+/// Reads a whole file as text: see [`decode`]. A read error (a file that vanished, a
+/// corrupt gzip stream) names the file.
+fn read_text(
+    mut reader: Box<dyn BufRead>,
+    path: &Path,
+) -> Result<(String, Option<String>), Problem> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Problem::error(path, None, format!("read failed: {e}")))?;
     decode(&bytes).map_err(|message| Problem::error(path, None, message))
 }
 
-/// Decodes file content as UTF-8 (a byte-order mark is dropped).
-pub(crate) fn decode(bytes: &[u8]) -> Result<String, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+/// Decodes file content: UTF-8 (a byte-order mark is dropped), UTF-16 with a byte-order mark,
+/// or else the legacy encoding (Windows-1252, Latin-1, Shift JIS…) that `chardetng`, the
+/// detector Firefox uses, finds most likely; the second value is then a warning saying so.
+/// Data with NUL bytes is refused as binary.
+pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Option<String>), String> {
+    if let Some((encoding, bom_length)) = encoding_rs::Encoding::for_bom(bytes) {
+        if encoding == encoding_rs::UTF_8 {
+            return decode(&bytes[bom_length..]);
+        }
+        let (text, _, _) = encoding.decode(bytes);
+        return Ok((text.into_owned(), None));
+    }
     if looks_binary(bytes) {
         return Err("looks like a binary file (it contains NUL bytes), skipped".into());
     }
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        format!(
-            "not valid UTF-8 (first bad byte at offset {}), skipped",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text.to_string(), None)),
+        Err(e) => {
+            let (text, encoding) = decode_legacy(bytes);
+            let warning = format!(
+                "not UTF-8 (first bad byte at offset {}): read as {encoding}",
+                e.valid_up_to()
+            );
+            Ok((text, Some(warning)))
+        }
+    }
+}
+
+/// Decodes bytes that are not UTF-8 with the legacy encoding they most likely use; returns
+/// the text and the encoding's name.
+pub(crate) fn decode_legacy(bytes: &[u8]) -> (String, &'static str) {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let (text, _, _) = encoding.decode(bytes);
+    (text.into_owned(), encoding.name())
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -278,6 +360,9 @@ mod tests {
         assert_eq!(Format::of(Path::new("b.md")), Some(Format::Markdown));
         assert_eq!(Format::of(Path::new("b.jsonl")), Some(Format::JsonLines));
         assert_eq!(Format::of(Path::new("b.json")), Some(Format::Json));
+        assert_eq!(Format::of(Path::new("b.HTM")), Some(Format::Html));
+        assert_eq!(Format::of(Path::new("b.jsonl.gz")), Some(Format::JsonLines));
+        assert_eq!(Format::of(Path::new("b.gz")), None);
         assert_eq!(Format::of(Path::new("b.pdf")), None);
         assert_eq!(Format::of(Path::new("README")), None);
     }
@@ -337,10 +422,44 @@ mod tests {
     }
 
     #[test]
-    fn binary_and_non_utf8_content_is_refused_with_a_reason() {
+    fn binary_content_is_refused_and_legacy_encodings_are_decoded_with_a_warning() {
         assert!(decode(b"abc\0def").unwrap_err().contains("binary"));
-        assert!(decode(b"caf\xe9").unwrap_err().contains("UTF-8"));
-        assert_eq!(decode(b"\xEF\xBB\xBFhello").unwrap(), "hello");
+        let (text, warning) = decode(b"Caf\xe9 cr\xe8me at S\xe3o Paulo \x93quoted\x94").unwrap();
+        assert_eq!(text, "Café crème at São Paulo “quoted”");
+        assert!(warning.unwrap().contains("windows-1252"));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFhello").unwrap(),
+            ("hello".into(), None)
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Kyiv".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(&utf16).unwrap(), ("Kyiv".into(), None));
+    }
+
+    #[test]
+    fn gzip_files_are_read_whatever_their_name_and_fake_gz_is_refused() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder
+            .write_all(b"{\"id\": \"1\", \"body\": \"Oil rose.\"}\n")
+            .unwrap();
+        let compressed = encoder.finish().unwrap();
+        fs::write(dir.path().join("a.jsonl.gz"), &compressed).unwrap();
+        fs::write(dir.path().join("b.jsonl.gz"), b"plain").unwrap();
+        let names = PathNames::new(dir.path());
+        let read_all = |name: &str| -> Vec<Record> {
+            let path = dir.path().join(name);
+            let format = Format::of(&path).unwrap();
+            read(&InputFile { path, format }, &names).collect()
+        };
+        let good = read_all("a.jsonl.gz");
+        assert_eq!(good.len(), 1);
+        assert_eq!(good[0].as_ref().unwrap().body, "Oil rose.");
+        let bad = read_all("b.jsonl.gz");
+        assert!(bad[0].as_ref().unwrap_err().message.contains("not gzip"));
     }
 
     #[test]

@@ -1,0 +1,133 @@
+//! Saved article pages (`.html`, `.htm`).
+//!
+//! The page is reduced to the article with `dom_smoothie`, a port of Mozilla's Readability
+//! (the code behind Firefox's reader view): navigation, scripts, styles, cookie banners and
+//! footers are left out. Title, byline and date come from the page's meta tags and JSON-LD
+//! where present. Paragraphs follow the article's block structure (`<p>`, headings, list
+//! items), one blank-line-separated paragraph each.
+
+use dom_smoothie::{Config, Readability, TextMode};
+
+use crate::article::{Article, ArticleDate};
+
+/// Pages bigger than this many elements are cut short by Readability rather than exhausting
+/// memory on a pathological file.
+const MAX_ELEMENTS: usize = 200_000;
+
+/// Cookie and consent notices and modal dialogs, removed before Readability looks for the
+/// article: a notice placed next to the article is otherwise taken for part of it.
+const CONSENT_AND_DIALOGS: &str = "[id*=cookie i], [class*=cookie i], [id*=consent i], \
+    [class*=consent i], [role=dialog], [role=alertdialog], [aria-modal=true]";
+
+/// Reads one saved page into an article; warnings say what metadata could not be read.
+pub(super) fn parse(content: &str, source: String) -> Result<(Article, Vec<String>), String> {
+    let config = Config {
+        text_mode: TextMode::Formatted,
+        max_elements_to_parse: MAX_ELEMENTS,
+        ..Config::default()
+    };
+    let document = dom_query::Document::from(content);
+    document.select(CONSENT_AND_DIALOGS).remove();
+    let mut readability = Readability::with_document(document, None, Some(config))
+        .map_err(|e| format!("cannot read the page as HTML: {e}"))?;
+    let page = readability
+        .parse()
+        .map_err(|e| format!("no article text found in the page: {e}"))?;
+    let body = paragraphs(&page.text_content);
+    if body.is_empty() {
+        return Err("no article text found in the page".into());
+    }
+    let mut warnings = Vec::new();
+    let date = page.published_time.as_deref().and_then(|text| {
+        let date = ArticleDate::parse(text);
+        if date.is_none() {
+            warnings.push(format!("unreadable date {text:?} in the page, left out"));
+        }
+        date
+    });
+    let article = Article {
+        id: source.clone(),
+        title: non_empty(&page.title),
+        author: page.byline.as_deref().and_then(non_empty),
+        date,
+        url: None,
+        source,
+        body,
+    };
+    Ok((article, warnings))
+}
+
+/// Joins the text blocks Readability found into blank-line-separated paragraphs, with the
+/// whitespace inside each block collapsed (HTML source wraps lines anywhere).
+fn paragraphs(text: &str) -> String {
+    text.split('\n')
+        .map(|block| block.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|block| !block.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!doctype html>
+<html><head>
+<title>Harbour strike ends | The Daily Example</title>
+<meta property="og:title" content="Harbour strike ends after nine days">
+<meta name="author" content="Ana Souza">
+<meta property="article:published_time" content="2024-03-05T08:00:00Z">
+<style>p { color: red }</style>
+<script>var tracking = "Do not index this";</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<div id="cookie-banner">We use cookies. Accept all cookies?</div>
+<article>
+<h1>Harbour strike ends after nine days</h1>
+<p>Dock workers in Santos returned to work on Tuesday after the port authority agreed
+to raise wages by eight percent, ending a strike that had stranded hundreds of ships.</p>
+<p>The union said the agreement also covered night shifts, which had been the main
+point of dispute between the workers and the operators of the container terminals.</p>
+<p>Exporters of soybeans and coffee, who ship most of their cargo through the harbour,
+welcomed the deal and said they expected the backlog to clear within two weeks.</p>
+</article>
+<footer>Copyright The Daily Example. All rights reserved.</footer>
+</body></html>"#;
+
+    #[test]
+    fn a_saved_page_becomes_its_article_text_with_metadata() {
+        let (article, warnings) = parse(PAGE, "page.html".into()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            article.title.as_deref(),
+            Some("Harbour strike ends after nine days")
+        );
+        assert_eq!(article.author.as_deref(), Some("Ana Souza"));
+        assert!(article.date.unwrap().to_string().starts_with("2024-03-05"));
+        let paragraphs: Vec<&str> = article.body.split("\n\n").collect();
+        assert!(paragraphs
+            .iter()
+            .any(|p| p.starts_with("Dock workers in Santos returned to work on Tuesday after the port authority agreed to raise")));
+        assert!(paragraphs
+            .iter()
+            .any(|p| p.starts_with("Exporters of soybeans")));
+        for left_out in ["cookies", "tracking", "Sport", "Copyright", "color"] {
+            assert!(
+                !article.body.contains(left_out),
+                "{left_out} in {:?}",
+                article.body
+            );
+        }
+    }
+
+    #[test]
+    fn a_page_without_text_is_refused() {
+        assert!(parse("<html><body><script>x = 1</script></body></html>", "x.html".into()).is_err());
+        assert!(parse("", "x.html".into()).is_err());
+    }
+}
