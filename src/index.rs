@@ -113,7 +113,10 @@ impl LedeIndex {
             let marker =
                 serde_json::to_string_pretty(&Marker::current(&schema)).expect("marker serialises");
             // The marker comes first, so that a folder lede started is always recognised as one.
-            fs::write(&marker_path, marker + "\n").map_err(|e| Error::io(&marker_path, e))?;
+            // Written aside and renamed, so that a crash never leaves a half-written marker.
+            let partial = path.join(format!("{MARKER_FILE}.partial"));
+            fs::write(&partial, marker + "\n").map_err(|e| Error::io(&partial, e))?;
+            fs::rename(&partial, &marker_path).map_err(|e| Error::io(&marker_path, e))?;
         }
         let index = Index::builder()
             .schema(schema.schema.clone())

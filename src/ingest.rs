@@ -22,7 +22,7 @@ use crate::writer::Writer;
 /// content hash, so a new lede re-indexes articles whose extraction may have changed.
 const PIPELINE_VERSION: &str = concat!("lede ", env!("CARGO_PKG_VERSION"), " pipeline 1");
 /// Paragraphs written between intermediate commits, so an interrupted ingest keeps its work.
-const COMMIT_EVERY_PARAGRAPHS: usize = 200_000;
+pub const COMMIT_EVERY_PARAGRAPHS: usize = 200_000;
 /// Longest time between intermediate commits while articles keep coming.
 const COMMIT_EVERY: Duration = Duration::from_secs(30);
 
@@ -37,6 +37,9 @@ pub struct IngestOptions {
     pub memory_budget: usize,
     /// Indexing threads.
     pub threads: usize,
+    /// Paragraphs between intermediate commits (also made every 30 s): what an interrupted
+    /// ingest keeps at most loses.
+    pub commit_every: usize,
 }
 
 /// What an ingest did.
@@ -161,6 +164,7 @@ pub fn ingest(
         report: IngestReport::default(),
         batch: Batch::default(),
         since_commit: 0,
+        commit_every: options.commit_every.max(1),
         last_commit: Instant::now(),
     };
     let counts = for_each_input(
@@ -232,6 +236,7 @@ struct IngestRun {
     report: IngestReport,
     batch: Batch,
     since_commit: usize,
+    commit_every: usize,
     last_commit: Instant,
 }
 
@@ -289,7 +294,7 @@ impl IngestRun {
             }
             self.writer.replace(&article.id, article.documents)?;
         }
-        if self.since_commit >= COMMIT_EVERY_PARAGRAPHS
+        if self.since_commit >= self.commit_every
             || (self.since_commit > 0 && self.last_commit.elapsed() >= COMMIT_EVERY)
         {
             self.writer.commit()?;
@@ -363,7 +368,7 @@ fn for_each_input(
     let discovery = source::discover(paths, exclude);
     if discovery.files.is_empty() && discovery.problems.is_empty() {
         return Err(Error::NoInput(format!(
-            "no articles to read under {}: lede reads .txt, .md, .json and .jsonl files ({} other files skipped)",
+            "no articles to read under {}: lede reads .txt, .md, .json, .jsonl and .html files, gzip-compressed or not ({} other files skipped)",
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
             discovery.skipped.len()
         )));
@@ -471,6 +476,7 @@ mod tests {
             names: PathNames::new(dir.path()),
             memory_budget: crate::writer::DEFAULT_MEMORY_BUDGET,
             threads: 1,
+            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
         };
         let first = ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
         assert_eq!((first.new, first.paragraphs), (1, 2));

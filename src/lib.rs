@@ -19,6 +19,7 @@ pub mod index;
 pub mod ingest;
 pub mod paragraph;
 pub mod query;
+pub mod remove;
 pub mod render;
 pub mod resolve;
 pub mod schema;

@@ -5,8 +5,10 @@
 //! and look up what the last commit holds for an article (its content hash) so that
 //! unchanged articles are skipped.
 
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
+use std::collections::BTreeSet;
+
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
@@ -75,6 +77,36 @@ impl Writer {
             self.writer.add_document(doc)?;
         }
         Ok(())
+    }
+
+    /// Deletes every article that has a paragraph matching `query` in the last commit, and
+    /// returns their ids and how many paragraphs they had.
+    pub fn remove_matching(&mut self, query: &dyn Query) -> Result<(BTreeSet<String>, usize)> {
+        let searcher = self.reader.searcher();
+        let mut ids = BTreeSet::new();
+        let mut id = String::new();
+        for address in searcher.search(query, &DocSetCollector)? {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let Some(column) = segment.fast_fields().str("article_id")? else {
+                continue;
+            };
+            for ord in column.term_ords(address.doc_id) {
+                id.clear();
+                if column
+                    .ord_to_str(ord, &mut id)
+                    .map_err(TantivyError::from)?
+                {
+                    ids.insert(id.clone());
+                }
+            }
+        }
+        let mut paragraphs = 0;
+        for id in &ids {
+            let term = Term::from_field_text(self.fields.article_id, id);
+            paragraphs += searcher.doc_freq(&term)? as usize;
+            self.writer.delete_term(term);
+        }
+        Ok((ids, paragraphs))
     }
 
     /// Makes everything written so far durable and visible to new readers.

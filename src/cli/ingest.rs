@@ -7,7 +7,7 @@ use std::io::Write;
 
 use super::{output, Global, Outcome};
 use lede::index::LedeIndex;
-use lede::ingest::{ingest, IngestOptions};
+use lede::ingest::{ingest, IngestOptions, COMMIT_EVERY_PARAGRAPHS};
 use lede::render::text;
 use lede::source::PathNames;
 use lede::writer::DEFAULT_MEMORY_BUDGET;
@@ -37,6 +37,10 @@ pub struct Args {
     /// Memory budget of the index writer, in MiB
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_BUDGET / (1024 * 1024))]
     memory_mb: usize,
+    /// Commit after this many paragraphs (and every 30 s), so that an interrupted ingest
+    /// keeps what it had committed
+    #[arg(long, value_name = "N", default_value_t = COMMIT_EVERY_PARAGRAPHS as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    commit_every: u64,
     /// Do not print the summary
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -63,6 +67,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         names: PathNames::new(global.id_base()),
         memory_budget,
         threads,
+        commit_every: usize::try_from(args.commit_every).unwrap_or(usize::MAX),
     };
     let mut errors = output::stderr(global.color);
     let report = ingest(&index, &options, &mut |problem| {

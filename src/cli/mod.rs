@@ -5,6 +5,7 @@ mod extract;
 mod ingest;
 pub mod output;
 mod query;
+mod remove;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -74,6 +75,8 @@ enum Command {
     Extract(extract::Args),
     /// Show what the index holds
     Stats(stats::Args),
+    /// Delete articles from the index, by id or by the file or folder they came from
+    Remove(remove::Args),
 }
 
 /// Runs the command the arguments name.
@@ -87,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Query(args) => query::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
         Command::Stats(args) => stats::run(&global, args),
+        Command::Remove(args) => remove::run(&global, args),
     }
 }
 

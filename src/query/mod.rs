@@ -273,6 +273,7 @@ mod tests {
             names: PathNames::new(dir.path()),
             memory_budget: DEFAULT_MEMORY_BUDGET,
             threads: 1,
+            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
         };
         ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
         (dir, QueryEngine::new(index).unwrap())

@@ -10,11 +10,17 @@ use crate::extract::{Evidence, Kind};
 use crate::gazetteer::CountryCode;
 use crate::ingest::AnalysedArticle;
 use crate::query::response::QueryResponse;
+use crate::remove::RemoveReport;
 use crate::stats::Stats;
 
 /// Writes a query response as exactly one JSON object and a newline.
 pub fn query(out: &mut dyn Write, response: &QueryResponse) -> io::Result<()> {
     line(out, response)
+}
+
+/// Writes what `lede remove` did as one JSON object: `{"articles": [ids], "paragraphs": n}`.
+pub fn remove_report(out: &mut dyn Write, report: &RemoveReport) -> io::Result<()> {
+    line(out, report)
 }
 
 /// Writes index statistics as one JSON object.

@@ -12,6 +12,7 @@ use crate::error::{Problem, Severity};
 use crate::gazetteer::{Countries, CountryCode};
 use crate::ingest::IngestReport;
 use crate::query::response::{ContextParagraph, FacetValue, Hit, QueryResponse};
+use crate::remove::RemoveReport;
 use crate::stats::Stats;
 
 /// Marks around highlighted words when there is no colour.
@@ -328,7 +329,7 @@ pub fn ingest_report(out: &mut dyn WriteColor, report: &IngestReport) -> io::Res
     ];
     if report.skipped_files > 0 {
         parts.push(format!(
-            "{} skipped (not .txt/.md/.json/.jsonl)",
+            "{} skipped (not .txt/.md/.json/.jsonl/.html)",
             report.skipped_files
         ));
     }
@@ -341,6 +342,21 @@ pub fn ingest_report(out: &mut dyn WriteColor, report: &IngestReport) -> io::Res
     }
     parts.push(format!("{:.1}s", report.elapsed.as_secs_f64()));
     writeln!(out, "ingested {}", parts.join(" · "))
+}
+
+/// What `lede remove` did, in one line.
+pub fn remove_report(out: &mut dyn WriteColor, report: &RemoveReport) -> io::Result<()> {
+    let count = report.articles.len() as u64;
+    if count == 0 {
+        return writeln!(out, "No article matches; nothing removed.");
+    }
+    writeln!(
+        out,
+        "removed {count} article{} ({} passage{})",
+        plural(count),
+        report.paragraphs,
+        plural(report.paragraphs as u64)
+    )
 }
 
 /// A notice about how a query was read, as `lede: notice: ...` (with the query id in a

@@ -23,6 +23,26 @@ pub struct Run {
 }
 
 impl Run {
+    /// The outcome of a finished process; fails the test if lede panicked.
+    pub fn checked(
+        args: &[&str],
+        status: std::process::ExitStatus,
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    ) -> Run {
+        let run = Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked"),
+            "lede panicked on {args:?}:\n{}",
+            run.stderr
+        );
+        run
+    }
+
     /// Standard output parsed as one JSON value.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
@@ -85,8 +105,9 @@ impl TestEnv {
         self.lede_with(args, &[])
     }
 
-    /// Runs `lede ARGS` with extra environment variables.
-    pub fn lede_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+    /// A `lede ARGS` command to run in the working folder, for tests that need to feed its
+    /// standard input or run it in the background.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_lede"));
         command
             .args(args)
@@ -94,6 +115,12 @@ impl TestEnv {
             .env_remove("LEDE_INDEX")
             .env_remove("NO_COLOR")
             .stdin(Stdio::null());
+        command
+    }
+
+    /// Runs `lede ARGS` with extra environment variables.
+    pub fn lede_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = self.command(args);
         for (key, value) in env {
             command.env(key, value);
         }
@@ -102,17 +129,7 @@ impl TestEnv {
             stdout,
             stderr,
         } = command.output().expect("lede runs");
-        let run = Run {
-            code: status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        };
-        assert!(
-            !run.stderr.contains("panicked"),
-            "lede panicked on {args:?}:\n{}",
-            run.stderr
-        );
-        run
+        Run::checked(args, status, stdout, stderr)
     }
 
     /// Runs `lede ARGS` and requires exit code `code`.

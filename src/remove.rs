@@ -1,0 +1,129 @@
+//! `lede remove`: delete articles from the index, by id or by the file they came from.
+//!
+//! Removal goes through the same locked writer as ingest and ends with one commit, so a
+//! crash leaves either the old index or the new one, never half an article.
+
+use std::ops::Bound;
+
+use serde::Serialize;
+use tantivy::query::{Query, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
+
+use crate::error::Result;
+use crate::index::LedeIndex;
+use crate::writer::{Writer, DEFAULT_MEMORY_BUDGET};
+
+/// Which articles to remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    /// The article with this id.
+    Article(String),
+    /// Articles read from this source name (as `lede ingest` named it: relative to the folder
+    /// holding the index).
+    Source(String),
+    /// Articles read from any file under this folder (a source name prefix ending in `/`).
+    SourceFolder(String),
+}
+
+/// What a removal did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RemoveReport {
+    /// Ids of the articles removed, sorted.
+    pub articles: Vec<String>,
+    /// Paragraphs removed with them.
+    pub paragraphs: usize,
+}
+
+/// Removes the articles the selectors name, in one commit.
+pub fn remove(index: &LedeIndex, selectors: &[Selector]) -> Result<RemoveReport> {
+    let mut writer = Writer::open(index, DEFAULT_MEMORY_BUDGET, 1)?;
+    let mut report = RemoveReport::default();
+    for selector in selectors {
+        let (ids, paragraphs) = writer.remove_matching(query(index, selector).as_ref())?;
+        report.paragraphs += paragraphs;
+        report.articles.extend(ids);
+    }
+    report.articles.sort();
+    report.articles.dedup();
+    writer.finish()?;
+    Ok(report)
+}
+
+fn query(index: &LedeIndex, selector: &Selector) -> Box<dyn Query> {
+    let fields = &index.schema.fields;
+    let exact = |field, text: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        ))
+    };
+    match selector {
+        Selector::Article(id) => exact(fields.article_id, id),
+        Selector::Source(name) => exact(fields.source, name),
+        Selector::SourceFolder(prefix) => {
+            // Every name that starts with `prefix` sorts between it and `prefix` followed by
+            // the largest character.
+            let upper = format!("{prefix}\u{10FFFF}");
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_text(fields.source, prefix)),
+                Bound::Excluded(Term::from_field_text(fields.source, &upper)),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{ingest, IngestOptions};
+    use crate::source::PathNames;
+
+    fn indexed(dir: &std::path::Path) -> LedeIndex {
+        std::fs::create_dir_all(dir.join("news/old")).unwrap();
+        std::fs::write(dir.join("news/a.txt"), "Oil rose.\n\nGas fell.").unwrap();
+        std::fs::write(dir.join("news/old/b.txt"), "Wheat rose.").unwrap();
+        std::fs::write(
+            dir.join("news/feed.jsonl"),
+            "{\"id\": \"x1\", \"body\": \"Rice.\"}\n{\"id\": \"x2\", \"body\": \"Tea.\"}\n",
+        )
+        .unwrap();
+        let index = LedeIndex::open_or_create(&dir.join("idx")).unwrap();
+        let options = IngestOptions {
+            paths: vec![dir.join("news")],
+            names: PathNames::new(dir),
+            memory_budget: DEFAULT_MEMORY_BUDGET,
+            threads: 1,
+            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
+        };
+        ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
+        index
+    }
+
+    fn passages(index: &LedeIndex) -> u64 {
+        index.index.reader().unwrap().searcher().num_docs()
+    }
+
+    #[test]
+    fn removes_by_id_by_file_and_by_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = indexed(dir.path());
+        assert_eq!(passages(&index), 5);
+        let by_id = remove(&index, &[Selector::Article("x2".into())]).unwrap();
+        assert_eq!((by_id.articles, by_id.paragraphs), (vec!["x2".into()], 1));
+        let by_file = remove(&index, &[Selector::Source("news/a.txt".into())]).unwrap();
+        assert_eq!(by_file.paragraphs, 2);
+        let by_folder = remove(&index, &[Selector::SourceFolder("news/old/".into())]).unwrap();
+        assert_eq!(by_folder.articles, ["news/old/b.txt"]);
+        assert_eq!(passages(&index), 1);
+    }
+
+    #[test]
+    fn removing_nothing_reports_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = indexed(dir.path());
+        let report = remove(&index, &[Selector::Article("nope".into())]).unwrap();
+        assert!(report.articles.is_empty());
+        assert_eq!(passages(&index), 5);
+    }
+}
