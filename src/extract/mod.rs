@@ -358,4 +358,31 @@ mod tests {
         let long = "Russia and the United States. ".repeat(10_000);
         assert!(extractor.extract(&long).len() >= 20_000);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, ..Default::default() })]
+
+        /// Arbitrary text, from any script and with control characters, is processed without
+        /// panic, and every span slices the text at character boundaries.
+        #[test]
+        fn arbitrary_text_gives_spans_on_character_boundaries(
+            text in proptest::prop_oneof![
+                ".{0,200}",
+                "((North|South|Korea|Korean|the|Kremlin|White|House|Mr|President|Kim|Jong|Un|Georgia|MOSCOW|U\\.S\\.|St\\.|Jr\\.|NSC|\\(|\\)|,|-|'s|[A-Z][a-z]{0,6}|[A-Z]{2,5}|\\p{Han}{1,3}|[\\x00-\\x1f]) ?){0,40}",
+            ],
+        ) {
+            let extractor = Extractor::shipped().unwrap();
+            let gazetteer = Gazetteer::shipped().unwrap();
+            let words = words::words(&text);
+            let mentions = extractor.extract_with_words(&text, &words);
+            for m in &mentions {
+                proptest::prop_assert!(text.get(m.start..m.end).is_some_and(|s| !s.is_empty()));
+            }
+            let resolved =
+                crate::resolve::resolve(gazetteer, &[text.as_str()], vec![words], vec![mentions]);
+            for m in &resolved[0].mentions {
+                proptest::prop_assert!(text.get(m.start..m.end).is_some());
+            }
+        }
+    }
 }

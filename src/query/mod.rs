@@ -337,4 +337,42 @@ mod tests {
             }
         }
     }
+
+    /// Query text a user might type, with every operator of the syntax mixed in.
+    fn query_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex(
+            "((missile|Pyongyang|north|korea|the|a|-|\\+|\"|\\(|\\)|OR|AND|title:|body:|\\*|~|~2|\\^|:|\\\\|é|日本|\u{1b}|[a-z]{1,5}|[^a-z]{1,3}) ?){0,12}",
+        )
+        .unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+        #[test]
+        fn any_query_text_is_answered_or_refused_cleanly(
+            text in proptest::prop_oneof![query_text(), ".{0,60}"],
+            any in proptest::bool::ANY,
+            per_article in proptest::bool::ANY,
+        ) {
+            let engine = ENGINE.with(|e| e.clone());
+            let mut request = QueryRequest::new(text.as_str());
+            request.any = any;
+            request.per_article = per_article;
+            request.facets = vec![FacetKind::Country];
+            // An error is allowed (bad filters); a panic is not. Highlights slice the text.
+            if let Ok(response) = engine.1.query(&request) {
+                for hit in &response.hits {
+                    for [s, e] in &hit.highlights {
+                        proptest::prop_assert!(hit.text.get(*s..*e).is_some());
+                    }
+                }
+            }
+        }
+    }
+
+    thread_local! {
+        /// One index per test thread: building it per case would dominate the run.
+        static ENGINE: std::rc::Rc<(tempfile::TempDir, QueryEngine)> = std::rc::Rc::new(engine());
+    }
 }

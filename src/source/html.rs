@@ -127,7 +127,11 @@ welcomed the deal and said they expected the backlog to clear within two weeks.<
 
     #[test]
     fn a_page_without_text_is_refused() {
-        assert!(parse("<html><body><script>x = 1</script></body></html>", "x.html".into()).is_err());
+        assert!(parse(
+            "<html><body><script>x = 1</script></body></html>",
+            "x.html".into()
+        )
+        .is_err());
         assert!(parse("", "x.html".into()).is_err());
     }
 }

@@ -471,4 +471,33 @@ mod tests {
         assert_eq!(article_id(None, "a.jsonl", Some(":3".into())), "a.jsonl:3");
         assert_eq!(article_id(Some("  ".into()), "a.txt", None), "a.txt");
     }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+        /// Every reader, fed arbitrary bytes, yields articles or problems naming the file.
+        #[test]
+        fn any_bytes_in_any_format_are_read_or_refused_by_name(
+            bytes in proptest::prop_oneof![
+                proptest::collection::vec(proptest::num::u8::ANY, 0..400),
+                proptest::string::string_regex("(\\{\"(id|body|title|date|text)\": ?(\"[^\"]{0,20}\"|[0-9]{1,3}|null|\\[|\\{)(, )?|\\}|\\]|\n|<p>|</p>|<h1>|---\n|# |title: |date: |[a-zé]{1,8}| ){0,30}")
+                    .unwrap()
+                    .prop_map(String::into_bytes),
+            ],
+            format in proptest::sample::select(vec![Format::Text, Format::Markdown, Format::JsonLines, Format::Json, Format::Html]),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("input");
+            fs::write(&path, &bytes).unwrap();
+            let names = PathNames::new(dir.path());
+            for record in read(&InputFile { path: path.clone(), format }, &names) {
+                match record {
+                    Ok(article) => proptest::prop_assert!(!article.id.is_empty()),
+                    Err(problem) => proptest::prop_assert_eq!(&problem.path, &path),
+                }
+            }
+        }
+    }
 }
