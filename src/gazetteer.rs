@@ -87,7 +87,9 @@ pub struct Country {
 pub struct Countries {
     list: Vec<Country>,
     by_code: HashMap<CountryCode, usize>,
-    by_key: HashMap<String, usize>,
+    /// Built on first use: most queries only need names by code, and a cold query should not
+    /// pay for hashing every alias and demonym.
+    by_key: OnceLock<HashMap<String, usize>>,
 }
 
 impl Countries {
@@ -115,29 +117,33 @@ impl Countries {
                 capital: row.optional(4).map(str::to_string),
             });
         }
-        let mut by_code = HashMap::new();
-        let mut by_key = HashMap::new();
-        for (i, country) in list.iter().enumerate() {
-            by_code.insert(country.code, i);
-        }
-        // Names win over aliases, aliases over demonyms, when two countries share a key.
-        for (i, country) in list.iter().enumerate() {
-            by_key.entry(lookup_key(&country.name)).or_insert(i);
-        }
-        for (i, country) in list.iter().enumerate() {
-            for alias in &country.aliases {
-                by_key.entry(lookup_key(alias)).or_insert(i);
-            }
-        }
-        for (i, country) in list.iter().enumerate() {
-            for demonym in &country.demonyms {
-                by_key.entry(lookup_key(demonym)).or_insert(i);
-            }
-        }
+        let by_code = list.iter().enumerate().map(|(i, c)| (c.code, i)).collect();
         Ok(Countries {
             list,
             by_code,
-            by_key,
+            by_key: OnceLock::new(),
+        })
+    }
+
+    /// Every name, alias and demonym, keyed for lookup.
+    fn by_key(&self) -> &HashMap<String, usize> {
+        self.by_key.get_or_init(|| {
+            let mut by_key = HashMap::new();
+            // Names win over aliases, aliases over demonyms, when two countries share a key.
+            for (i, country) in self.list.iter().enumerate() {
+                by_key.entry(lookup_key(&country.name)).or_insert(i);
+            }
+            for (i, country) in self.list.iter().enumerate() {
+                for alias in &country.aliases {
+                    by_key.entry(lookup_key(alias)).or_insert(i);
+                }
+            }
+            for (i, country) in self.list.iter().enumerate() {
+                for demonym in &country.demonyms {
+                    by_key.entry(lookup_key(demonym)).or_insert(i);
+                }
+            }
+            by_key
         })
     }
 
@@ -164,7 +170,7 @@ impl Countries {
                 return Some(code);
             }
         }
-        self.by_key
+        self.by_key()
             .get(&lookup_key(text))
             .map(|&i| self.list[i].code)
     }
@@ -173,7 +179,7 @@ impl Countries {
     pub fn suggest(&self, text: &str) -> Vec<String> {
         let key = lookup_key(text);
         let mut scored: Vec<(f64, &str)> = self
-            .by_key
+            .by_key()
             .iter()
             .map(|(candidate, &i)| {
                 (

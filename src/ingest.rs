@@ -86,17 +86,25 @@ pub struct AnalysedArticle {
     pub paragraphs: Vec<AnalysedParagraph>,
 }
 
+/// Paragraphs whose entities are resolved together. Article-wide context (short names of
+/// people, countries named elsewhere) spans this many paragraphs; a giant "article" (a
+/// 50 MB line, a whole book) is resolved window by window so that memory stays bounded.
+const CONTEXT_PARAGRAPHS: usize = 500;
+
 /// Splits an article and finds the entities of each paragraph.
 pub fn analyse(article: Article, extractor: &Extractor, gazetteer: &Gazetteer) -> AnalysedArticle {
     let paragraphs = paragraph::split(&article.body);
-    let texts: Vec<&str> = paragraphs.iter().map(|p| p.text(&article.body)).collect();
-    let words: Vec<_> = texts.iter().map(|text| words::words(text)).collect();
-    let mentions = texts
-        .iter()
-        .zip(&words)
-        .map(|(text, words)| extractor.extract_with_words(text, words))
-        .collect();
-    let resolved = resolve::resolve(gazetteer, &texts, words, mentions);
+    let mut resolved = Vec::with_capacity(paragraphs.len());
+    for window in paragraphs.chunks(CONTEXT_PARAGRAPHS) {
+        let texts: Vec<&str> = window.iter().map(|p| p.text(&article.body)).collect();
+        let words: Vec<_> = texts.iter().map(|text| words::words(text)).collect();
+        let mentions = texts
+            .iter()
+            .zip(&words)
+            .map(|(text, words)| extractor.extract_with_words(text, words))
+            .collect();
+        resolved.extend(resolve::resolve(gazetteer, &texts, words, mentions));
+    }
     let paragraphs = paragraphs
         .into_iter()
         .zip(resolved)

@@ -244,6 +244,10 @@ fn batch_runs_json_lines_plain_text_and_trec() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["query_id"], "q1");
     assert_eq!(lines[1]["query"], "grain");
+    // Each line says how long its query took, for warm-latency benchmarks.
+    assert!(lines
+        .iter()
+        .all(|l| l["took_ms"].as_f64().is_some_and(|ms| ms >= 0.0)));
     let trec = env
         .lede_ok(
             &[

@@ -141,7 +141,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
             text: query.text.clone(),
             ..template.clone()
         };
+        let started = std::time::Instant::now();
         let mut response = engine.query(&request)?;
+        let took_ms = started.elapsed().as_secs_f64() * 1000.0;
         for notice in &response.notices {
             text::notice(&mut errors, &query.id, args.batch.is_some(), notice)?;
         }
@@ -150,6 +152,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
             Format::Json => {
                 if args.batch.is_some() {
                     response.query_id = Some(query.id.clone());
+                    response.took_ms = Some((took_ms * 1000.0).round() / 1000.0);
                 }
                 json::query(&mut out, &response)?;
             }

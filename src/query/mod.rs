@@ -171,6 +171,7 @@ impl QueryEngine {
             .collect::<BTreeMap<_, _>>();
         Ok(QueryResponse {
             query_id: None,
+            took_ms: None,
             query: request.text.clone(),
             total: matches.total,
             hits,

@@ -10,6 +10,10 @@ pub struct QueryResponse {
     /// The query's id in a batch run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_id: Option<String>,
+    /// Milliseconds the query took inside lede (parsing, search, facets, snippets; not
+    /// printing), in a batch run: what warm-latency benchmarks read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took_ms: Option<f64>,
     /// The query as given.
     pub query: String,
     /// Matching passages in all (not only those returned).

@@ -445,6 +445,7 @@ mod tests {
         let at = text.find("weapons").unwrap();
         QueryResponse {
             query_id: None,
+            took_ms: None,
             total_articles: None,
             undated_left_out: None,
             notices: vec![],
