@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
-use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::request::FacetKind;
@@ -52,6 +51,8 @@ type KindCounts = HashMap<String, (u64, Vec<u64>)>;
 struct OrdRange {
     start: u64,
     end: u64,
+    start_key: Vec<u8>,
+    end_key: Vec<u8>,
 }
 
 /// Per-segment state.
@@ -129,7 +130,6 @@ impl SegmentCollector for SegmentFacetCollector {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let mut facet = Facet::root();
         self.ranges
             .iter()
             .zip(self.passages)
@@ -140,30 +140,49 @@ impl SegmentCollector for SegmentFacetCollector {
                     keys_by_ord.entry(local).or_default().push(key);
                 }
                 let mut counts = KindCounts::new();
-                for (local, count) in passages.into_iter().enumerate() {
-                    if count == 0 {
-                        continue;
+                // The counted values are read in one pass over the range of the dictionary:
+                // looking each ordinal up alone would decompress its block again every time.
+                let _ = for_each_value(&self.reader, range, &mut |ord, value| {
+                    let local = (ord - range.start) as usize;
+                    let count = passages.get(local).copied().unwrap_or(0);
+                    if count > 0 {
+                        let keys = keys_by_ord.remove(&(local as u32)).unwrap_or_default();
+                        counts.insert(value.to_string(), (count, keys));
                     }
-                    let ord = range.start + local as u64;
-                    if self.reader.facet_from_ord(ord, &mut facet).is_err() {
-                        continue;
-                    }
-                    // Only direct children of the root: `/country/KP`, not deeper levels.
-                    let path = facet.to_path();
-                    if path.len() != 2 {
-                        continue;
-                    }
-                    let keys = keys_by_ord.remove(&(local as u32)).unwrap_or_default();
-                    counts.insert(path[1].to_string(), (count, keys));
-                }
+                });
                 counts
             })
             .collect()
     }
 }
 
-/// Ordinals of the facets under `/root/` in this segment's facet dictionary, which is sorted,
-/// so they form one range.
+/// Calls `visit` with the ordinal and value of every direct child of the range's root
+/// (`/country/KP`, not deeper levels), in ordinal order.
+fn for_each_value(
+    reader: &FacetReader,
+    range: &OrdRange,
+    visit: &mut dyn FnMut(u64, &str),
+) -> tantivy::Result<()> {
+    let mut stream = reader
+        .facet_dict()
+        .range()
+        .ge(&range.start_key)
+        .lt(&range.end_key)
+        .into_stream()?;
+    while stream.advance() {
+        // Encoded facets separate path segments with a NUL byte: `country\0KP`.
+        let mut segments = stream.key().split(|&b| b == 0);
+        let (Some(_root), Some(value), None) = (segments.next(), segments.next(), segments.next())
+        else {
+            continue;
+        };
+        if let Ok(value) = std::str::from_utf8(value) {
+            visit(stream.term_ord(), value);
+        }
+    }
+    Ok(())
+}
+
 fn ord_range(reader: &FacetReader, root: &str) -> tantivy::Result<OrdRange> {
     let dictionary = reader.facet_dict();
     let first_at_or_after = |key: &[u8]| -> tantivy::Result<u64> {
@@ -182,6 +201,8 @@ fn ord_range(reader: &FacetReader, root: &str) -> tantivy::Result<OrdRange> {
     Ok(OrdRange {
         start: first_at_or_after(&start_key)?,
         end: first_at_or_after(&end_key)?,
+        start_key,
+        end_key,
     })
 }
 
@@ -216,16 +237,12 @@ pub fn values(
     kind: FacetKind,
 ) -> tantivy::Result<Vec<String>> {
     let mut values = std::collections::BTreeSet::new();
-    let mut facet = Facet::root();
     for segment in searcher.segment_readers() {
         let reader = segment.facet_reader(field)?;
         let range = ord_range(&reader, kind.root())?;
-        for ord in range.start..range.end {
-            reader.facet_from_ord(ord, &mut facet)?;
-            if let [_, value] = facet.to_path().as_slice() {
-                values.insert(value.to_string());
-            }
-        }
+        for_each_value(&reader, &range, &mut |_, value| {
+            values.insert(value.to_string());
+        })?;
     }
     Ok(values.into_iter().collect())
 }
