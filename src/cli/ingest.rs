@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use std::io::Write;
 
+use super::progress::IngestBar;
 use super::{output, Global, Outcome};
 use lede::index::LedeIndex;
-use lede::ingest::{ingest, IngestOptions};
+use lede::ingest::{ingest_with_progress, IngestOptions};
 use lede::render::text;
 use lede::source::PathNames;
 use lede::writer::DEFAULT_MEMORY_BUDGET;
@@ -37,7 +38,7 @@ pub struct Args {
     /// Memory budget of the index writer, in MiB
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_BUDGET / (1024 * 1024))]
     memory_mb: usize,
-    /// Do not print the summary
+    /// Print neither the progress bar (shown on a terminal) nor the summary
     #[arg(long, short = 'q')]
     quiet: bool,
 }
@@ -65,9 +66,17 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         threads,
     };
     let mut errors = output::stderr(global.color);
-    let report = ingest(&index, &options, &mut |problem| {
-        let _ = text::problem(&mut errors, problem);
-    })?;
+    let bar = IngestBar::new(args.quiet);
+    let report = ingest_with_progress(
+        &index,
+        &options,
+        &mut |problem| {
+            bar.suspend(|| text::problem(&mut errors, problem)).ok();
+        },
+        &mut |progress| bar.update(progress),
+    );
+    bar.finish();
+    let report = report?;
     if !args.quiet {
         let mut out = output::stdout(global.color);
         text::ingest_report(&mut out, &report)?;

@@ -4,6 +4,7 @@
 mod extract;
 mod ingest;
 pub mod output;
+mod progress;
 mod query;
 mod stats;
 
