@@ -2,6 +2,7 @@
 //! command turns its arguments into the library's plain request types.
 
 mod extract;
+mod facets;
 mod ingest;
 pub mod output;
 mod progress;
@@ -30,6 +31,7 @@ Examples:
   lede ingest corpus/
   lede query \"weapons supply\" --facet country
   lede query \"weapons supply\" --country \"north korea\" --json
+  lede facets country
   lede extract corpus/vladivostok-summit.txt
   lede stats";
 
@@ -71,6 +73,8 @@ enum Command {
     Ingest(ingest::Args),
     /// Search the index: best passages with highlights, and facet counts
     Query(query::Args),
+    /// List the most frequent countries, people, organisations or authors, with counts
+    Facets(facets::Args),
     /// Show the paragraphs and entities lede finds in files, as JSON Lines, without indexing
     Extract(extract::Args),
     /// Show what the index holds
@@ -86,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Ingest(args) => ingest::run(&global, args),
         Command::Query(args) => query::run(&global, args),
+        Command::Facets(args) => facets::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
         Command::Stats(args) => stats::run(&global, args),
     }

@@ -10,11 +10,17 @@ use crate::extract::{Evidence, Kind};
 use crate::gazetteer::CountryCode;
 use crate::ingest::AnalysedArticle;
 use crate::query::response::QueryResponse;
+use crate::query::top::TopValues;
 use crate::stats::Stats;
 
 /// Writes a query response as exactly one JSON object and a newline.
 pub fn query(out: &mut dyn Write, response: &QueryResponse) -> io::Result<()> {
     line(out, response)
+}
+
+/// Writes the top values of a facet (`lede facets --json`) as one JSON object.
+pub fn top_values(out: &mut dyn Write, top: &TopValues) -> io::Result<()> {
+    line(out, top)
 }
 
 /// Writes index statistics as one JSON object.

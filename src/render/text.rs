@@ -12,6 +12,7 @@ use crate::error::{Problem, Severity};
 use crate::gazetteer::{Countries, CountryCode};
 use crate::ingest::IngestReport;
 use crate::query::response::{ContextParagraph, FacetValue, Hit, QueryResponse};
+use crate::query::top::TopValues;
 use crate::stats::Stats;
 
 /// Marks around highlighted words when there is no colour.
@@ -303,6 +304,40 @@ fn facet_table(out: &mut dyn WriteColor, kind: &str, values: &[FacetValue]) -> i
     Ok(())
 }
 
+/// Prints the top values of a facet (`lede facets`) as a table, then what was counted:
+/// "20 of 146 countries in 10,555 passages matching "election"."
+pub fn top_values(out: &mut dyn WriteColor, top: &TopValues) -> io::Result<()> {
+    facet_table(out, &top.kind, &top.values)?;
+    let shown = top.values.len() as u64;
+    let things = plural_kind(&top.kind, top.distinct);
+    let counted = if shown < top.distinct {
+        format!("{shown} of {} {things}", top.distinct)
+    } else {
+        format!("{} {things}", top.distinct)
+    };
+    let passages = format!("{} passage{}", top.total, plural(top.total));
+    if top.query.is_empty() {
+        writeln!(out, "{counted} in {passages}.")
+    } else {
+        writeln!(
+            out,
+            "{counted} in {passages} matching {:?}.",
+            clean(&top.query)
+        )
+    }
+}
+
+/// "country" → "countries", "person" → "people", for counts other than one.
+fn plural_kind(kind: &str, n: u64) -> String {
+    match (kind, n) {
+        (_, 1) => kind.to_string(),
+        ("country", _) => "countries".into(),
+        ("person", _) => "people".into(),
+        ("org", _) => "organisations".into(),
+        (other, _) => format!("{other}s"),
+    }
+}
+
 /// Prints index statistics.
 pub fn stats(out: &mut dyn WriteColor, stats: &Stats) -> io::Result<()> {
     writeln!(out, "index      {}", clean(&stats.index))?;
@@ -510,6 +545,41 @@ mod tests {
         assert!(text.contains("wants \u{FFFD}[31m"), "{text:?}");
         assert!(!text.contains("**"), "{text}");
         assert!(text.contains("weapons"), "{text}");
+    }
+
+    #[test]
+    fn top_values_show_codes_with_names_and_say_what_was_counted() {
+        let top = TopValues {
+            kind: "country".into(),
+            query: "weapons supply".into(),
+            total: 5,
+            distinct: 3,
+            values: vec![
+                FacetValue {
+                    value: "RU".into(),
+                    label: "Russia".into(),
+                    passages: 3,
+                    articles: 1,
+                },
+                FacetValue {
+                    value: "KP".into(),
+                    label: "North Korea".into(),
+                    passages: 2,
+                    articles: 1,
+                },
+            ],
+            notices: vec![],
+        };
+        let mut out = NoColor::new(Vec::new());
+        top_values(&mut out, &top).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert_eq!(
+            text,
+            "Country           passages  articles\n\
+             Russia (RU)              3         1\n\
+             North Korea (KP)         2         1\n\
+             2 of 3 countries in 5 passages matching \"weapons supply\".\n"
+        );
     }
 
     #[test]
