@@ -1,6 +1,7 @@
 //! Command-line arguments (clap) and one module per command. Clap types stop here: each
 //! command turns its arguments into the library's plain request types.
 
+mod docs;
 mod extract;
 mod facets;
 mod ingest;
@@ -79,6 +80,11 @@ enum Command {
     Extract(extract::Args),
     /// Show what the index holds
     Stats(stats::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(docs::CompletionArgs),
+    /// Print the manual page, in roff
+    #[command(hide = true)]
+    Man(docs::ManArgs),
 }
 
 /// Runs the command the arguments name.
@@ -93,6 +99,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Facets(args) => facets::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
         Command::Stats(args) => stats::run(&global, args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     }
 }
 
