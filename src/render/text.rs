@@ -81,11 +81,9 @@ fn hit_block(
     options: TextOptions,
     countries: &Countries,
 ) -> io::Result<()> {
-    out.set_color(ColorSpec::new().set_bold(true))?;
-    write!(out, "{rank:>2} ")?;
-    write!(out, "{}", clean(&hit.heading))?;
-    out.reset()?;
-    writeln!(out)?;
+    let heading = ColorSpec::new().set_bold(true).clone();
+    let first = format!("{rank:>2} ");
+    wrapped_line(out, &clean(&hit.heading), &first, &heading, options.width)?;
     let mut meta = vec![
         hit.source.clone().unwrap_or_else(|| hit.article_id.clone()),
         format!("paragraph {}", hit.paragraph),
@@ -110,10 +108,14 @@ fn hit_block(
         ));
     }
     meta.push(format!("score {:.2}", hit.score));
-    out.set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
-    write!(out, "{INDENT}{}", clean(&meta.join(" · ")))?;
-    out.reset()?;
-    writeln!(out)?;
+    let provenance = ColorSpec::new().set_fg(Some(Color::Cyan)).clone();
+    wrapped_line(
+        out,
+        &clean(&meta.join(" · ")),
+        INDENT,
+        &provenance,
+        options.width,
+    )?;
     if options.why && !hit.why.is_empty() {
         why_line(out, hit, countries)?;
     }
@@ -152,6 +154,27 @@ fn hit_block(
         }
     }
     writeln!(out)
+}
+
+/// Writes one coloured line of `text` wrapped at `width` columns: the first line after
+/// `first`, the next ones indented, so that a long heading or a long list of countries
+/// stays in its block on a narrow terminal.
+fn wrapped_line(
+    out: &mut dyn WriteColor,
+    text: &str,
+    first: &str,
+    spec: &ColorSpec,
+    width: usize,
+) -> io::Result<()> {
+    let width = width.saturating_sub(INDENT.len().max(first.len())).max(20);
+    for (i, (start, end)) in wrap(text, width).into_iter().enumerate() {
+        write!(out, "{}", if i == 0 { first } else { INDENT })?;
+        out.set_color(spec)?;
+        write!(out, "{}", &text[start..end])?;
+        out.reset()?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// A paragraph of context, dimmed, with its number.
@@ -579,6 +602,28 @@ mod tests {
              Russia (RU)              3         1\n\
              North Korea (KP)         2         1\n\
              2 of 3 countries in 5 passages matching \"weapons supply\".\n"
+        );
+    }
+
+    #[test]
+    fn headings_and_provenance_wrap_at_the_width_too() {
+        let mut narrow = response();
+        narrow.hits[0].heading = "A heading long enough to need two lines at this width".into();
+        let mut out = NoColor::new(Vec::new());
+        let options = TextOptions {
+            width: 40,
+            why: false,
+        };
+        query(&mut out, &narrow, options, Countries::shipped().unwrap()).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        // Heading and provenance lines (the snippet's own wrapping is tested below).
+        for line in text.lines().take(4) {
+            assert!(line.chars().count() <= 40, "{line:?} in\n{text}");
+        }
+        assert!(text.contains("\n   score 1.50\n"), "{text}");
+        assert!(
+            text.starts_with(" 1 A heading long enough to need two\n   lines"),
+            "{text}"
         );
     }
 
