@@ -72,3 +72,22 @@ fn the_man_command_stays_out_of_the_help_but_completions_are_listed() {
     assert!(run.stdout.contains("facets"), "{}", run.stdout);
     assert!(!run.stdout.contains("\n  man "), "{}", run.stdout);
 }
+
+#[test]
+fn every_command_help_teaches_with_examples() {
+    let env = TestEnv::new();
+    for command in COMMANDS.iter().chain(&["completions", "man"]) {
+        let run = env.lede_ok(&[command, "--help"], 0);
+        let examples = run
+            .stdout
+            .split("Examples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{command} --help has no examples:\n{}", run.stdout));
+        let count = examples
+            .lines()
+            .take_while(|line| !line.is_empty())
+            .filter(|line| line.trim_start().starts_with("lede "))
+            .count();
+        assert!(count >= 2, "{command}: {count} examples\n{}", run.stdout);
+    }
+}

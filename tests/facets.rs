@@ -122,6 +122,21 @@ fn a_mistyped_kind_or_country_is_refused_with_a_suggestion() {
     );
     let run = env.lede_ok(&["facets", "person", "--country", "Nort Korea"], 2);
     assert!(run.stderr.contains("North Korea"), "{}", run.stderr);
+    let run = env.lede_ok(&["query", "weapons", "--country", "Koria"], 2);
+    assert!(
+        run.stderr
+            .contains("did you mean North Korea, South Korea?"),
+        "{}",
+        run.stderr
+    );
+    let run = env.lede_ok(&["query", "weapons", "--person", "puttin"], 2);
+    assert!(
+        run.stderr.contains("--person")
+            && run.stderr.contains("\"Vladimir Putin\"")
+            && run.stderr.contains("`lede facets person`"),
+        "{}",
+        run.stderr
+    );
     let missing = TestEnv::new().lede_ok(&["facets", "country"], 2);
     assert!(missing.stderr.contains("lede ingest"), "{}", missing.stderr);
 }
