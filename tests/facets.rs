@@ -73,6 +73,11 @@ fn json_has_kind_totals_and_labelled_values_and_the_limit_cuts_the_list() {
     assert_eq!(json["values"][0]["value"], "KP");
     assert_eq!(json["values"][0]["label"], "North Korea");
     assert!(json["notices"].as_array().unwrap().is_empty());
+    let counted_only = env
+        .lede_ok(&["facets", "country", "--limit", "0", "--json"], 0)
+        .json();
+    assert_eq!(counted_only["distinct"], json["distinct"]);
+    assert!(counted_only["values"].as_array().unwrap().is_empty());
 }
 
 #[test]

@@ -99,7 +99,8 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         text::top_values(&mut out, &top)?;
     }
     out.flush()?;
-    Ok(if top.values.is_empty() {
+    // `--limit 0` still found values: only an empty count is "nothing found".
+    Ok(if top.distinct == 0 {
         Outcome::NothingFound
     } else {
         Outcome::Done
