@@ -3,6 +3,8 @@
 
 mod util;
 
+use std::process::{Command, Stdio};
+
 use util::TestEnv;
 
 const COMMANDS: [&str; 5] = ["ingest", "query", "facets", "extract", "stats"];
@@ -89,5 +91,23 @@ fn every_command_help_teaches_with_examples() {
             .filter(|line| line.trim_start().starts_with("lede "))
             .count();
         assert!(count >= 2, "{command}: {count} examples\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_completions_and_man_quietly() {
+    for args in [["completions", "bash"], ["man", "query"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lede"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lede runs");
+        // Close the reading end before lede writes, as `| head -0` would.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("lede ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }

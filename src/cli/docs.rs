@@ -40,8 +40,12 @@ pub struct ManArgs {
 
 /// Runs `lede completions`: the completion script on standard output.
 pub fn completions(args: CompletionArgs) -> anyhow::Result<Outcome> {
+    // clap_complete panics when its writer fails: write into memory, then to standard
+    // output, so that `lede completions bash | head` ends quietly on the closed pipe.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "lede", &mut script);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut Cli::command(), "lede", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(Outcome::Done)
 }
