@@ -177,29 +177,11 @@ impl Countries {
 
     /// Up to three country names close to an unknown value, for "did you mean" messages.
     pub fn suggest(&self, text: &str) -> Vec<String> {
-        let key = lookup_key(text);
-        let mut scored: Vec<(f64, &str)> = self
+        let candidates = self
             .by_key()
             .iter()
-            .map(|(candidate, &i)| {
-                (
-                    strsim::jaro_winkler(&key, candidate),
-                    self.list[i].name.as_str(),
-                )
-            })
-            .filter(|(score, _)| *score > 0.8)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        let mut names: Vec<String> = Vec::new();
-        for (_, name) in scored {
-            if !names.iter().any(|n| n == name) {
-                names.push(name.to_string());
-            }
-            if names.len() == 3 {
-                break;
-            }
-        }
-        names
+            .map(|(key, &i)| (key.as_str(), self.list[i].name.as_str()));
+        crate::suggest::nearest(&lookup_key(text), candidates, 3)
     }
 }
 
@@ -507,6 +489,9 @@ mod tests {
         let countries = Countries::shipped().unwrap();
         let suggestions = countries.suggest("north kore");
         assert_eq!(suggestions.first().map(String::as_str), Some("North Korea"));
+        // One word of a name, misspelt: both Koreas, and not an unrelated alias.
+        assert_eq!(countries.suggest("Koria"), ["North Korea", "South Korea"]);
+        assert_eq!(countries.suggest("Rusia"), ["Russia"]);
     }
 
     #[test]

@@ -68,6 +68,27 @@ pub struct IngestReport {
     pub elapsed: Duration,
 }
 
+/// How far an ingest has come, handed to the progress observer of [`ingest_with_progress`]
+/// when the inputs are known, after each file and after each batch is written.
+///
+/// Byte counts are sizes on disk; within a large file (JSON Lines) the bytes read are
+/// estimated from the article text read so far, so that a single big file still moves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Input files found.
+    pub files_total: usize,
+    /// Files read to the end.
+    pub files_done: usize,
+    /// Size of all input files.
+    pub bytes_total: u64,
+    /// Bytes read so far (at most `bytes_total`).
+    pub bytes_read: u64,
+    /// Articles read so far (indexed, unchanged or waiting in the current batch).
+    pub articles: usize,
+    /// Paragraphs written so far.
+    pub paragraphs: usize,
+}
+
 /// A paragraph with its entities decided.
 #[derive(Debug, Clone)]
 pub struct AnalysedParagraph {
@@ -141,6 +162,7 @@ pub fn analyse_paths(
             on_problem(&problem);
             Ok(())
         }
+        Input::Found { .. } | Input::FileStart { .. } | Input::FileDone => Ok(()),
     })?;
     Ok(analysed)
 }
@@ -156,6 +178,17 @@ pub fn ingest(
     index: &LedeIndex,
     options: &IngestOptions,
     on_problem: &mut dyn FnMut(&Problem),
+) -> Result<IngestReport> {
+    ingest_with_progress(index, options, on_problem, &mut |_| {})
+}
+
+/// [`ingest`], telling `on_progress` how far it has come (see [`Progress`]) so that a caller
+/// can draw a progress bar; the library itself never prints.
+pub fn ingest_with_progress(
+    index: &LedeIndex,
+    options: &IngestOptions,
+    on_problem: &mut dyn FnMut(&Problem),
+    on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<IngestReport> {
     let started = Instant::now();
     // Building the extractor's automata takes a noticeable fraction of a second: do it while
@@ -174,6 +207,7 @@ pub fn ingest(
         since_commit: 0,
         commit_every: options.commit_every.max(1),
         last_commit: Instant::now(),
+        progress: ProgressTracker::default(),
     };
     let counts = for_each_input(
         &options.paths,
@@ -188,16 +222,30 @@ pub fn ingest(
                         on_problem,
                     );
                 }
-                Input::Article(article) => run.batch.push(article),
+                Input::Article(article) => {
+                    run.progress.article(&article);
+                    run.batch.push(article);
+                }
                 Input::Problem(problem) => run.report.note(&problem, on_problem),
+                Input::Found { files, bytes } => {
+                    run.progress.found(files, bytes);
+                    on_progress(&run.progress.now(&run.report));
+                }
+                Input::FileStart { bytes } => run.progress.file_start(bytes),
+                Input::FileDone => {
+                    run.progress.file_done();
+                    on_progress(&run.progress.now(&run.report));
+                }
             }
             if run.batch.is_full() {
                 run.flush(&pool)?;
+                on_progress(&run.progress.now(&run.report));
             }
             Ok(())
         },
     )?;
     run.flush(&pool)?;
+    on_progress(&run.progress.now(&run.report));
     let IngestRun {
         writer, mut report, ..
     } = run;
@@ -246,6 +294,56 @@ struct IngestRun {
     since_commit: usize,
     commit_every: usize,
     last_commit: Instant,
+    progress: ProgressTracker,
+}
+
+/// Counts behind [`Progress`]: files and bytes done, and the article text read from the
+/// file being read, which stands in for its bytes (up to its size) until the file is done.
+#[derive(Default)]
+struct ProgressTracker {
+    files_total: usize,
+    files_done: usize,
+    bytes_total: u64,
+    bytes_done: u64,
+    file_size: u64,
+    text_in_file: u64,
+    articles: usize,
+}
+
+impl ProgressTracker {
+    fn found(&mut self, files: usize, bytes: u64) {
+        self.files_total = files;
+        self.bytes_total = bytes;
+    }
+
+    fn file_start(&mut self, bytes: u64) {
+        self.file_size = bytes;
+        self.text_in_file = 0;
+    }
+
+    fn article(&mut self, article: &Article) {
+        self.articles += 1;
+        self.text_in_file += article.body.len() as u64;
+    }
+
+    fn file_done(&mut self) {
+        self.files_done += 1;
+        self.bytes_done += self.file_size;
+        self.file_size = 0;
+        self.text_in_file = 0;
+    }
+
+    fn now(&self, report: &IngestReport) -> Progress {
+        Progress {
+            files_total: self.files_total,
+            files_done: self.files_done,
+            bytes_total: self.bytes_total,
+            bytes_read: (self.bytes_done + self.text_in_file.min(self.file_size))
+                .min(self.bytes_total),
+            articles: self.articles,
+            paragraphs: report.paragraphs,
+        }
+    }
 }
 
 /// An article's documents, ready for the writer.
@@ -357,6 +455,17 @@ impl IngestReport {
 enum Input {
     Article(Article),
     Problem(Problem),
+    /// The inputs are known: how many files, and their size on disk.
+    Found {
+        files: usize,
+        bytes: u64,
+    },
+    /// A file is about to be read; its size on disk.
+    FileStart {
+        bytes: u64,
+    },
+    /// That file has been read to the end.
+    FileDone,
 }
 
 /// How many files were read and skipped.
@@ -381,16 +490,27 @@ fn for_each_input(
             discovery.skipped.len()
         )));
     }
+    let sizes: Vec<u64> = discovery
+        .files
+        .iter()
+        .map(|file| std::fs::metadata(&file.path).map_or(0, |m| m.len()))
+        .collect();
+    handle(Input::Found {
+        files: discovery.files.len(),
+        bytes: sizes.iter().sum(),
+    })?;
     for problem in discovery.problems {
         handle(Input::Problem(problem))?;
     }
-    for file in &discovery.files {
+    for (file, bytes) in discovery.files.iter().zip(sizes) {
+        handle(Input::FileStart { bytes })?;
         for record in source::read(file, names) {
             handle(match record {
                 Ok(article) => Input::Article(article),
                 Err(problem) => Input::Problem(problem),
             })?;
         }
+        handle(Input::FileDone)?;
     }
     Ok(FileCounts {
         files: discovery.files.len(),
@@ -490,5 +610,52 @@ mod tests {
         assert_eq!((first.new, first.paragraphs), (1, 2));
         let second = ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
         assert_eq!((second.new, second.unchanged, second.paragraphs), (0, 1, 0));
+    }
+
+    #[test]
+    fn progress_reaches_every_file_byte_article_and_paragraph() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "One.\n\nTwo.").unwrap();
+        std::fs::write(
+            dir.path().join("b.jsonl"),
+            "{\"id\":\"b1\",\"text\":\"Three.\"}\n{\"id\":\"b2\",\"text\":\"Four.\"}\n",
+        )
+        .unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let options = IngestOptions {
+            paths: vec![dir.path().join("a.txt"), dir.path().join("b.jsonl")],
+            names: PathNames::new(dir.path()),
+            memory_budget: crate::writer::DEFAULT_MEMORY_BUDGET,
+            threads: 1,
+            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
+        };
+        let mut seen = Vec::new();
+        let report = ingest_with_progress(&index, &options, &mut |p| panic!("{p}"), &mut |p| {
+            seen.push(*p)
+        })
+        .unwrap();
+        let size = |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().len();
+        let total = size("a.txt") + size("b.jsonl");
+        assert_eq!(
+            seen.first().map(|p| (p.files_total, p.files_done)),
+            Some((2, 0))
+        );
+        assert_eq!(
+            seen.last().copied(),
+            Some(Progress {
+                files_total: 2,
+                files_done: 2,
+                bytes_total: total,
+                bytes_read: total,
+                articles: 3,
+                paragraphs: report.paragraphs,
+            })
+        );
+        // Counts never go backwards.
+        for pair in seen.windows(2) {
+            assert!(pair[0].bytes_read <= pair[1].bytes_read);
+            assert!(pair[0].files_done <= pair[1].files_done);
+            assert!(pair[0].articles <= pair[1].articles);
+        }
     }
 }

@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod schema;
 pub mod source;
 pub mod stats;
+pub mod suggest;
 pub mod writer;
 
 pub use error::{Error, Problem, Result, Severity};

@@ -210,3 +210,27 @@ fn ingesting_a_folder_that_holds_the_index_leaves_the_index_out() {
         run.stdout
     );
 }
+
+#[test]
+fn no_progress_bar_when_standard_error_is_not_a_terminal() {
+    let env = TestEnv::with_corpus();
+    let run = env.lede_ok(&["ingest", "corpus/"], 0);
+    assert_eq!(run.stderr, "", "nothing but problems on a piped stderr");
+    assert!(run.stdout.starts_with("ingested 1 file"), "{}", run.stdout);
+}
+
+#[test]
+fn a_progress_bar_on_a_terminal_and_none_with_quiet() {
+    let env = TestEnv::with_corpus();
+    let run = env.lede_in_terminal(&["ingest", "corpus/"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("1/1 files"),
+        "bar counts files:\n{:?}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("ingested 1 file"), "{:?}", run.stdout);
+    let quiet = env.lede_in_terminal(&["ingest", "corpus/", "--quiet"], &[]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stdout);
+    assert_eq!(quiet.stdout.trim(), "", "--quiet prints nothing");
+}

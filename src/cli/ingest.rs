@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use std::io::Write;
 
+use super::progress::IngestBar;
 use super::{output, Global, Outcome};
 use lede::index::LedeIndex;
-use lede::ingest::{ingest, IngestOptions, COMMIT_EVERY_PARAGRAPHS};
+use lede::ingest::{ingest_with_progress, IngestOptions, COMMIT_EVERY_PARAGRAPHS};
 use lede::render::text;
 use lede::source::PathNames;
 use lede::writer::DEFAULT_MEMORY_BUDGET;
@@ -41,7 +42,7 @@ pub struct Args {
     /// keeps what it had committed
     #[arg(long, value_name = "N", default_value_t = COMMIT_EVERY_PARAGRAPHS as u64, value_parser = clap::value_parser!(u64).range(1..))]
     commit_every: u64,
-    /// Do not print the summary
+    /// Print neither the progress bar (shown on a terminal) nor the summary
     #[arg(long, short = 'q')]
     quiet: bool,
 }
@@ -70,9 +71,17 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         commit_every: usize::try_from(args.commit_every).unwrap_or(usize::MAX),
     };
     let mut errors = output::stderr(global.color);
-    let report = ingest(&index, &options, &mut |problem| {
-        let _ = text::problem(&mut errors, problem);
-    })?;
+    let bar = IngestBar::new(args.quiet);
+    let report = ingest_with_progress(
+        &index,
+        &options,
+        &mut |problem| {
+            bar.suspend(|| text::problem(&mut errors, problem)).ok();
+        },
+        &mut |progress| bar.update(progress),
+    );
+    bar.finish();
+    let report = report?;
     if !args.quiet {
         let mut out = output::stdout(global.color);
         text::ingest_report(&mut out, &report)?;

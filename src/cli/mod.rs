@@ -1,9 +1,12 @@
 //! Command-line arguments (clap) and one module per command. Clap types stop here: each
 //! command turns its arguments into the library's plain request types.
 
+mod docs;
 mod extract;
+mod facets;
 mod ingest;
 pub mod output;
+mod progress;
 mod query;
 mod remove;
 mod stats;
@@ -30,6 +33,7 @@ Examples:
   lede ingest corpus/
   lede query \"weapons supply\" --facet country
   lede query \"weapons supply\" --country \"north korea\" --json
+  lede facets country
   lede extract corpus/vladivostok-summit.txt
   lede stats";
 
@@ -71,12 +75,19 @@ enum Command {
     Ingest(ingest::Args),
     /// Search the index: best passages with highlights, and facet counts
     Query(query::Args),
+    /// List the most frequent countries, people, organisations or authors, with counts
+    Facets(facets::Args),
     /// Show the paragraphs and entities lede finds in files, as JSON Lines, without indexing
     Extract(extract::Args),
     /// Show what the index holds
     Stats(stats::Args),
     /// Delete articles from the index, by id or by the file or folder they came from
     Remove(remove::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(docs::CompletionArgs),
+    /// Print the manual page, in roff
+    #[command(hide = true)]
+    Man(docs::ManArgs),
 }
 
 /// Runs the command the arguments name.
@@ -88,9 +99,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Ingest(args) => ingest::run(&global, args),
         Command::Query(args) => query::run(&global, args),
+        Command::Facets(args) => facets::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
         Command::Stats(args) => stats::run(&global, args),
         Command::Remove(args) => remove::run(&global, args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     }
 }
 

@@ -110,7 +110,8 @@ fn parse_facet(text: &str) -> Result<FacetKind, String> {
         .ok_or_else(|| format!("unknown facet {text:?}: use country, person or org"))
 }
 
-fn parse_date(text: &str) -> Result<ArticleDate, String> {
+/// Reads a `--since` or `--until` day.
+pub(super) fn parse_date(text: &str) -> Result<ArticleDate, String> {
     ArticleDate::parse(text).ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD"))
 }
 

@@ -11,7 +11,9 @@ const TOP_COUNTRIES: usize = 10;
 
 /// Arguments of `lede stats`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  lede stats\n  lede stats --json | jq .passages")]
+#[command(
+    after_help = "Examples:\n  lede stats\n  lede stats --index ~/news-index\n  lede stats --json | jq .passages\n\nThe country list is the top of `lede facets country`."
+)]
 pub struct Args {
     /// Print one JSON object instead of text
     #[arg(long)]

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use super::request::FacetKind;
 
@@ -228,6 +229,119 @@ fn finish(counts: KindCounts) -> Vec<FacetCount> {
             .then(a.value.cmp(&b.value))
     });
     out
+}
+
+/// Counts the values of a raw string field that is indexed but not a fast field (the
+/// author): passages and distinct articles per value, like [`EntityFacetCollector`].
+///
+/// Each segment's term dictionary is un-inverted once into a document → value table, so
+/// the cost is one walk over the field's postings plus one look-up per match.
+pub struct FieldValueCollector {
+    field: Field,
+    key_field: String,
+}
+
+impl FieldValueCollector {
+    /// Counts the values of `field`, with distinct articles told apart by the u64 fast
+    /// field `key_field`.
+    pub fn new(field: Field, key_field: &str) -> FieldValueCollector {
+        FieldValueCollector {
+            field,
+            key_field: key_field.to_string(),
+        }
+    }
+}
+
+/// Per-segment state of [`FieldValueCollector`].
+pub struct SegmentFieldValueCollector {
+    keys: Column<u64>,
+    /// The value (index into `values`) of each document, `u32::MAX` for none.
+    value_of: Vec<u32>,
+    values: Vec<String>,
+    passages: Vec<u64>,
+    pairs: Vec<(u32, u64)>,
+}
+
+impl Collector for FieldValueCollector {
+    type Fruit = Vec<FacetCount>;
+    type Child = SegmentFieldValueCollector;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let keys = segment.fast_fields().u64(&self.key_field)?;
+        let mut value_of = vec![u32::MAX; segment.max_doc() as usize];
+        let mut values = Vec::new();
+        let inverted = segment.inverted_index(self.field)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let local = values.len() as u32;
+            values.push(String::from_utf8_lossy(terms.key()).into_owned());
+            let mut postings =
+                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                value_of[doc as usize] = local;
+                doc = postings.advance();
+            }
+        }
+        Ok(SegmentFieldValueCollector {
+            keys,
+            value_of,
+            passages: vec![0; values.len()],
+            values,
+            pairs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<KindCounts>) -> tantivy::Result<Self::Fruit> {
+        let mut merged = KindCounts::new();
+        for counts in segments {
+            for (value, (passages, keys)) in counts {
+                let entry = merged.entry(value).or_default();
+                entry.0 += passages;
+                entry.1.extend(keys);
+            }
+        }
+        Ok(finish(merged))
+    }
+}
+
+impl SegmentCollector for SegmentFieldValueCollector {
+    type Fruit = KindCounts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let Some(&local) = self.value_of.get(doc as usize) else {
+            return;
+        };
+        if local != u32::MAX {
+            self.passages[local as usize] += 1;
+            self.pairs.push((local, self.keys.first(doc).unwrap_or(0)));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut keys_by_value: HashMap<u32, Vec<u64>> = HashMap::new();
+        for (local, key) in self.pairs {
+            keys_by_value.entry(local).or_default().push(key);
+        }
+        self.values
+            .into_iter()
+            .zip(self.passages)
+            .enumerate()
+            .filter(|(_, (_, passages))| *passages > 0)
+            .map(|(local, (value, passages))| {
+                let keys = keys_by_value.remove(&(local as u32)).unwrap_or_default();
+                (value, (passages, keys))
+            })
+            .collect()
+    }
 }
 
 /// Every value of a facet kind in the index (deleted documents included until merged).

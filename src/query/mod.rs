@@ -9,6 +9,7 @@ pub mod response;
 pub mod search;
 pub mod snippet;
 pub mod syntax;
+pub mod top;
 
 use std::collections::BTreeMap;
 

@@ -428,7 +428,7 @@ fn build_filters(
                     message: format!(
                         "no {} of that name in the index{}",
                         kind.name(),
-                        suggestion(typed, &known)
+                        suggestion(kind, typed, &known)
                     ),
                 });
             }
@@ -538,16 +538,22 @@ fn initials(name: &str) -> String {
         .collect()
 }
 
-fn suggestion(typed: &str, known: &[String]) -> String {
-    let typed = typed.to_lowercase();
-    let best = known
+/// "; did you mean "Vladimir Putin"?" for a name not in the index, and where to see them all.
+fn suggestion(kind: FacetKind, typed: &str, known: &[String]) -> String {
+    let keys: Vec<String> = known.iter().map(|k| k.to_lowercase()).collect();
+    let candidates = keys
         .iter()
-        .map(|k| (strsim::jaro_winkler(&typed, &k.to_lowercase()), k))
-        .filter(|(score, _)| *score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match best {
-        Some((_, name)) => format!("; did you mean {name:?}?"),
-        None => String::new(),
+        .zip(known)
+        .map(|(k, n)| (k.as_str(), n.as_str()));
+    let names: Vec<String> = crate::suggest::nearest(typed, candidates, 3)
+        .into_iter()
+        .map(|name| format!("{name:?}"))
+        .collect();
+    let list = format!("`lede facets {}` lists the most frequent", kind.name());
+    if names.is_empty() {
+        format!("; {list}")
+    } else {
+        format!("; did you mean {}? ({list})", names.join(", "))
     }
 }
 

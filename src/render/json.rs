@@ -10,6 +10,7 @@ use crate::extract::{Evidence, Kind};
 use crate::gazetteer::CountryCode;
 use crate::ingest::AnalysedArticle;
 use crate::query::response::QueryResponse;
+use crate::query::top::TopValues;
 use crate::remove::RemoveReport;
 use crate::stats::Stats;
 
@@ -21,6 +22,11 @@ pub fn query(out: &mut dyn Write, response: &QueryResponse) -> io::Result<()> {
 /// Writes what `lede remove` did as one JSON object: `{"articles": [ids], "paragraphs": n}`.
 pub fn remove_report(out: &mut dyn Write, report: &RemoveReport) -> io::Result<()> {
     line(out, report)
+}
+
+/// Writes the top values of a facet (`lede facets --json`) as one JSON object.
+pub fn top_values(out: &mut dyn Write, top: &TopValues) -> io::Result<()> {
+    line(out, top)
 }
 
 /// Writes index statistics as one JSON object.

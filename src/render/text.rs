@@ -12,6 +12,7 @@ use crate::error::{Problem, Severity};
 use crate::gazetteer::{Countries, CountryCode};
 use crate::ingest::IngestReport;
 use crate::query::response::{ContextParagraph, FacetValue, Hit, QueryResponse};
+use crate::query::top::TopValues;
 use crate::remove::RemoveReport;
 use crate::stats::Stats;
 
@@ -81,11 +82,9 @@ fn hit_block(
     options: TextOptions,
     countries: &Countries,
 ) -> io::Result<()> {
-    out.set_color(ColorSpec::new().set_bold(true))?;
-    write!(out, "{rank:>2} ")?;
-    write!(out, "{}", clean(&hit.heading))?;
-    out.reset()?;
-    writeln!(out)?;
+    let heading = ColorSpec::new().set_bold(true).clone();
+    let first = format!("{rank:>2} ");
+    wrapped_line(out, &clean(&hit.heading), &first, &heading, options.width)?;
     let mut meta = vec![
         hit.source.clone().unwrap_or_else(|| hit.article_id.clone()),
         format!("paragraph {}", hit.paragraph),
@@ -110,10 +109,14 @@ fn hit_block(
         ));
     }
     meta.push(format!("score {:.2}", hit.score));
-    out.set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
-    write!(out, "{INDENT}{}", clean(&meta.join(" · ")))?;
-    out.reset()?;
-    writeln!(out)?;
+    let provenance = ColorSpec::new().set_fg(Some(Color::Cyan)).clone();
+    wrapped_line(
+        out,
+        &clean(&meta.join(" · ")),
+        INDENT,
+        &provenance,
+        options.width,
+    )?;
     if options.why && !hit.why.is_empty() {
         why_line(out, hit, countries)?;
     }
@@ -152,6 +155,27 @@ fn hit_block(
         }
     }
     writeln!(out)
+}
+
+/// Writes one coloured line of `text` wrapped at `width` columns: the first line after
+/// `first`, the next ones indented, so that a long heading or a long list of countries
+/// stays in its block on a narrow terminal.
+fn wrapped_line(
+    out: &mut dyn WriteColor,
+    text: &str,
+    first: &str,
+    spec: &ColorSpec,
+    width: usize,
+) -> io::Result<()> {
+    let width = width.saturating_sub(INDENT.len().max(first.len())).max(20);
+    for (i, (start, end)) in wrap(text, width).into_iter().enumerate() {
+        write!(out, "{}", if i == 0 { first } else { INDENT })?;
+        out.set_color(spec)?;
+        write!(out, "{}", &text[start..end])?;
+        out.reset()?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// A paragraph of context, dimmed, with its number.
@@ -302,6 +326,40 @@ fn facet_table(out: &mut dyn WriteColor, kind: &str, values: &[FacetValue]) -> i
         writeln!(out, "  {:>8}  {:>8}", value.passages, value.articles)?;
     }
     Ok(())
+}
+
+/// Prints the top values of a facet (`lede facets`) as a table, then what was counted:
+/// "20 of 146 countries in 10,555 passages matching "election"."
+pub fn top_values(out: &mut dyn WriteColor, top: &TopValues) -> io::Result<()> {
+    facet_table(out, &top.kind, &top.values)?;
+    let shown = top.values.len() as u64;
+    let things = plural_kind(&top.kind, top.distinct);
+    let counted = if shown < top.distinct {
+        format!("{shown} of {} {things}", top.distinct)
+    } else {
+        format!("{} {things}", top.distinct)
+    };
+    let passages = format!("{} passage{}", top.total, plural(top.total));
+    if top.query.is_empty() {
+        writeln!(out, "{counted} in {passages}.")
+    } else {
+        writeln!(
+            out,
+            "{counted} in {passages} matching {:?}.",
+            clean(&top.query)
+        )
+    }
+}
+
+/// "country" → "countries", "person" → "people", for counts other than one.
+fn plural_kind(kind: &str, n: u64) -> String {
+    match (kind, n) {
+        (_, 1) => kind.to_string(),
+        ("country", _) => "countries".into(),
+        ("person", _) => "people".into(),
+        ("org", _) => "organisations".into(),
+        (other, _) => format!("{other}s"),
+    }
 }
 
 /// Prints index statistics.
@@ -527,6 +585,63 @@ mod tests {
         assert!(text.contains("wants \u{FFFD}[31m"), "{text:?}");
         assert!(!text.contains("**"), "{text}");
         assert!(text.contains("weapons"), "{text}");
+    }
+
+    #[test]
+    fn top_values_show_codes_with_names_and_say_what_was_counted() {
+        let top = TopValues {
+            kind: "country".into(),
+            query: "weapons supply".into(),
+            total: 5,
+            distinct: 3,
+            values: vec![
+                FacetValue {
+                    value: "RU".into(),
+                    label: "Russia".into(),
+                    passages: 3,
+                    articles: 1,
+                },
+                FacetValue {
+                    value: "KP".into(),
+                    label: "North Korea".into(),
+                    passages: 2,
+                    articles: 1,
+                },
+            ],
+            notices: vec![],
+        };
+        let mut out = NoColor::new(Vec::new());
+        top_values(&mut out, &top).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert_eq!(
+            text,
+            "Country           passages  articles\n\
+             Russia (RU)              3         1\n\
+             North Korea (KP)         2         1\n\
+             2 of 3 countries in 5 passages matching \"weapons supply\".\n"
+        );
+    }
+
+    #[test]
+    fn headings_and_provenance_wrap_at_the_width_too() {
+        let mut narrow = response();
+        narrow.hits[0].heading = "A heading long enough to need two lines at this width".into();
+        let mut out = NoColor::new(Vec::new());
+        let options = TextOptions {
+            width: 40,
+            why: false,
+        };
+        query(&mut out, &narrow, options, Countries::shipped().unwrap()).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        // Heading and provenance lines (the snippet's own wrapping is tested below).
+        for line in text.lines().take(4) {
+            assert!(line.chars().count() <= 40, "{line:?} in\n{text}");
+        }
+        assert!(text.contains("\n   score 1.50\n"), "{text}");
+        assert!(
+            text.starts_with(" 1 A heading long enough to need two\n   lines"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -132,6 +132,45 @@ impl TestEnv {
         Run::checked(args, status, stdout, stderr)
     }
 
+    /// Runs `lede ARGS` on a pseudo-terminal (through util-linux `script`), as a user at a
+    /// terminal would, with `TERM=xterm` and the extra environment variables `env`. Standard
+    /// output and standard error both go to the terminal and come back together in `stdout`,
+    /// with the terminal's `\r\n` line ends turned into `\n`.
+    pub fn lede_in_terminal(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut line = shell_quote(env!("CARGO_BIN_EXE_lede"));
+        for arg in args {
+            line.push(' ');
+            line.push_str(&shell_quote(arg));
+        }
+        // `script` runs the command in a shell of its own: give it a sane size and TERM.
+        let line = format!("stty cols 100 rows 40 2>/dev/null; exec {line}");
+        let mut command = Command::new("script");
+        command
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(self.dir.path())
+            .env_remove("LEDE_INDEX")
+            .env_remove("NO_COLOR")
+            .env("TERM", "xterm")
+            .stdin(Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command
+            .output()
+            .expect("util-linux `script` is installed (it provides the pseudo-terminal)");
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        assert!(
+            !run.stdout.contains("panicked"),
+            "lede panicked on {args:?}:\n{}",
+            run.stdout
+        );
+        run
+    }
+
     /// Runs `lede ARGS` and requires exit code `code`.
     pub fn lede_ok(&self, args: &[&str], code: i32) -> Run {
         let run = self.lede(args);
@@ -166,4 +205,9 @@ pub fn assert_golden(name: &str, actual: &str) {
         "output differs from {}; if the change is intended, run with LEDE_UPDATE_GOLDEN=1",
         path.display()
     );
+}
+
+/// `text` quoted for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }

@@ -1,0 +1,124 @@
+//! `lede facets`: the most frequent countries, people, organisations or authors, over the
+//! whole index or the passages matching a query.
+
+use std::io::Write;
+
+use super::{output, Global, Outcome};
+use lede::article::ArticleDate;
+use lede::index::LedeIndex;
+use lede::query::request::QueryRequest;
+use lede::query::top::TopKind;
+use lede::query::QueryEngine;
+use lede::render::{json, text};
+
+/// Values listed unless `--limit` says otherwise.
+const DEFAULT_LIMIT: usize = 20;
+
+const EXAMPLES: &str = "\
+Examples:
+  lede facets country                        the countries the whole index is about
+  lede facets person \"weapons supply\"        who is named where the query matches
+  lede facets org --country KP --limit 5     organisations in passages about North Korea
+  lede facets author --json | jq -r '.values[].value'
+
+Each value comes with its passages and distinct articles; countries show their name and
+ISO code. The query takes the syntax of `lede query` (see `lede query --help`).
+Exit code 0 when some value is counted, 1 when none is, 2 on error.";
+
+/// Arguments of `lede facets`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// What to count: country, person, org or author
+    #[arg(value_name = "KIND", value_parser = parse_kind)]
+    kind: TopKind,
+    /// Count only over the passages matching this query [default: every passage]
+    #[arg(value_name = "QUERY")]
+    text: Option<String>,
+    /// Values to list, most frequent first
+    #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT, value_name = "N")]
+    limit: usize,
+    /// Match passages with any of the words instead of all
+    #[arg(long)]
+    any: bool,
+    /// Count only passages about this country (code, name or alias); repeatable
+    #[arg(long, value_name = "COUNTRY")]
+    country: Vec<String>,
+    /// Count only passages naming this person; repeatable
+    #[arg(long, value_name = "NAME")]
+    person: Vec<String>,
+    /// Count only passages naming this organisation; repeatable
+    #[arg(long, value_name = "NAME")]
+    org: Vec<String>,
+    /// Count only articles dated on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = super::query::parse_date)]
+    since: Option<ArticleDate>,
+    /// Count only articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = super::query::parse_date)]
+    until: Option<ArticleDate>,
+    /// Print one JSON object instead of a table
+    #[arg(long)]
+    json: bool,
+}
+
+/// Reads a kind, suggesting the nearest one for a typo.
+fn parse_kind(text: &str) -> Result<TopKind, String> {
+    TopKind::parse(text).ok_or_else(|| {
+        let names = TopKind::ALL.map(TopKind::name);
+        let nearest = names
+            .iter()
+            .map(|name| (strsim::jaro_winkler(&text.to_lowercase(), name), name))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let hint = nearest.map_or(String::new(), |(_, name)| format!("did you mean {name}? "));
+        format!("unknown facet {text:?}: {hint}use {}", names.join(", "))
+    })
+}
+
+/// Runs `lede facets`.
+pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
+    let engine = QueryEngine::new(LedeIndex::open(&global.index)?)?;
+    let request = QueryRequest {
+        any: args.any,
+        countries: args.country,
+        persons: args.person,
+        orgs: args.org,
+        since: args.since,
+        until: args.until,
+        ..QueryRequest::new(args.text.unwrap_or_default())
+    };
+    let top = engine.top_values(&request, args.kind, args.limit)?;
+    let mut errors = output::stderr(global.color);
+    for notice in &top.notices {
+        text::notice(&mut errors, "", false, notice)?;
+    }
+    let mut out = output::stdout(global.color);
+    if args.json {
+        json::top_values(&mut out, &top)?;
+    } else {
+        text::top_values(&mut out, &top)?;
+    }
+    out.flush()?;
+    // `--limit 0` still found values: only an empty count is "nothing found".
+    Ok(if top.distinct == 0 {
+        Outcome::NothingFound
+    } else {
+        Outcome::Done
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_kind_gets_the_nearest_and_the_list() {
+        let error = parse_kind("contry").unwrap_err();
+        assert!(error.contains("did you mean country?"), "{error}");
+        assert!(error.contains("country, person, org, author"), "{error}");
+        assert_eq!(
+            parse_kind("Orgs"),
+            Ok(TopKind::Entity(lede::query::request::FacetKind::Org))
+        );
+    }
+}

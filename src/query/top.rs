@@ -1,0 +1,240 @@
+//! The top values of one facet over the whole index or over the passages matching a query
+//! (`lede facets`): the facet counts of a query without its hits.
+
+use tantivy::collector::Count;
+
+use super::facet::{self, FieldValueCollector};
+use super::parse;
+use super::request::{FacetKind, QueryRequest};
+use super::response::FacetValue;
+use super::QueryEngine;
+use crate::error::Result;
+use serde::Serialize;
+
+/// What `lede facets` can count: an entity facet, or the article author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopKind {
+    /// Countries, people or organisations.
+    Entity(FacetKind),
+    /// Article authors (a stored field, not an entity facet).
+    Author,
+}
+
+impl TopKind {
+    /// Every kind, in display order.
+    pub const ALL: [TopKind; 4] = [
+        TopKind::Entity(FacetKind::Country),
+        TopKind::Entity(FacetKind::Person),
+        TopKind::Entity(FacetKind::Org),
+        TopKind::Author,
+    ];
+
+    /// Name on the command line and in JSON (`country`, `person`, `org`, `author`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TopKind::Entity(kind) => kind.name(),
+            TopKind::Author => "author",
+        }
+    }
+
+    /// Parses a kind name, accepting the plurals and spellings [`FacetKind::parse`] does.
+    pub fn parse(text: &str) -> Option<TopKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "author" | "authors" => Some(TopKind::Author),
+            other => FacetKind::parse(other).map(TopKind::Entity),
+        }
+    }
+}
+
+/// The top values of one facet.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopValues {
+    /// The kind counted (`country`, `person`, `org`, `author`).
+    pub kind: String,
+    /// The query as given; empty for the whole index.
+    pub query: String,
+    /// Passages counted: all passages, or those matching the query.
+    pub total: u64,
+    /// Distinct values among those passages (`values` holds the first of them).
+    pub distinct: u64,
+    /// Most passages first, then most articles, then by value.
+    pub values: Vec<FacetValue>,
+    /// How the query was read where it was not taken literally.
+    pub notices: Vec<String>,
+}
+
+impl QueryEngine {
+    /// The `limit` most frequent values of `kind` over the passages matching `request`
+    /// (every passage when its text is empty and it has no filters). Hits, paging and the
+    /// facets of `request` are ignored.
+    pub fn top_values(
+        &self,
+        request: &QueryRequest,
+        kind: TopKind,
+        limit: usize,
+    ) -> Result<TopValues> {
+        let (total, mut values, notices) = match kind {
+            TopKind::Entity(kind) => self.entity_values(request, kind)?,
+            TopKind::Author => self.author_values(request)?,
+        };
+        let distinct = values.len() as u64;
+        values.truncate(limit);
+        Ok(TopValues {
+            kind: kind.name().to_string(),
+            query: request.text.clone(),
+            total,
+            distinct,
+            values,
+            notices,
+        })
+    }
+
+    /// Entity facets: a query with no hits and every value of one facet.
+    fn entity_values(
+        &self,
+        request: &QueryRequest,
+        kind: FacetKind,
+    ) -> Result<(u64, Vec<FacetValue>, Vec<String>)> {
+        let request = QueryRequest {
+            limit: 0,
+            offset: 0,
+            per_article: false,
+            context: 0,
+            explain: false,
+            snippets: false,
+            facets: vec![kind],
+            facet_limit: usize::MAX,
+            ..request.clone()
+        };
+        let mut response = self.query(&request)?;
+        let values = response.facets.remove(kind.name()).unwrap_or_default();
+        Ok((response.total, values, response.notices))
+    }
+
+    /// Authors: counted over the matches with [`FieldValueCollector`]; like a query, a text
+    /// none of whose passages has all the words falls back to any of them.
+    fn author_values(&self, request: &QueryRequest) -> Result<(u64, Vec<FacetValue>, Vec<String>)> {
+        let searcher = self.reader.searcher();
+        let fields = self.index.schema.fields;
+        let facet_values = |kind: FacetKind| -> Result<Vec<String>> {
+            let field = searcher.schema().get_field_name(fields.entities);
+            Ok(facet::values(&searcher, field, kind)?)
+        };
+        let key_field = searcher.schema().get_field_name(fields.article_key);
+        let count = |any: bool| -> Result<(u64, Vec<facet::FacetCount>, parse::ParsedQuery)> {
+            let parsed = parse::parse(&self.index, request, self.countries, &facet_values, any)?;
+            let (total, counts) = searcher.search(
+                parsed.query().as_ref(),
+                &(Count, FieldValueCollector::new(fields.author, key_field)),
+            )?;
+            Ok((total as u64, counts, parsed))
+        };
+        let (mut total, mut counts, parsed) = count(request.any)?;
+        let mut notices = parsed.notices.clone();
+        if total == 0 && !request.any && parsed.relaxable {
+            let (relaxed_total, relaxed_counts, _) = count(true)?;
+            if relaxed_total > 0 {
+                notices
+                    .push("no passage has all the words; showing passages with any of them".into());
+                (total, counts) = (relaxed_total, relaxed_counts);
+            }
+        }
+        let values = counts
+            .into_iter()
+            .map(|count| FacetValue {
+                label: count.value.clone(),
+                value: count.value,
+                passages: count.passages,
+                articles: count.articles,
+            })
+            .collect();
+        Ok((total, values, notices))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::LedeIndex;
+    use crate::ingest::{ingest, IngestOptions};
+    use crate::source::PathNames;
+    use crate::writer::DEFAULT_MEMORY_BUDGET;
+
+    /// Three articles by two authors: Ann writes about North Korea twice, Bob about Brazil.
+    fn engine() -> (tempfile::TempDir, QueryEngine) {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = [
+            r#"{"id":"a","author":"Ann","text":"Pyongyang tested a missile.\n\nThe missile flew over Japan."}"#,
+            r#"{"id":"b","author":"Ann","text":"A North Korean missile test worried Seoul."}"#,
+            r#"{"id":"c","author":"Bob","text":"Brazil launched a satellite."}"#,
+            r#"{"id":"d","text":"Nobody signed this note about Brazil."}"#,
+        ];
+        std::fs::write(dir.path().join("news.jsonl"), lines.join("\n")).unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let options = IngestOptions {
+            paths: vec![dir.path().join("news.jsonl")],
+            names: PathNames::new(dir.path()),
+            memory_budget: DEFAULT_MEMORY_BUDGET,
+            threads: 1,
+            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
+        };
+        ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
+        (dir, QueryEngine::new(index).unwrap())
+    }
+
+    fn counts(top: &TopValues) -> Vec<(&str, u64, u64)> {
+        top.values
+            .iter()
+            .map(|v| (v.value.as_str(), v.passages, v.articles))
+            .collect()
+    }
+
+    #[test]
+    fn authors_are_counted_by_passage_and_article_over_the_whole_index() {
+        let (_dir, engine) = engine();
+        let top = engine
+            .top_values(&QueryRequest::new(""), TopKind::Author, 10)
+            .unwrap();
+        assert_eq!(top.total, 5);
+        assert_eq!(counts(&top), [("Ann", 3, 2), ("Bob", 1, 1)]);
+    }
+
+    #[test]
+    fn a_query_narrows_the_counts_and_the_limit_keeps_the_first() {
+        let (_dir, engine) = engine();
+        let top = engine
+            .top_values(&QueryRequest::new("missile"), TopKind::Author, 10)
+            .unwrap();
+        assert_eq!((top.total, counts(&top)), (3, vec![("Ann", 3, 2)]));
+        let countries = engine
+            .top_values(
+                &QueryRequest::new(""),
+                TopKind::Entity(FacetKind::Country),
+                1,
+            )
+            .unwrap();
+        // Brazil and North Korea both have two passages in two articles: ties go by code.
+        assert_eq!(countries.values.len(), 1);
+        assert!(countries.distinct >= 3, "{countries:?}");
+        assert_eq!(
+            (
+                countries.values[0].value.as_str(),
+                countries.values[0].label.as_str()
+            ),
+            ("BR", "Brazil")
+        );
+    }
+
+    #[test]
+    fn kinds_parse_with_plurals_and_refuse_the_unknown() {
+        assert_eq!(TopKind::parse("Authors"), Some(TopKind::Author));
+        assert_eq!(
+            TopKind::parse("people"),
+            Some(TopKind::Entity(FacetKind::Person))
+        );
+        assert_eq!(TopKind::parse("colour"), None);
+        for kind in TopKind::ALL {
+            assert_eq!(TopKind::parse(kind.name()), Some(kind));
+        }
+    }
+}
