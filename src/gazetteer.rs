@@ -226,8 +226,12 @@ pub struct Place {
     pub aliases: Vec<String>,
     /// Country or countries it lies in.
     pub countries: Vec<CountryCode>,
-    /// Inhabitants (0 when unknown).
+    /// Inhabitants (0 when unknown). For a region, the people of the cities the gazetteer
+    /// lists in it: a rough size, enough to tell a state or province from a parish.
     pub population: u64,
+    /// Whether `population` was measured. Cities always are; curated regions (news name
+    /// them, whatever their size) and US counties are not.
+    pub weighed: bool,
     /// City or region.
     pub kind: PlaceKind,
 }
@@ -333,6 +337,7 @@ fn parse_cities(tsv: &str) -> Result<Vec<Place>> {
                 aliases: row.list(3),
                 countries: row.codes(1)?,
                 population,
+                weighed: true,
                 kind: PlaceKind::City,
             })
         })
@@ -343,11 +348,19 @@ fn parse_regions(tsv: &str) -> Result<Vec<Place>> {
     rows(tsv, "regions.tsv")
         .map(|row| {
             let row = row?;
+            let population = row
+                .optional(4)
+                .map(|cell| {
+                    cell.parse::<u64>()
+                        .map_err(|_| row.error(format!("population {cell:?} is not a number")))
+                })
+                .transpose()?;
             Ok(Place {
                 name: row.cell(0)?.to_string(),
                 aliases: row.list(2),
                 countries: row.codes(1)?,
-                population: 0,
+                population: population.unwrap_or(0),
+                weighed: population.is_some(),
                 kind: PlaceKind::Region,
             })
         })
@@ -501,6 +514,18 @@ mod tests {
         let countries = Countries::shipped().unwrap();
         let suggestions = countries.suggest("north kore");
         assert_eq!(suggestions.first().map(String::as_str), Some("North Korea"));
+    }
+
+    #[test]
+    fn regions_read_their_population_when_weighed() {
+        let regions =
+            parse_regions("#h\nNorthland\tXA\t\tProvince\t250000\nOldland\tXA\t\tregion\t\n")
+                .unwrap();
+        assert_eq!(regions[0].population, 250_000);
+        assert!(regions[0].weighed);
+        assert_eq!(regions[1].population, 0);
+        assert!(!regions[1].weighed);
+        assert!(parse_regions("#h\nX\tXA\t\tProvince\tmany\n").is_err());
     }
 
     #[test]

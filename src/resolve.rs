@@ -199,7 +199,10 @@ fn is_place_reading(reading: &Reading) -> bool {
 fn is_place_evidence(evidence: Evidence) -> bool {
     matches!(
         evidence,
-        Evidence::City { .. } | Evidence::Region | Evidence::Capital | Evidence::QualifiedPlace
+        Evidence::City { .. }
+            | Evidence::Region { .. }
+            | Evidence::Capital
+            | Evidence::QualifiedPlace
     )
 }
 
@@ -394,7 +397,7 @@ fn qualifier(paragraph: &ParagraphView<'_>, mention: &Mention) -> Vec<CountryCod
         .filter(|r| {
             matches!(
                 r.evidence,
-                Evidence::Region | Evidence::CountryName | Evidence::CountryAlias
+                Evidence::Region { .. } | Evidence::CountryName | Evidence::CountryAlias
             )
         })
         .filter_map(|r| r.country)
@@ -489,13 +492,13 @@ fn shared_region_country(
     chosen: &Reading,
     context: &ArticleContext,
 ) -> Option<CountryCode> {
-    if chosen.evidence != Evidence::Region {
+    if !matches!(chosen.evidence, Evidence::Region { .. }) {
         return chosen.country;
     }
     let sharing: Vec<Option<CountryCode>> = mention
         .readings
         .iter()
-        .filter(|r| r.evidence == Evidence::Region && r.value == chosen.value)
+        .filter(|r| matches!(r.evidence, Evidence::Region { .. }) && r.value == chosen.value)
         .map(|r| r.country)
         .collect();
     if sharing.len() < 2 {
@@ -514,7 +517,9 @@ fn strong(reading: &Reading, common_word: bool) -> bool {
         // A city does not make its own context: "Edmonton" alone does not make an article
         // Canadian, or every namesake would confirm itself.
         Evidence::City { .. } => false,
-        Evidence::Region | Evidence::Capital => !common_word,
+        // A region as small as a town ("Portland" parish, Jamaica) is no stronger than one.
+        Evidence::Region { small } => !common_word && !small,
+        Evidence::Capital => !common_word,
         Evidence::PeopleOf => false,
         _ => true,
     }
@@ -527,7 +532,7 @@ fn strong(reading: &Reading, common_word: bool) -> bool {
 fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext) -> bool {
     let place = matches!(
         reading.evidence,
-        Evidence::City { .. } | Evidence::Region | Evidence::Capital | Evidence::Metonym
+        Evidence::City { .. } | Evidence::Region { .. } | Evidence::Capital | Evidence::Metonym
     );
     // A qualified name is a place of the qualifying country, not a namesake elsewhere.
     if place
@@ -555,6 +560,8 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
                 || context.has(reading.country)
                 || (population >= SMALL_CITY && (context.is_empty() || population >= FOREIGN_CITY))
         }
+        // A small region, like a small town, needs its country elsewhere in the article.
+        Evidence::Region { small: true } => qualified || context.has(reading.country),
         Evidence::Demonym | Evidence::PeopleOf => !around.language,
         _ => true,
     }
@@ -595,7 +602,10 @@ fn score(reading: &Reading, context: &ArticleContext, around: &Surroundings) -> 
         Evidence::Metonym => (85, 0),
         Evidence::Capital => (80, 0),
         Evidence::KnownOrg | Evidence::Acronym => (70, 0),
-        Evidence::Region | Evidence::QualifiedPlace => (60, 0),
+        // A small region ranks like a small town: "Hanover" is the German city before the
+        // Jamaican parish, unless the article is about Jamaica.
+        Evidence::Region { small: true } => (20, 0),
+        Evidence::Region { .. } | Evidence::QualifiedPlace => (60, 0),
         Evidence::OrgWord => (50, 0),
         Evidence::City { population } => (20 + population.max(1).ilog10() as u64 * 3, population),
     };
@@ -915,6 +925,14 @@ mod tests {
         assert_eq!(codes(&resolved[0]), ["US"], "{:?}", resolved[0]);
         let alone = article(&["Edmonton froze overnight."]);
         assert_eq!(codes(&alone[0]), ["CA"], "{:?}", alone[0]);
+    }
+
+    #[test]
+    fn a_small_region_yields_to_a_large_city_unless_its_country_is_named() {
+        let city = article(&["Four ships were loading grain at Portland on Tuesday."]);
+        assert_eq!(codes(&city[0]), ["US"], "{:?}", city[0]);
+        let parish = article(&["Rain flooded roads in Portland, eastern Jamaica, overnight."]);
+        assert_eq!(codes(&parish[0]), ["JM"], "{:?}", parish[0]);
     }
 
     #[test]
