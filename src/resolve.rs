@@ -5,11 +5,11 @@
 //! about Texas. Person names are unified across the article ("Putin" after "Vladimir Putin")
 //! and acronyms the article defines are found again ("the NSC").
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 
-use crate::extract::words::{with_lower, Word};
+use crate::extract::words::{hash_lower, with_lower, Word};
 use crate::extract::{Evidence, Kind, Mention, Reading};
 use crate::gazetteer::{CountryCode, Gazetteer};
 
@@ -152,23 +152,53 @@ pub fn resolve<'t>(
 
 /// Countries the article names without ambiguity, with how often.
 struct ArticleContext {
-    countries: HashMap<CountryCode, usize>,
+    countries: HashMap<CountryCode, Support>,
     /// Place names the article qualifies once ("Oxford, North Carolina") and the country
     /// that fixes for every use of the name in the article ("home in Oxford").
     senses: HashMap<String, CountryCode>,
     /// Place names the article also uses inside longer names, lower-cased.
-    name_parts: HashSet<String>,
+    /// Whether the longer name was a company's.
+    name_parts: HashMap<String, bool>,
+}
+
+/// The names that gave the article one of its countries.
+struct Support {
+    /// Hash of the first such name, lower-cased.
+    name: u64,
+    /// Whether another name gave it too.
+    several: bool,
+    /// Whether a use was plainly a place's: a dateline or after "in", "from"...
+    placed: bool,
+}
+
+/// Whether a mention is plainly used as a place: it opens the paragraph before a comma (a
+/// dateline, "SMITHVILLE, March 3 -") or follows a locative word ("in Smithville").
+fn used_as_place(text: &str, mention: &Mention) -> bool {
+    let before = &text[..mention.start];
+    let dateline = before.is_empty() && text[mention.end..].starts_with(',');
+    dateline
+        || before.ends_with(' ')
+            && before
+                .trim_end()
+                .rsplit(' ')
+                .next()
+                .is_some_and(|word| with_lower(word, |lower| LOCATIVES.contains(&lower)))
 }
 
 /// Place names the article uses inside longer names ("Piedmont Aviation"): a later bare
 /// use ("Piedmont said") is most likely the same longer name.
-fn name_parts(views: &[ParagraphView<'_>], surroundings: &[Vec<Surroundings>]) -> HashSet<String> {
-    let mut parts = HashSet::default();
+fn name_parts(
+    views: &[ParagraphView<'_>],
+    surroundings: &[Vec<Surroundings>],
+) -> HashMap<String, bool> {
+    let mut parts: HashMap<String, bool> = HashMap::default();
     for (view, surroundings) in views.iter().zip(surroundings) {
         for (mention, around) in view.mentions.iter().zip(surroundings) {
             let is_place = mention.readings.iter().any(is_place_reading);
             if is_place && around.embedded {
-                parts.insert(view.text[mention.start..mention.end].to_lowercase());
+                *parts
+                    .entry(view.text[mention.start..mention.end].to_lowercase())
+                    .or_default() |= around.company;
             }
         }
     }
@@ -216,9 +246,9 @@ impl ArticleContext {
                 if mention.readings.iter().any(|r| r.kind == Kind::Person) {
                     continue;
                 }
-                let common_word = with_lower(&text[mention.start..mention.end], |lower| {
-                    gazetteer.common_words.contains(lower)
-                });
+                let surface = &text[mention.start..mention.end];
+                let common_word =
+                    with_lower(surface, |lower| gazetteer.common_words.contains(lower));
                 let mut codes = mention
                     .readings
                     .iter()
@@ -228,7 +258,19 @@ impl ArticleContext {
                 // Only a mention whose strong readings all name one country counts.
                 if let Some(code) = codes.next() {
                     if codes.all(|other| other == code) {
-                        *countries.entry(code).or_insert(0) += 1;
+                        let name = hash_lower(surface);
+                        let placed = used_as_place(text, mention);
+                        countries
+                            .entry(code)
+                            .and_modify(|support: &mut Support| {
+                                support.several |= support.name != name;
+                                support.placed |= placed;
+                            })
+                            .or_insert(Support {
+                                name,
+                                several: false,
+                                placed,
+                            });
                     }
                 }
             }
@@ -236,7 +278,7 @@ impl ArticleContext {
         ArticleContext {
             countries,
             senses: HashMap::default(),
-            name_parts: HashSet::default(),
+            name_parts: HashMap::default(),
         }
     }
 
@@ -246,6 +288,14 @@ impl ArticleContext {
 
     fn has(&self, code: Option<CountryCode>) -> bool {
         code.is_some_and(|c| self.countries.contains_key(&c))
+    }
+
+    /// Like [`ArticleContext::has`], counting only names other than the one whose lower-cased
+    /// hash is `name`, unless a use of it was plainly a place's: a company name used again
+    /// and again does not confirm itself, a dateline does.
+    fn has_besides(&self, code: Option<CountryCode>, name: u64) -> bool {
+        code.and_then(|c| self.countries.get(&c))
+            .is_some_and(|support| support.several || support.placed || support.name != name)
     }
 }
 
@@ -296,7 +346,14 @@ struct Surroundings {
     embedded: bool,
     /// A nationality word used as a language ("in Turkish,").
     language: bool,
+    /// The longer name it is part of is a company's ("Santa Fe Southern Pacific Corp").
+    company: bool,
+    /// Hash of the lower-cased name.
+    name: u64,
 }
+
+/// How many words after a place are searched for a company word.
+const COMPANY_NAME_WORDS: usize = 4;
 
 /// Words after which a capitalised name is a place ("in", "near").
 const LOCATIVES: &[&str] = &[
@@ -356,7 +413,30 @@ impl Surroundings {
         };
         // "Queensland's Easter" and "Prate's Paris office" are not longer names.
         let possessive = last.is_some_and(|i| words[i].possessive);
-        let embedded_after = !possessive && next.is_some_and(&is_name_word);
+        // "Smithville-Jones": a place joined by a hyphen to a capitalised name, not a place.
+        let hyphenated = last.is_some_and(|i| words[i].end > mention.end)
+            && text[mention.end..]
+                .strip_prefix('-')
+                .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+            && !paragraph
+                .mentions
+                .iter()
+                .any(|m| m.start == mention.end + 1);
+        let embedded_after = hyphenated || (!possessive && next.is_some_and(&is_name_word));
+        // A company name: a company word ("Corp", "Steel", "Ltd") among the capitalised
+        // words that follow ("Smithville Steel Corp", "Smithville-Jones Inc").
+        let company = embedded_after
+            && last.is_some_and(|i| {
+                words[i + usize::from(!hyphenated)..]
+                    .iter()
+                    .take(COMPANY_NAME_WORDS)
+                    .scan(true, |joined, w| {
+                        let take = *joined && (w.is_capitalised() || w.text == "&");
+                        *joined = w.joined_to_next && !w.possessive;
+                        take.then_some(w)
+                    })
+                    .any(|w| with_lower(w.text, |lower| gazetteer.company_words.contains(lower)))
+            });
         let embedded_before = previous
             .is_some_and(|w| !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w));
         let after = &text[mention.end..];
@@ -373,6 +453,8 @@ impl Surroundings {
             qualified_by: qualifier(paragraph, mention),
             embedded: embedded_after || embedded_before,
             language,
+            company,
+            name: hash_lower(&text[mention.start..mention.end]),
         }
     }
 
@@ -419,7 +501,10 @@ fn choose(
         }
     }
     if !context.name_parts.is_empty() {
-        around.embedded |= with_lower(surface, |lower| context.name_parts.contains(lower));
+        if let Some(company) = with_lower(surface, |lower| context.name_parts.get(lower).copied()) {
+            around.embedded = true;
+            around.company |= company;
+        }
     }
     if let Some(place) = qualified_place(mention, surface, &around) {
         return Some(place);
@@ -547,9 +632,18 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
     }
     let qualified = around.qualifies(reading.country);
     // Inside a longer name ("Santa Fe Southern Pacific", "Vancouver Art Gallery") a place
-    // counts only when the article is about its country anyway.
-    if place && around.embedded && !qualified && !context.has(reading.country) {
-        return false;
+    // counts only when the article is about its country anyway. Inside a company's name it
+    // must be so through other names: the company's name, used again and again, is no
+    // evidence of where it is ("Smithville Steel Corp" is no evidence of Smithville).
+    if place && around.embedded && !qualified {
+        let supported = if around.company {
+            context.has_besides(reading.country, around.name)
+        } else {
+            context.has(reading.country)
+        };
+        if !supported {
+            return false;
+        }
     }
     if place && around.common_word && reading.evidence != Evidence::Metonym {
         return qualified || (around.locative && context.has(reading.country));
@@ -933,6 +1027,31 @@ mod tests {
         assert_eq!(codes(&city[0]), ["US"], "{:?}", city[0]);
         let parish = article(&["Rain flooded roads in Portland, eastern Jamaica, overnight."]);
         assert_eq!(codes(&parish[0]), ["JM"], "{:?}", parish[0]);
+    }
+
+    #[test]
+    fn a_place_inside_a_company_name_does_not_confirm_itself() {
+        let resolved = article(&[
+            "Shares of Piedmont Textile Corp rose after Piedmont Textile said sales grew.",
+            "Piedmont said profits would rise.",
+        ]);
+        assert!(
+            resolved.iter().all(|p| p.entities.countries.is_empty()),
+            "{resolved:?}"
+        );
+        let italian = article(&[
+            "Italian mills are growing.",
+            "Piedmont Textile Corp opened a mill there.",
+        ]);
+        assert_eq!(codes(&italian[1]), ["IT"], "{:?}", italian[1]);
+    }
+
+    #[test]
+    fn a_dateline_places_a_company_name() {
+        let dateline = article(&["SHANGHAI, May 5 - Shanghai Textile Corp said sales rose."]);
+        assert_eq!(codes(&dateline[0]), ["CN"], "{:?}", dateline[0]);
+        let alone = article(&["Shares of Shanghai Textile Corp rose on Monday."]);
+        assert!(alone[0].entities.countries.is_empty(), "{:?}", alone[0]);
     }
 
     #[test]
