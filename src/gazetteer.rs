@@ -23,6 +23,7 @@ const GIVEN_NAMES_TXT: &str = include_str!("../schema/gazetteer/given_names.txt"
 const COMMON_WORDS_TXT: &str = include_str!("../schema/gazetteer/common_words.txt");
 const ORG_WORDS_TXT: &str = include_str!("../schema/gazetteer/org_words.txt");
 const COMPANY_WORDS_TXT: &str = include_str!("../schema/gazetteer/company_words.txt");
+const CURRENCY_WORDS_TXT: &str = include_str!("../schema/gazetteer/currency_words.txt");
 const NOT_NAMES_TXT: &str = include_str!("../schema/gazetteer/not_names.txt");
 const CALENDAR_WORDS_TXT: &str = include_str!("../schema/gazetteer/calendar_words.txt");
 const AREAS_TXT: &str = include_str!("../schema/gazetteer/areas.txt");
@@ -281,6 +282,9 @@ pub struct Gazetteer {
     /// Words of company names ("corp", "ltd", "steel"), lower-cased: a place followed by
     /// one is part of a company's name.
     pub company_words: NameSet,
+    /// Currency units ("dollars", "franc"), lower-cased: "Canadian dollars" names a
+    /// currency, not Canada.
+    pub currency_words: NameSet,
     /// Capitalised words that are never part of a name ("the", "according"), lower-cased.
     pub not_names: NameSet,
     /// Days and months, lower-cased: not names unless inside a longer name ("Theresa May").
@@ -323,6 +327,7 @@ impl Gazetteer {
             common_words: lower(COMMON_WORDS_TXT),
             org_words: lower(ORG_WORDS_TXT),
             company_words: lower(COMPANY_WORDS_TXT),
+            currency_words: lower(CURRENCY_WORDS_TXT),
             not_names,
             calendar_words: lower(CALENDAR_WORDS_TXT),
         })
@@ -493,6 +498,7 @@ mod tests {
         assert!(!gazetteer.given_names.contains("The"));
         assert!(gazetteer.org_words.contains("council"));
         assert!(gazetteer.company_words.contains("corp"));
+        assert!(gazetteer.currency_words.contains("dollars"));
     }
 
     #[test]

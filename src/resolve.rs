@@ -346,6 +346,8 @@ struct Surroundings {
     embedded: bool,
     /// A nationality word used as a language ("in Turkish,").
     language: bool,
+    /// A currency word follows ("Canadian dollars"): a country's word names the currency.
+    currency: bool,
     /// The longer name it is part of is a company's ("Santa Fe Southern Pacific Corp").
     company: bool,
     /// Hash of the lower-cased name.
@@ -454,6 +456,9 @@ impl Surroundings {
             embedded: embedded_after || embedded_before,
             language,
             company,
+            currency: next.is_some_and(|w| {
+                with_lower(w.text, |lower| gazetteer.currency_words.contains(lower))
+            }),
             name: hash_lower(&text[mention.start..mention.end]),
         }
     }
@@ -624,6 +629,15 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
         && !around.qualified_by.is_empty()
         && !around.qualifies(reading.country)
         && reading.evidence != Evidence::Metonym
+    {
+        return false;
+    }
+    // "Canadian dollars", "the Swiss franc": a currency, not a country.
+    if around.currency
+        && matches!(
+            reading.evidence,
+            Evidence::CountryName | Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf
+        )
     {
         return false;
     }
@@ -1052,6 +1066,20 @@ mod tests {
         assert_eq!(codes(&dateline[0]), ["CN"], "{:?}", dateline[0]);
         let alone = article(&["Shares of Shanghai Textile Corp rose on Monday."]);
         assert!(alone[0].entities.countries.is_empty(), "{:?}", alone[0]);
+    }
+
+    #[test]
+    fn a_country_word_before_a_currency_names_the_currency() {
+        let resolved = article(&[
+            "The fund paid 20 mln Canadian dollars and 5 mln U.S. dlrs for the Swiss franc bonds.",
+            "Canadian farmers sold wheat to the United States.",
+        ]);
+        assert!(
+            resolved[0].entities.countries.is_empty(),
+            "{:?}",
+            resolved[0]
+        );
+        assert_eq!(codes(&resolved[1]), ["CA", "US"], "{:?}", resolved[1]);
     }
 
     #[test]
