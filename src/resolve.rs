@@ -108,7 +108,6 @@ pub fn resolve<'t>(
     add_defined_acronyms(texts, &paragraph_words, &mut mentions);
     let people = People::of(&mentions);
     people.add_aliases(&paragraph_words, &mut mentions);
-    let mut context = ArticleContext::of(gazetteer, texts, &mentions);
     let views: Vec<ParagraphView<'_>> = texts
         .iter()
         .zip(&mentions)
@@ -119,7 +118,6 @@ pub fn resolve<'t>(
             mentions: paragraph,
         })
         .collect();
-    context.senses = qualified_senses(&views);
     // Worked out once per mention: both the name parts and the choice of readings need them.
     let surroundings: Vec<Vec<Surroundings>> = views
         .iter()
@@ -130,6 +128,8 @@ pub fn resolve<'t>(
                 .collect()
         })
         .collect();
+    let mut context = ArticleContext::of(gazetteer, &views, &surroundings);
+    context.senses = qualified_senses(&views);
     context.name_parts = name_parts(&views, &surroundings);
     views
         .iter()
@@ -169,6 +169,8 @@ struct Support {
     several: bool,
     /// Whether a use was plainly a place's: a dateline or after "in", "from"...
     placed: bool,
+    /// Whether a use was not part of a longer name.
+    alone: bool,
 }
 
 /// Whether a mention is plainly used as a place: it opens the paragraph before a comma (a
@@ -239,10 +241,15 @@ fn is_place_evidence(evidence: Evidence) -> bool {
 impl ArticleContext {
     /// Counts the countries of mentions that are unambiguous and strong: a small city or a
     /// city named like a common word does not place an article in its country.
-    fn of(gazetteer: &Gazetteer, texts: &[&str], mentions: &[Vec<Mention>]) -> ArticleContext {
+    fn of(
+        gazetteer: &Gazetteer,
+        views: &[ParagraphView<'_>],
+        surroundings: &[Vec<Surroundings>],
+    ) -> ArticleContext {
         let mut countries = HashMap::default();
-        for (text, paragraph) in texts.iter().zip(mentions) {
-            for mention in paragraph {
+        for (view, surroundings) in views.iter().zip(surroundings) {
+            let text = view.text;
+            for (mention, around) in view.mentions.iter().zip(surroundings) {
                 if mention.readings.iter().any(|r| r.kind == Kind::Person) {
                     continue;
                 }
@@ -260,16 +267,19 @@ impl ArticleContext {
                     if codes.all(|other| other == code) {
                         let name = hash_lower(surface);
                         let placed = used_as_place(text, mention);
+                        let alone = !around.embedded;
                         countries
                             .entry(code)
                             .and_modify(|support: &mut Support| {
                                 support.several |= support.name != name;
                                 support.placed |= placed;
+                                support.alone |= alone;
                             })
                             .or_insert(Support {
                                 name,
                                 several: false,
                                 placed,
+                                alone,
                             });
                     }
                 }
@@ -296,6 +306,15 @@ impl ArticleContext {
     fn has_besides(&self, code: Option<CountryCode>, name: u64) -> bool {
         code.and_then(|c| self.countries.get(&c))
             .is_some_and(|support| support.several || support.placed || support.name != name)
+    }
+
+    /// Like [`ArticleContext::has_besides`], where a use of the name on its own also counts:
+    /// "Smithville Council" confirms itself only in an article that names Smithville alone.
+    fn has_besides_names(&self, code: Option<CountryCode>, name: u64) -> bool {
+        code.and_then(|c| self.countries.get(&c))
+            .is_some_and(|support| {
+                support.several || support.placed || support.alone || support.name != name
+            })
     }
 }
 
@@ -353,6 +372,26 @@ struct Surroundings {
     /// Hash of the lower-cased name.
     name: u64,
 }
+
+/// Words before a place that name a part of it, not a longer name ("North London").
+const COMPASS_WORDS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+];
 
 /// How many words after a place are searched for a company word.
 const COMPANY_NAME_WORDS: usize = 4;
@@ -439,8 +478,11 @@ impl Surroundings {
                     })
                     .any(|w| with_lower(w.text, |lower| gazetteer.company_words.contains(lower)))
             });
-        let embedded_before = previous
-            .is_some_and(|w| !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w));
+        // "North London", "Western Smithville": a compass word says which part of the place.
+        let compass = |w: &Word<'_>| with_lower(w.text, |lower| COMPASS_WORDS.contains(&lower));
+        let embedded_before = previous.is_some_and(|w| {
+            !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w) && !compass(w)
+        });
         let after = &text[mention.end..];
         let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
         let language = previous.is_some_and(|w| {
@@ -653,7 +695,7 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
         let supported = if around.company {
             context.has_besides(reading.country, around.name)
         } else {
-            context.has(reading.country)
+            context.has_besides_names(reading.country, around.name)
         };
         if !supported {
             return false;
@@ -1080,6 +1122,19 @@ mod tests {
             resolved[0]
         );
         assert_eq!(codes(&resolved[1]), ["CA", "US"], "{:?}", resolved[1]);
+    }
+
+    #[test]
+    fn a_place_in_an_institution_name_needs_another_use_or_name() {
+        let alone = article(&["Prices rose on the Smithfield Tokyo Metals Board, dealers said."]);
+        assert!(alone[0].entities.countries.is_empty(), "{:?}", alone[0]);
+        let named = article(&[
+            "Prices rose on the Smithfield Tokyo Metals Board, dealers said.",
+            "Traders in Tokyo were cautious.",
+        ]);
+        assert_eq!(codes(&named[0]), ["JP"], "{:?}", named[0]);
+        let part = article(&["Police patrolled North London overnight."]);
+        assert_eq!(codes(&part[0]), ["GB"], "{:?}", part[0]);
     }
 
     #[test]
