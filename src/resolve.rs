@@ -173,12 +173,16 @@ struct Support {
     alone: bool,
 }
 
+/// Whether a mention opens the paragraph before a comma: a dateline ("SMITHVILLE, March 3 -").
+fn is_dateline(text: &str, mention: &Mention) -> bool {
+    mention.start == 0 && text[mention.end..].starts_with(',')
+}
+
 /// Whether a mention is plainly used as a place: it opens the paragraph before a comma (a
 /// dateline, "SMITHVILLE, March 3 -") or follows a locative word ("in Smithville").
 fn used_as_place(text: &str, mention: &Mention) -> bool {
     let before = &text[..mention.start];
-    let dateline = before.is_empty() && text[mention.end..].starts_with(',');
-    dateline
+    is_dateline(text, mention)
         || before.ends_with(' ')
             && before
                 .trim_end()
@@ -463,10 +467,9 @@ impl Surroundings {
                 .mentions
                 .iter()
                 .any(|m| m.start == mention.end + 1);
-        let embedded_after = hyphenated || (!possessive && next.is_some_and(&is_name_word));
         // A company name: a company word ("Corp", "Steel", "Ltd") among the capitalised
         // words that follow ("Smithville Steel Corp", "Smithville-Jones Inc").
-        let company = embedded_after
+        let company = (hyphenated || (!possessive && next.is_some_and(|w| w.is_capitalised())))
             && last.is_some_and(|i| {
                 words[i + usize::from(!hyphenated)..]
                     .iter()
@@ -478,6 +481,8 @@ impl Surroundings {
                     })
                     .any(|w| with_lower(w.text, |lower| gazetteer.company_words.contains(lower)))
             });
+        let embedded_after =
+            hyphenated || company || (!possessive && next.is_some_and(&is_name_word));
         // "North London", "Western Smithville": a compass word says which part of the place.
         let compass = |w: &Word<'_>| with_lower(w.text, |lower| COMPASS_WORDS.contains(&lower));
         let embedded_before = previous.is_some_and(|w| {
@@ -548,7 +553,9 @@ fn choose(
         }
     }
     if !context.name_parts.is_empty() {
-        if let Some(company) = with_lower(surface, |lower| context.name_parts.get(lower).copied()) {
+        // A dateline ("SMITHVILLE, March 3 -") is the place itself.
+        let parts = with_lower(surface, |lower| context.name_parts.get(lower).copied());
+        if let Some(company) = parts.filter(|_| !is_dateline(paragraph.text, mention)) {
             around.embedded = true;
             around.company |= company;
         }
@@ -691,6 +698,14 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
     // counts only when the article is about its country anyway. Inside a company's name it
     // must be so through other names: the company's name, used again and again, is no
     // evidence of where it is ("Smithville Steel Corp" is no evidence of Smithville).
+    // A nationality word in a company's name ("Smithland Steel Corp"): the company's
+    // nationality, which the article is about only when other names say so.
+    if around.company
+        && reading.evidence == Evidence::Demonym
+        && !context.has_besides(reading.country, around.name)
+    {
+        return false;
+    }
     if place && around.embedded && !qualified {
         let supported = if around.company {
             context.has_besides(reading.country, around.name)
@@ -1135,6 +1150,31 @@ mod tests {
         assert_eq!(codes(&named[0]), ["JP"], "{:?}", named[0]);
         let part = article(&["Police patrolled North London overnight."]);
         assert_eq!(codes(&part[0]), ["GB"], "{:?}", part[0]);
+    }
+
+    #[test]
+    fn a_dateline_is_a_place_even_when_the_article_names_a_company_after_it() {
+        let resolved = article(&[
+            "CHICAGO, May 5 - Chicago Widget Corp said sales rose.",
+            "Chicago Widget said it would hire.",
+        ]);
+        assert_eq!(codes(&resolved[0]), ["US"], "{:?}", resolved[0]);
+        assert!(
+            resolved[1].entities.countries.is_empty(),
+            "{:?}",
+            resolved[1]
+        );
+    }
+
+    #[test]
+    fn a_nationality_word_in_a_company_name_needs_its_country_named() {
+        let alone = article(&["Shares of Swiss Widget Bank Corp rose on Monday."]);
+        assert!(alone[0].entities.countries.is_empty(), "{:?}", alone[0]);
+        let named = article(&[
+            "Shares of Swiss Widget Bank Corp rose on Monday.",
+            "Switzerland cut its interest rates.",
+        ]);
+        assert_eq!(codes(&named[0]), ["CH"], "{:?}", named[0]);
     }
 
     #[test]
