@@ -22,6 +22,8 @@ const TITLES_TXT: &str = include_str!("../schema/gazetteer/titles.txt");
 const GIVEN_NAMES_TXT: &str = include_str!("../schema/gazetteer/given_names.txt");
 const COMMON_WORDS_TXT: &str = include_str!("../schema/gazetteer/common_words.txt");
 const ORG_WORDS_TXT: &str = include_str!("../schema/gazetteer/org_words.txt");
+const COMPANY_WORDS_TXT: &str = include_str!("../schema/gazetteer/company_words.txt");
+const CURRENCY_WORDS_TXT: &str = include_str!("../schema/gazetteer/currency_words.txt");
 const NOT_NAMES_TXT: &str = include_str!("../schema/gazetteer/not_names.txt");
 const CALENDAR_WORDS_TXT: &str = include_str!("../schema/gazetteer/calendar_words.txt");
 const AREAS_TXT: &str = include_str!("../schema/gazetteer/areas.txt");
@@ -214,8 +216,12 @@ pub struct Place {
     pub aliases: Vec<String>,
     /// Country or countries it lies in.
     pub countries: Vec<CountryCode>,
-    /// Inhabitants (0 when unknown).
+    /// Inhabitants (0 when unknown). For a region, the people of the cities the gazetteer
+    /// lists in it: a rough size, enough to tell a state or province from a parish.
     pub population: u64,
+    /// Whether `population` was measured. Cities always are; curated regions (news name
+    /// them, whatever their size) and US counties are not.
+    pub weighed: bool,
     /// City or region.
     pub kind: PlaceKind,
 }
@@ -261,6 +267,12 @@ pub struct Gazetteer {
     pub common_words: NameSet,
     /// Words that end organisation names ("council", "ministry"), lower-cased.
     pub org_words: NameSet,
+    /// Words of company names ("corp", "ltd", "steel"), lower-cased: a place followed by
+    /// one is part of a company's name.
+    pub company_words: NameSet,
+    /// Currency units ("dollars", "franc"), lower-cased: "Canadian dollars" names a
+    /// currency, not Canada.
+    pub currency_words: NameSet,
     /// Capitalised words that are never part of a name ("the", "according"), lower-cased.
     pub not_names: NameSet,
     /// Days and months, lower-cased: not names unless inside a longer name ("Theresa May").
@@ -302,6 +314,8 @@ impl Gazetteer {
             given_names,
             common_words: lower(COMMON_WORDS_TXT),
             org_words: lower(ORG_WORDS_TXT),
+            company_words: lower(COMPANY_WORDS_TXT),
+            currency_words: lower(CURRENCY_WORDS_TXT),
             not_names,
             calendar_words: lower(CALENDAR_WORDS_TXT),
         })
@@ -321,6 +335,7 @@ fn parse_cities(tsv: &str) -> Result<Vec<Place>> {
                 aliases: row.list(3),
                 countries: row.codes(1)?,
                 population,
+                weighed: true,
                 kind: PlaceKind::City,
             })
         })
@@ -331,11 +346,19 @@ fn parse_regions(tsv: &str) -> Result<Vec<Place>> {
     rows(tsv, "regions.tsv")
         .map(|row| {
             let row = row?;
+            let population = row
+                .optional(4)
+                .map(|cell| {
+                    cell.parse::<u64>()
+                        .map_err(|_| row.error(format!("population {cell:?} is not a number")))
+                })
+                .transpose()?;
             Ok(Place {
                 name: row.cell(0)?.to_string(),
                 aliases: row.list(2),
                 countries: row.codes(1)?,
-                population: 0,
+                population: population.unwrap_or(0),
+                weighed: population.is_some(),
                 kind: PlaceKind::Region,
             })
         })
@@ -462,6 +485,8 @@ mod tests {
         assert!(gazetteer.given_names.contains("Vladimir"));
         assert!(!gazetteer.given_names.contains("The"));
         assert!(gazetteer.org_words.contains("council"));
+        assert!(gazetteer.company_words.contains("corp"));
+        assert!(gazetteer.currency_words.contains("dollars"));
     }
 
     #[test]
@@ -492,6 +517,18 @@ mod tests {
         // One word of a name, misspelt: both Koreas, and not an unrelated alias.
         assert_eq!(countries.suggest("Koria"), ["North Korea", "South Korea"]);
         assert_eq!(countries.suggest("Rusia"), ["Russia"]);
+    }
+
+    #[test]
+    fn regions_read_their_population_when_weighed() {
+        let regions =
+            parse_regions("#h\nNorthland\tXA\t\tProvince\t250000\nOldland\tXA\t\tregion\t\n")
+                .unwrap();
+        assert_eq!(regions[0].population, 250_000);
+        assert!(regions[0].weighed);
+        assert_eq!(regions[1].population, 0);
+        assert!(!regions[1].weighed);
+        assert!(parse_regions("#h\nX\tXA\t\tProvince\tmany\n").is_err());
     }
 
     #[test]

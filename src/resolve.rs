@@ -5,11 +5,11 @@
 //! about Texas. Person names are unified across the article ("Putin" after "Vladimir Putin")
 //! and acronyms the article defines are found again ("the NSC").
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 
-use crate::extract::words::{with_lower, Word};
+use crate::extract::words::{hash_lower, with_lower, Word};
 use crate::extract::{Evidence, Kind, Mention, Reading};
 use crate::gazetteer::{CountryCode, Gazetteer};
 
@@ -108,7 +108,6 @@ pub fn resolve<'t>(
     add_defined_acronyms(texts, &paragraph_words, &mut mentions);
     let people = People::of(&mentions);
     people.add_aliases(&paragraph_words, &mut mentions);
-    let mut context = ArticleContext::of(gazetteer, texts, &mentions);
     let views: Vec<ParagraphView<'_>> = texts
         .iter()
         .zip(&mentions)
@@ -119,7 +118,6 @@ pub fn resolve<'t>(
             mentions: paragraph,
         })
         .collect();
-    context.senses = qualified_senses(&views);
     // Worked out once per mention: both the name parts and the choice of readings need them.
     let surroundings: Vec<Vec<Surroundings>> = views
         .iter()
@@ -130,6 +128,8 @@ pub fn resolve<'t>(
                 .collect()
         })
         .collect();
+    let mut context = ArticleContext::of(gazetteer, &views, &surroundings);
+    context.senses = qualified_senses(&views);
     context.name_parts = name_parts(&views, &surroundings);
     views
         .iter()
@@ -152,23 +152,59 @@ pub fn resolve<'t>(
 
 /// Countries the article names without ambiguity, with how often.
 struct ArticleContext {
-    countries: HashMap<CountryCode, usize>,
+    countries: HashMap<CountryCode, Support>,
     /// Place names the article qualifies once ("Oxford, North Carolina") and the country
     /// that fixes for every use of the name in the article ("home in Oxford").
     senses: HashMap<String, CountryCode>,
     /// Place names the article also uses inside longer names, lower-cased.
-    name_parts: HashSet<String>,
+    /// Whether the longer name was a company's.
+    name_parts: HashMap<String, bool>,
+}
+
+/// The names that gave the article one of its countries.
+struct Support {
+    /// Hash of the first such name, lower-cased.
+    name: u64,
+    /// Whether another name gave it too.
+    several: bool,
+    /// Whether a use was plainly a place's: a dateline or after "in", "from"...
+    placed: bool,
+    /// Whether a use was not part of a longer name.
+    alone: bool,
+}
+
+/// Whether a mention opens the paragraph before a comma: a dateline ("SMITHVILLE, March 3 -").
+fn is_dateline(text: &str, mention: &Mention) -> bool {
+    mention.start == 0 && text[mention.end..].starts_with(',')
+}
+
+/// Whether a mention is plainly used as a place: it opens the paragraph before a comma (a
+/// dateline, "SMITHVILLE, March 3 -") or follows a locative word ("in Smithville").
+fn used_as_place(text: &str, mention: &Mention) -> bool {
+    let before = &text[..mention.start];
+    is_dateline(text, mention)
+        || before.ends_with(' ')
+            && before
+                .trim_end()
+                .rsplit(' ')
+                .next()
+                .is_some_and(|word| with_lower(word, |lower| LOCATIVES.contains(&lower)))
 }
 
 /// Place names the article uses inside longer names ("Piedmont Aviation"): a later bare
 /// use ("Piedmont said") is most likely the same longer name.
-fn name_parts(views: &[ParagraphView<'_>], surroundings: &[Vec<Surroundings>]) -> HashSet<String> {
-    let mut parts = HashSet::default();
+fn name_parts(
+    views: &[ParagraphView<'_>],
+    surroundings: &[Vec<Surroundings>],
+) -> HashMap<String, bool> {
+    let mut parts: HashMap<String, bool> = HashMap::default();
     for (view, surroundings) in views.iter().zip(surroundings) {
         for (mention, around) in view.mentions.iter().zip(surroundings) {
             let is_place = mention.readings.iter().any(is_place_reading);
             if is_place && around.embedded {
-                parts.insert(view.text[mention.start..mention.end].to_lowercase());
+                *parts
+                    .entry(view.text[mention.start..mention.end].to_lowercase())
+                    .or_default() |= around.company;
             }
         }
     }
@@ -199,23 +235,31 @@ fn is_place_reading(reading: &Reading) -> bool {
 fn is_place_evidence(evidence: Evidence) -> bool {
     matches!(
         evidence,
-        Evidence::City { .. } | Evidence::Region | Evidence::Capital | Evidence::QualifiedPlace
+        Evidence::City { .. }
+            | Evidence::Region { .. }
+            | Evidence::Capital
+            | Evidence::QualifiedPlace
     )
 }
 
 impl ArticleContext {
     /// Counts the countries of mentions that are unambiguous and strong: a small city or a
     /// city named like a common word does not place an article in its country.
-    fn of(gazetteer: &Gazetteer, texts: &[&str], mentions: &[Vec<Mention>]) -> ArticleContext {
+    fn of(
+        gazetteer: &Gazetteer,
+        views: &[ParagraphView<'_>],
+        surroundings: &[Vec<Surroundings>],
+    ) -> ArticleContext {
         let mut countries = HashMap::default();
-        for (text, paragraph) in texts.iter().zip(mentions) {
-            for mention in paragraph {
+        for (view, surroundings) in views.iter().zip(surroundings) {
+            let text = view.text;
+            for (mention, around) in view.mentions.iter().zip(surroundings) {
                 if mention.readings.iter().any(|r| r.kind == Kind::Person) {
                     continue;
                 }
-                let common_word = with_lower(&text[mention.start..mention.end], |lower| {
-                    gazetteer.common_words.contains(lower)
-                });
+                let surface = &text[mention.start..mention.end];
+                let common_word =
+                    with_lower(surface, |lower| gazetteer.common_words.contains(lower));
                 let mut codes = mention
                     .readings
                     .iter()
@@ -225,7 +269,22 @@ impl ArticleContext {
                 // Only a mention whose strong readings all name one country counts.
                 if let Some(code) = codes.next() {
                     if codes.all(|other| other == code) {
-                        *countries.entry(code).or_insert(0) += 1;
+                        let name = hash_lower(surface);
+                        let placed = used_as_place(text, mention);
+                        let alone = !around.embedded;
+                        countries
+                            .entry(code)
+                            .and_modify(|support: &mut Support| {
+                                support.several |= support.name != name;
+                                support.placed |= placed;
+                                support.alone |= alone;
+                            })
+                            .or_insert(Support {
+                                name,
+                                several: false,
+                                placed,
+                                alone,
+                            });
                     }
                 }
             }
@@ -233,7 +292,7 @@ impl ArticleContext {
         ArticleContext {
             countries,
             senses: HashMap::default(),
-            name_parts: HashSet::default(),
+            name_parts: HashMap::default(),
         }
     }
 
@@ -243,6 +302,23 @@ impl ArticleContext {
 
     fn has(&self, code: Option<CountryCode>) -> bool {
         code.is_some_and(|c| self.countries.contains_key(&c))
+    }
+
+    /// Like [`ArticleContext::has`], counting only names other than the one whose lower-cased
+    /// hash is `name`, unless a use of it was plainly a place's: a company name used again
+    /// and again does not confirm itself, a dateline does.
+    fn has_besides(&self, code: Option<CountryCode>, name: u64) -> bool {
+        code.and_then(|c| self.countries.get(&c))
+            .is_some_and(|support| support.several || support.placed || support.name != name)
+    }
+
+    /// Like [`ArticleContext::has_besides`], where a use of the name on its own also counts:
+    /// "Smithville Council" confirms itself only in an article that names Smithville alone.
+    fn has_besides_names(&self, code: Option<CountryCode>, name: u64) -> bool {
+        code.and_then(|c| self.countries.get(&c))
+            .is_some_and(|support| {
+                support.several || support.placed || support.alone || support.name != name
+            })
     }
 }
 
@@ -293,7 +369,36 @@ struct Surroundings {
     embedded: bool,
     /// A nationality word used as a language ("in Turkish,").
     language: bool,
+    /// A currency word follows ("Canadian dollars"): a country's word names the currency.
+    currency: bool,
+    /// The longer name it is part of is a company's ("Santa Fe Southern Pacific Corp").
+    company: bool,
+    /// Hash of the lower-cased name.
+    name: u64,
 }
+
+/// Words before a place that name a part of it, not a longer name ("North London").
+const COMPASS_WORDS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+];
+
+/// How many words after a place are searched for a company word.
+const COMPANY_NAME_WORDS: usize = 4;
 
 /// Words after which a capitalised name is a place ("in", "near").
 const LOCATIVES: &[&str] = &[
@@ -353,9 +458,36 @@ impl Surroundings {
         };
         // "Queensland's Easter" and "Prate's Paris office" are not longer names.
         let possessive = last.is_some_and(|i| words[i].possessive);
-        let embedded_after = !possessive && next.is_some_and(&is_name_word);
-        let embedded_before = previous
-            .is_some_and(|w| !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w));
+        // "Smithville-Jones": a place joined by a hyphen to a capitalised name, not a place.
+        let hyphenated = last.is_some_and(|i| words[i].end > mention.end)
+            && text[mention.end..]
+                .strip_prefix('-')
+                .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+            && !paragraph
+                .mentions
+                .iter()
+                .any(|m| m.start == mention.end + 1);
+        // A company name: a company word ("Corp", "Steel", "Ltd") among the capitalised
+        // words that follow ("Smithville Steel Corp", "Smithville-Jones Inc").
+        let company = (hyphenated || (!possessive && next.is_some_and(|w| w.is_capitalised())))
+            && last.is_some_and(|i| {
+                words[i + usize::from(!hyphenated)..]
+                    .iter()
+                    .take(COMPANY_NAME_WORDS)
+                    .scan(true, |joined, w| {
+                        let take = *joined && (w.is_capitalised() || w.text == "&");
+                        *joined = w.joined_to_next && !w.possessive;
+                        take.then_some(w)
+                    })
+                    .any(|w| with_lower(w.text, |lower| gazetteer.company_words.contains(lower)))
+            });
+        let embedded_after =
+            hyphenated || company || (!possessive && next.is_some_and(&is_name_word));
+        // "North London", "Western Smithville": a compass word says which part of the place.
+        let compass = |w: &Word<'_>| with_lower(w.text, |lower| COMPASS_WORDS.contains(&lower));
+        let embedded_before = previous.is_some_and(|w| {
+            !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w) && !compass(w)
+        });
         let after = &text[mention.end..];
         let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
         let language = previous.is_some_and(|w| {
@@ -370,6 +502,11 @@ impl Surroundings {
             qualified_by: qualifier(paragraph, mention),
             embedded: embedded_after || embedded_before,
             language,
+            company,
+            currency: next.is_some_and(|w| {
+                with_lower(w.text, |lower| gazetteer.currency_words.contains(lower))
+            }),
+            name: hash_lower(&text[mention.start..mention.end]),
         }
     }
 
@@ -394,7 +531,7 @@ fn qualifier(paragraph: &ParagraphView<'_>, mention: &Mention) -> Vec<CountryCod
         .filter(|r| {
             matches!(
                 r.evidence,
-                Evidence::Region | Evidence::CountryName | Evidence::CountryAlias
+                Evidence::Region { .. } | Evidence::CountryName | Evidence::CountryAlias
             )
         })
         .filter_map(|r| r.country)
@@ -416,7 +553,12 @@ fn choose(
         }
     }
     if !context.name_parts.is_empty() {
-        around.embedded |= with_lower(surface, |lower| context.name_parts.contains(lower));
+        // A dateline ("SMITHVILLE, March 3 -") is the place itself.
+        let parts = with_lower(surface, |lower| context.name_parts.get(lower).copied());
+        if let Some(company) = parts.filter(|_| !is_dateline(paragraph.text, mention)) {
+            around.embedded = true;
+            around.company |= company;
+        }
     }
     if let Some(place) = qualified_place(mention, surface, &around) {
         return Some(place);
@@ -489,13 +631,13 @@ fn shared_region_country(
     chosen: &Reading,
     context: &ArticleContext,
 ) -> Option<CountryCode> {
-    if chosen.evidence != Evidence::Region {
+    if !matches!(chosen.evidence, Evidence::Region { .. }) {
         return chosen.country;
     }
     let sharing: Vec<Option<CountryCode>> = mention
         .readings
         .iter()
-        .filter(|r| r.evidence == Evidence::Region && r.value == chosen.value)
+        .filter(|r| matches!(r.evidence, Evidence::Region { .. }) && r.value == chosen.value)
         .map(|r| r.country)
         .collect();
     if sharing.len() < 2 {
@@ -514,7 +656,9 @@ fn strong(reading: &Reading, common_word: bool) -> bool {
         // A city does not make its own context: "Edmonton" alone does not make an article
         // Canadian, or every namesake would confirm itself.
         Evidence::City { .. } => false,
-        Evidence::Region | Evidence::Capital => !common_word,
+        // A region as small as a town ("Portland" parish, Jamaica) is no stronger than one.
+        Evidence::Region { small } => !common_word && !small,
+        Evidence::Capital => !common_word,
         Evidence::PeopleOf => false,
         _ => true,
     }
@@ -527,7 +671,7 @@ fn strong(reading: &Reading, common_word: bool) -> bool {
 fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext) -> bool {
     let place = matches!(
         reading.evidence,
-        Evidence::City { .. } | Evidence::Region | Evidence::Capital | Evidence::Metonym
+        Evidence::City { .. } | Evidence::Region { .. } | Evidence::Capital | Evidence::Metonym
     );
     // A qualified name is a place of the qualifying country, not a namesake elsewhere.
     if place
@@ -537,14 +681,40 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
     {
         return false;
     }
+    // "Canadian dollars", "the Swiss franc": a currency, not a country.
+    if around.currency
+        && matches!(
+            reading.evidence,
+            Evidence::CountryName | Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf
+        )
+    {
+        return false;
+    }
     if place && around.calendar_word {
         return false;
     }
     let qualified = around.qualifies(reading.country);
     // Inside a longer name ("Santa Fe Southern Pacific", "Vancouver Art Gallery") a place
-    // counts only when the article is about its country anyway.
-    if place && around.embedded && !qualified && !context.has(reading.country) {
+    // counts only when the article is about its country anyway. Inside a company's name it
+    // must be so through other names: the company's name, used again and again, is no
+    // evidence of where it is ("Smithville Steel Corp" is no evidence of Smithville).
+    // A nationality word in a company's name ("Smithland Steel Corp"): the company's
+    // nationality, which the article is about only when other names say so.
+    if around.company
+        && reading.evidence == Evidence::Demonym
+        && !context.has_besides(reading.country, around.name)
+    {
         return false;
+    }
+    if place && around.embedded && !qualified {
+        let supported = if around.company {
+            context.has_besides(reading.country, around.name)
+        } else {
+            context.has_besides_names(reading.country, around.name)
+        };
+        if !supported {
+            return false;
+        }
     }
     if place && around.common_word && reading.evidence != Evidence::Metonym {
         return qualified || (around.locative && context.has(reading.country));
@@ -555,6 +725,8 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
                 || context.has(reading.country)
                 || (population >= SMALL_CITY && (context.is_empty() || population >= FOREIGN_CITY))
         }
+        // A small region, like a small town, needs its country elsewhere in the article.
+        Evidence::Region { small: true } => qualified || context.has(reading.country),
         Evidence::Demonym | Evidence::PeopleOf => !around.language,
         _ => true,
     }
@@ -595,7 +767,10 @@ fn score(reading: &Reading, context: &ArticleContext, around: &Surroundings) -> 
         Evidence::Metonym => (85, 0),
         Evidence::Capital => (80, 0),
         Evidence::KnownOrg | Evidence::Acronym => (70, 0),
-        Evidence::Region | Evidence::QualifiedPlace => (60, 0),
+        // A small region ranks like a small town: "Hanover" is the German city before the
+        // Jamaican parish, unless the article is about Jamaica.
+        Evidence::Region { small: true } => (20, 0),
+        Evidence::Region { .. } | Evidence::QualifiedPlace => (60, 0),
         Evidence::OrgWord => (50, 0),
         Evidence::City { population } => (20 + population.max(1).ilog10() as u64 * 3, population),
     };
@@ -915,6 +1090,91 @@ mod tests {
         assert_eq!(codes(&resolved[0]), ["US"], "{:?}", resolved[0]);
         let alone = article(&["Edmonton froze overnight."]);
         assert_eq!(codes(&alone[0]), ["CA"], "{:?}", alone[0]);
+    }
+
+    #[test]
+    fn a_small_region_yields_to_a_large_city_unless_its_country_is_named() {
+        let city = article(&["Four ships were loading grain at Portland on Tuesday."]);
+        assert_eq!(codes(&city[0]), ["US"], "{:?}", city[0]);
+        let parish = article(&["Rain flooded roads in Portland, eastern Jamaica, overnight."]);
+        assert_eq!(codes(&parish[0]), ["JM"], "{:?}", parish[0]);
+    }
+
+    #[test]
+    fn a_place_inside_a_company_name_does_not_confirm_itself() {
+        let resolved = article(&[
+            "Shares of Piedmont Textile Corp rose after Piedmont Textile said sales grew.",
+            "Piedmont said profits would rise.",
+        ]);
+        assert!(
+            resolved.iter().all(|p| p.entities.countries.is_empty()),
+            "{resolved:?}"
+        );
+        let italian = article(&[
+            "Italian mills are growing.",
+            "Piedmont Textile Corp opened a mill there.",
+        ]);
+        assert_eq!(codes(&italian[1]), ["IT"], "{:?}", italian[1]);
+    }
+
+    #[test]
+    fn a_dateline_places_a_company_name() {
+        let dateline = article(&["SHANGHAI, May 5 - Shanghai Textile Corp said sales rose."]);
+        assert_eq!(codes(&dateline[0]), ["CN"], "{:?}", dateline[0]);
+        let alone = article(&["Shares of Shanghai Textile Corp rose on Monday."]);
+        assert!(alone[0].entities.countries.is_empty(), "{:?}", alone[0]);
+    }
+
+    #[test]
+    fn a_country_word_before_a_currency_names_the_currency() {
+        let resolved = article(&[
+            "The fund paid 20 mln Canadian dollars and 5 mln U.S. dlrs for the Swiss franc bonds.",
+            "Canadian farmers sold wheat to the United States.",
+        ]);
+        assert!(
+            resolved[0].entities.countries.is_empty(),
+            "{:?}",
+            resolved[0]
+        );
+        assert_eq!(codes(&resolved[1]), ["CA", "US"], "{:?}", resolved[1]);
+    }
+
+    #[test]
+    fn a_place_in_an_institution_name_needs_another_use_or_name() {
+        let alone = article(&["Prices rose on the Smithfield Tokyo Metals Board, dealers said."]);
+        assert!(alone[0].entities.countries.is_empty(), "{:?}", alone[0]);
+        let named = article(&[
+            "Prices rose on the Smithfield Tokyo Metals Board, dealers said.",
+            "Traders in Tokyo were cautious.",
+        ]);
+        assert_eq!(codes(&named[0]), ["JP"], "{:?}", named[0]);
+        let part = article(&["Police patrolled North London overnight."]);
+        assert_eq!(codes(&part[0]), ["GB"], "{:?}", part[0]);
+    }
+
+    #[test]
+    fn a_dateline_is_a_place_even_when_the_article_names_a_company_after_it() {
+        let resolved = article(&[
+            "CHICAGO, May 5 - Chicago Widget Corp said sales rose.",
+            "Chicago Widget said it would hire.",
+        ]);
+        assert_eq!(codes(&resolved[0]), ["US"], "{:?}", resolved[0]);
+        assert!(
+            resolved[1].entities.countries.is_empty(),
+            "{:?}",
+            resolved[1]
+        );
+    }
+
+    #[test]
+    fn a_nationality_word_in_a_company_name_needs_its_country_named() {
+        let alone = article(&["Shares of Swiss Widget Bank Corp rose on Monday."]);
+        assert!(alone[0].entities.countries.is_empty(), "{:?}", alone[0]);
+        let named = article(&[
+            "Shares of Swiss Widget Bank Corp rose on Monday.",
+            "Switzerland cut its interest rates.",
+        ]);
+        assert_eq!(codes(&named[0]), ["CH"], "{:?}", named[0]);
     }
 
     #[test]

@@ -533,13 +533,18 @@ def build_regions(src: Sources, admin1: dict, country_forms: set[str]):
             group = [r for r in group if r[5]] or group
         for r in group:
             k = (r[0], r[1])
+            # population: the people of the region's cities, for ISO subdivisions only;
+            # curated regions and US counties are not weighed (empty cell)
+            people = "" if r[5] or r[3] == "county" else str(r[4])
             if k in merged:
                 merged[k][2] = list(dict.fromkeys(merged[k][2] + r[2]))
+                if people and (not merged[k][4] or int(people) > int(merged[k][4])):
+                    merged[k][4] = people
             else:
-                merged[k] = [r[0], r[1], list(r[2]), r[3]]
+                merged[k] = [r[0], r[1], list(r[2]), r[3], people]
     for k in sorted(merged):
-        name, cc, al, typ = merged[k]
-        out.append([name, cc, join([a for a in al if a != name]), typ])
+        name, cc, al, typ, people = merged[k]
+        out.append([name, cc, join([a for a in al if a != name]), typ, people])
     return out, linked_total, dropped, renamed
 
 
@@ -793,7 +798,8 @@ def main(argv=None) -> int:
     # cities' admin1 column uses the region names of regions.tsv where linked
     admin1 = {k: renamed.get((k[0], v), v) for k, v in admin1.items()}
     reg_rows.sort(key=lambda r: (r[1], r[0], r[3]))
-    write_tsv(os.path.join(args.out, "regions.tsv"), "#name\tcountry\taliases\ttype", reg_rows)
+    write_tsv(os.path.join(args.out, "regions.tsv"), "#name\tcountry\taliases\ttype\tpopulation",
+              reg_rows)
     stats = collections.defaultdict(list)
     cities = build_cities(src, admin1, country_forms, country_names, dem_forms, reg_rows, stats)
     write_tsv(os.path.join(args.out, "cities.tsv"), "#name\tcountry\tpopulation\taliases\tadmin1",

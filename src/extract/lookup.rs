@@ -21,6 +21,9 @@ use crate::gazetteer::{Gazetteer, PlaceKind};
 const FIRST_WORD_BITS: u32 = 21;
 /// Capitals smaller than this are read like any other city of their size.
 const MAJOR_CAPITAL: u64 = 100_000;
+/// Regions whose listed cities hold fewer people than this (parishes, districts, small
+/// departments) are small: read like small towns, not like states or provinces.
+const SMALL_REGION: u64 = 100_000;
 
 /// One spelling of a name and what it means.
 #[derive(Debug, Clone)]
@@ -98,7 +101,9 @@ impl Lookup {
                     (PlaceKind::City, _) => Evidence::City {
                         population: place.population,
                     },
-                    (PlaceKind::Region, _) => Evidence::Region,
+                    (PlaceKind::Region, _) => Evidence::Region {
+                        small: place.weighed && place.population < SMALL_REGION,
+                    },
                 };
                 let reading = Reading {
                     kind: Kind::Location,

@@ -51,7 +51,12 @@ pub enum Evidence {
         population: u64,
     },
     /// A region inside the country (or, when disputed or shared, one of several).
-    Region,
+    Region {
+        /// Its listed cities hold few people (a parish, not a state or province): it is read
+        /// like a small town. Not part of the JSON output.
+        #[serde(skip_serializing)]
+        small: bool,
+    },
     /// A continent, ocean or region spanning several countries; no country.
     Area,
     /// A place the article qualifies with a region ("London, Ky."), in that region's country.
@@ -84,7 +89,7 @@ impl Evidence {
             Evidence::PeopleOf => "people_of",
             Evidence::Capital => "capital",
             Evidence::City { .. } => "city",
-            Evidence::Region => "region",
+            Evidence::Region { .. } => "region",
             Evidence::Area => "area",
             Evidence::QualifiedPlace => "qualified_place",
             Evidence::Metonym => "metonym",
