@@ -6,6 +6,7 @@
 #
 #   scripts/fuzz.sh            # 10 minutes per target
 #   MINUTES=1 scripts/fuzz.sh  # a quick pass
+#   scripts/fuzz.sh extract::tests::arbitrary_text_gives_spans_on_character_boundaries  # one target
 #
 # Not run by CI (it takes 40 minutes); CI runs each target's default number of cases.
 set -euo pipefail
@@ -17,6 +18,15 @@ targets=(
   "source::tests::any_bytes_in_any_format_are_read_or_refused_by_name"
   "query::tests::any_query_text_is_answered_or_refused_cleanly"
 )
+# The cases one run of TARGET checks: its module's `cases: N`, else proptest's default 256.
+cases_per_run() {
+  local module file
+  module=$(cut -d: -f1 <<<"$1")
+  file="src/$module.rs"
+  [ -f "$file" ] || file="src/$module/mod.rs"
+  grep -o 'cases: [0-9]*' "$file" | head -1 | grep -o '[0-9]*$' || echo 256
+}
+if [ $# -gt 0 ]; then targets=("$@"); fi
 cargo test --release --lib --no-run --quiet
 for target in "${targets[@]}"; do
   deadline=$(( $(date +%s) + minutes * 60 ))
@@ -30,8 +40,7 @@ for target in "${targets[@]}"; do
     }
     grep -q "1 passed" <<<"$out" || { echo "$out"; echo "target not found: $target"; exit 1; }
     runs=$((runs + 1))
-    per_run=$(grep -o 'cases: [0-9]*' "src/$(cut -d: -f1 <<<"$target").rs" "src/$(cut -d: -f1 <<<"$target")/mod.rs" 2>/dev/null | head -1 | grep -o '[0-9]*' || echo 256)
-    cases=$((cases + ${per_run:-256}))
+    cases=$((cases + $(cases_per_run "$target")))
   done
   echo "ok: $target: $runs runs, about $cases cases in $minutes min"
 done
