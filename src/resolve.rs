@@ -853,12 +853,15 @@ impl People {
     /// fits several ("Kim" with "Kim Jong Un" and "Kim Yo Jong").
     fn fullest(&self, name: &str) -> String {
         if self.full.contains_key(name) {
-            // A longer name that contains this one ("Kim Jong" in "Kim Jong Un").
+            // A longer name that begins or ends with this one ("Kim Jong" and "Jong Un" in
+            // "Kim Jong Un").
             let longer = self
                 .full
                 .keys()
                 .filter(|n| {
-                    n.len() > name.len() && n.starts_with(name) && n[name.len()..].starts_with(' ')
+                    n.len() > name.len()
+                        && ((n.starts_with(name) && n[name.len()..].starts_with(' '))
+                            || (n.ends_with(name) && n[..n.len() - name.len()].ends_with(' ')))
                 })
                 .max_by_key(|n| self.preference(n));
             return longer.cloned().unwrap_or_else(|| name.to_string());
@@ -1001,6 +1004,7 @@ mod tests {
         let resolved = article(&[
             "Russian President Vladimir Putin met Kim Jong Un.",
             "Putin said Kim would stay.",
+            "The Putin-Kim Jong Un meeting is symbolic.",
         ]);
         assert!(resolved[0]
             .entities
@@ -1009,6 +1013,14 @@ mod tests {
         assert_eq!(
             resolved[1].entities.persons,
             ["Kim Jong Un", "Vladimir Putin"]
+        );
+        assert!(
+            !resolved[2]
+                .entities
+                .persons
+                .contains(&"Jong Un".to_string()),
+            "{:?}",
+            resolved[2].entities.persons
         );
     }
 

@@ -47,6 +47,8 @@ struct Flags {
     title: bool,
     /// The first word of a title of several words ("Prime").
     title_start: bool,
+    /// The plural of a title ("analysts", "foreign ministers"): a group, not one person.
+    plural_title: bool,
     /// A known given name.
     given: bool,
 }
@@ -76,6 +78,12 @@ impl NameRules {
             mark(format!("{title}s"), |f| f.title = true);
             if let Some((first, _)) = title.split_once(' ') {
                 mark(first.to_string(), |f| f.title_start = true);
+            }
+        }
+        for title in &gazetteer.titles {
+            let plural = format!("{title}s");
+            if !gazetteer.titles.contains(&plural) {
+                mark(plural, |f| f.plural_title = true);
             }
         }
         for name in &gazetteer.given_names {
@@ -160,6 +168,7 @@ impl NameRules {
             return Flags {
                 title: listed.title,
                 title_start: listed.title_start,
+                plural_title: listed.plural_title,
                 ..Flags::default()
             };
         }
@@ -200,10 +209,43 @@ impl NameRules {
             .find(|&n| self.is_title_words(w, i, i + n))
     }
 
-    /// True when a title or role ends right before word `start`, possibly with a comma
-    /// between ("the Foreign Minister, Cho San Hui").
-    fn title_before(&self, w: &Words<'_, '_>, start: usize) -> bool {
-        (1..=MAX_TITLE_WORDS.min(start)).any(|n| self.is_title_words(w, start - n, start))
+    /// True when `w.words[start..end]` spell the plural of a title ("analysts").
+    fn is_plural_title_words(&self, w: &Words<'_, '_>, start: usize, end: usize) -> bool {
+        if end - start == 1 {
+            return w.flags[start].plural_title;
+        }
+        with_lower(&phrase(&w.words[start..end]), |lower| {
+            self.lexicon.get(lower).is_some_and(|f| f.plural_title)
+        })
+    }
+
+    /// True for titles written with a dot ("Dr.", "Rep.", "Gen."), which the word splitter
+    /// leaves out of the word.
+    fn is_abbreviated_title(&self, word: &Word<'_>) -> bool {
+        with_lower(word.text, |lower| {
+            self.gazetteer.titles.contains(&format!("{lower}."))
+        })
+    }
+
+    /// True when a title or role ends right before the run `w.words[start..end]`, possibly
+    /// with a comma between ("the Foreign Minister, Cho San Hui"). A plural title and a comma
+    /// take only full names ("the Marshals, Ri Pyong Chol and Park Yong Chun"): in "according
+    /// to analysts, Moscow is" the comma ends the group. Any other mark between (a full stop,
+    /// a possessive, a bracket) means the title is not the name's.
+    fn title_before(&self, w: &Words<'_, '_>, start: usize, end: usize) -> bool {
+        if start == 0 || w.words[start - 1].possessive {
+            return false;
+        }
+        let comma = match w.text[w.words[start - 1].end..w.words[start].start].trim() {
+            "" => false,
+            "," => true,
+            "." if self.is_abbreviated_title(&w.words[start - 1]) => false,
+            _ => return false,
+        };
+        (1..=MAX_TITLE_WORDS.min(start)).any(|n| {
+            self.is_title_words(w, start - n, start)
+                && !(comma && end - start < 2 && self.is_plural_title_words(w, start - n, start))
+        })
     }
 
     /// Words that cannot begin or end a name: sentence openers always; days and months unless
@@ -245,7 +287,7 @@ impl NameRules {
         orgs: &[Mention],
     ) -> Option<(Mention, usize)> {
         let mut start = start;
-        let mut titled = self.title_before(w, start);
+        let mut titled = self.title_before(w, start, end);
         // The name follows the last title inside the run that leaves words after it:
         // "Russian President Vladimir Putin", "Prime Minister John Major".
         let mut i = start;
@@ -476,6 +518,24 @@ mod tests {
             people("the Marshals, Ri Pyong Chol and Park Yong Chun, boarded"),
             ["Ri Pyong Chol", "Park Yong Chun"]
         );
+    }
+
+    #[test]
+    fn a_title_before_a_full_stop_or_a_group_before_a_comma_names_no_one() {
+        assert_eq!(
+            people("According to analysts, Moscow is in need."),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            people("said the spokesman. Moscow denied it"),
+            [] as [&str; 0]
+        );
+        assert_eq!(people("the spokesman, Kirby, said"), ["Kirby"]);
+        assert_eq!(
+            people("offered by Rep. Arlan Stangeland"),
+            ["Arlan Stangeland"]
+        );
+        assert!(people("Presidents Biden and Xi met").contains(&"Biden".to_string()));
     }
 
     #[test]
