@@ -219,6 +219,13 @@ impl NameRules {
         })
     }
 
+    /// A legal form or trade word of company names ("Plc", "Securities").
+    fn is_company_word(&self, word: &Word<'_>) -> bool {
+        with_lower(word.text, |lower| {
+            self.gazetteer.company_words.contains(lower)
+        })
+    }
+
     /// True for titles written with a dot ("Dr.", "Rep.", "Gen."), which the word splitter
     /// leaves out of the word.
     fn is_abbreviated_title(&self, word: &Word<'_>) -> bool {
@@ -310,9 +317,24 @@ impl NameRules {
                     .iter()
                     .any(|m| m.start <= word.start && word.end <= m.end)
         };
+        // "Exchequer Nigel Lawson" (after a role the lists do not know): a given name and
+        // one more word after a word that is no given name. Months and nationalities are
+        // given names too ("May Eight", "German Bundesbank"), and a known place or a company
+        // word ("Monte Carlo", "Heinz Co") is no surname. Family names that come first are
+        // short ("Park Yong Chun", "Ri Pyong Chol"); roles are longer words.
+        let role_then_name = end - start == 3
+            && !w.flags[start].given
+            && w.words[start].text.chars().count() >= 5
+            && !w.flags[start + 1].calendar
+            && !is_nationality(&w.words[start + 1], known)
+            && w.words[start + 2].text.chars().any(char::is_lowercase)
+            && !self.is_company_word(&w.words[start + 2])
+            && !known
+                .iter()
+                .any(|m| m.start <= w.words[start + 1].start && w.words[end - 1].end <= m.end);
         if !titled
             && end - start >= 3
-            && not_a_name_word(&w.words[start])
+            && (not_a_name_word(&w.words[start]) || role_then_name)
             && w.flags[start + 1].given
         {
             start += 1;
@@ -415,6 +437,24 @@ impl NameRules {
         };
         !run.iter().all(country_word)
     }
+}
+
+/// True when `word` lies in a known country name or nationality word ("German"), which
+/// some given-name lists hold too.
+fn is_nationality(word: &Word<'_>, known: &[Mention]) -> bool {
+    known.iter().any(|m| {
+        m.start <= word.start
+            && word.end <= m.end
+            && m.readings.iter().any(|r| {
+                matches!(
+                    r.evidence,
+                    Evidence::CountryName
+                        | Evidence::CountryAlias
+                        | Evidence::Demonym
+                        | Evidence::PeopleOf
+                )
+            })
+    })
 }
 
 /// Maximal runs of capitalised words joined by single spaces; `inner` words (particles,
@@ -536,6 +576,16 @@ mod tests {
             ["Arlan Stangeland"]
         );
         assert!(people("Presidents Biden and Xi met").contains(&"Biden".to_string()));
+    }
+
+    #[test]
+    fn a_name_after_an_unknown_role_starts_at_its_given_name() {
+        assert_eq!(
+            people("Chancellor of the Exchequer Nigel Lawson said"),
+            ["Nigel Lawson"]
+        );
+        assert_eq!(people("the West German Bundesbank said"), [] as [&str; 0]);
+        assert_eq!(people("met Park Yong Chun"), [] as [&str; 0]);
     }
 
     #[test]
