@@ -7,6 +7,8 @@
 
 use std::collections::BTreeSet;
 
+use rustc_hash::FxHashSet;
+
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -24,6 +26,10 @@ pub struct Writer {
     writer: IndexWriter,
     reader: IndexReader,
     fields: Fields,
+    /// Articles added since the last commit: only these and those the last commit holds
+    /// need deleting before they are written, and a fresh ingest then queues no deletes
+    /// (tantivy keeps every queued delete until its segments have applied it).
+    added_since_commit: FxHashSet<String>,
 }
 
 impl Writer {
@@ -48,6 +54,7 @@ impl Writer {
             writer,
             reader,
             fields: index.schema.fields,
+            added_since_commit: FxHashSet::default(),
         })
     }
 
@@ -71,8 +78,11 @@ impl Writer {
 
     /// Replaces every paragraph of `article_id` with `documents`.
     pub fn replace(&mut self, article_id: &str, documents: Vec<TantivyDocument>) -> Result<()> {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.article_id, article_id));
+        let term = Term::from_field_text(self.fields.article_id, article_id);
+        let added_again = !self.added_since_commit.insert(article_id.to_string());
+        if added_again || self.reader.searcher().doc_freq(&term)? > 0 {
+            self.writer.delete_term(term);
+        }
         for doc in documents {
             self.writer.add_document(doc)?;
         }
@@ -113,6 +123,7 @@ impl Writer {
     pub fn commit(&mut self) -> Result<()> {
         self.writer.commit()?;
         self.reader.reload()?;
+        self.added_since_commit.clear();
         Ok(())
     }
 
@@ -161,6 +172,32 @@ mod tests {
         assert_eq!(writer.stored_hash("a").unwrap().as_deref(), Some("h1"));
         assert_eq!(writer.stored_hash("b").unwrap(), None);
         article.body = "Only one.".into();
+        writer
+            .replace("a", documents(&index.schema.fields, &article))
+            .unwrap();
+        writer.finish().unwrap();
+        let reader = index.index.reader().unwrap();
+        assert_eq!(reader.searcher().num_docs(), 1);
+    }
+
+    #[test]
+    fn an_article_written_twice_before_a_commit_is_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        let mut article = Article {
+            id: "a".into(),
+            title: None,
+            author: None,
+            date: None,
+            url: None,
+            source: "a.txt".into(),
+            body: "One.\n\nTwo.".into(),
+        };
+        writer
+            .replace("a", documents(&index.schema.fields, &article))
+            .unwrap();
+        article.body = "Three.".into();
         writer
             .replace("a", documents(&index.schema.fields, &article))
             .unwrap();
