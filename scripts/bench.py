@@ -13,7 +13,7 @@ Ratios are lede / peer: below 1.0 lede is faster or smaller.
     python3 scripts/bench.py                 # Reuters and 1M paragraphs (about 10 minutes)
     python3 scripts/bench.py --skip-1m       # Reuters only (about 2 minutes)
 
-Needs ../shared/ (corpora and the peer scripts), /usr/bin/time, hyperfine and sqlite3. Not run
+Needs ../shared/ (corpora and the peer scripts), Linux /proc, hyperfine and sqlite3. Not run
 by CI: timings are measured here, never asserted in tests. The machine is shared and noisy:
 compare the ratios of one run, not absolute times across runs.
 """
@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -38,15 +39,41 @@ RUNS = 3
 
 
 def timed(command, cwd=None):
-    """Runs a command under /usr/bin/time -v: (wall seconds, peak RSS MiB, stdout)."""
-    result = subprocess.run(["/usr/bin/time", "-v"] + command, cwd=cwd, capture_output=True, text=True)
-    if result.returncode not in (0, 1):
-        sys.exit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stderr[-2000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
-    hours, minutes, seconds = wall.groups()
-    secs = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1)) / 1024
-    return secs, rss, result.stdout
+    """Runs a command: (wall seconds, peak RSS MiB, peak private MiB, stdout).
+
+    Peak RSS is the kernel's figure for the process (ru_maxrss); it counts the pages of
+    memory-mapped index files a search engine reads, which the page cache can drop. Peak
+    private memory (RssAnon, sampled every 20 ms) is what the process itself allocated.
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True)
+        private = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            private = max(private, rss_anon_kib(process.pid))
+            time.sleep(0.02)
+        wall = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in (0, 1):
+            sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{err.read()[-2000:]}")
+        return wall, usage.ru_maxrss / 1024, private / 1024, out.read()
+
+
+def rss_anon_kib(pid):
+    """The private resident memory of a running process, in KiB (0 once it has ended)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def dir_bytes(path):
@@ -80,12 +107,12 @@ def repeated(source, target, copies, key):
 
 
 def median_run(command, index, runs):
-    """Median wall time and peak RSS over `runs` builds of `index` from scratch."""
+    """Median wall time, peak RSS and peak private memory over `runs` builds of `index`."""
     results = []
     for _ in range(runs):
         shutil.rmtree(index, ignore_errors=True)
-        results.append(timed(command)[:2])
-    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+        results.append(timed(command)[:3])
+    return tuple(statistics.median(r[i] for r in results) for i in range(3))
 
 
 def fts5_sql(query):
@@ -169,11 +196,15 @@ def corpus_run(label, articles, paras, work, runs, with_cold):
         "sqlite-fts5": dir_bytes(os.path.join(work, f"sqlite-fts5-{label}")),
     }
     print(f"\n## {label}: {paragraphs:,} paragraphs, {text / 1e6:.1f} MB of title+body text\n")
-    print("| tool | ingest wall s | paragraphs/s | MB/s | peak RSS MiB | index MB | size/text | time vs lede |")
-    print("|---|---|---|---|---|---|---|---|")
-    for tool, (secs, rss) in rows.items():
+    print(
+        "| tool | ingest wall s | paragraphs/s | MB/s | peak RSS MiB | peak private MiB "
+        "| index MB | size/text | time vs lede |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for tool, (secs, rss, private) in rows.items():
         print(
             f"| {tool} | {secs:.2f} | {paragraphs / secs:,.0f} | {text / 1e6 / secs:.1f} | {rss:.0f} "
+            f"| {private:.0f} "
             f"| {sizes[tool] / 1e6:.1f} | {sizes[tool] / text:.2f} | {rows['lede'][0] / secs:.2f}x |"
         )
     lede_median, lede_p99 = lede_warm(lede_index, work)
