@@ -42,6 +42,20 @@ pub struct IngestOptions {
     pub commit_every: usize,
 }
 
+impl IngestOptions {
+    /// Options to read `paths` with the defaults: a 64 MiB writer budget, one thread, and
+    /// intermediate commits every [`COMMIT_EVERY_PARAGRAPHS`] paragraphs.
+    pub fn new(paths: Vec<PathBuf>, names: PathNames) -> IngestOptions {
+        IngestOptions {
+            paths,
+            names,
+            memory_budget: crate::writer::DEFAULT_MEMORY_BUDGET,
+            threads: 1,
+            commit_every: COMMIT_EVERY_PARAGRAPHS,
+        }
+    }
+}
+
 /// What an ingest did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IngestReport {
@@ -599,13 +613,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), "One.\n\nTwo.").unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        let options = IngestOptions {
-            paths: vec![dir.path().join("a.txt")],
-            names: PathNames::new(dir.path()),
-            memory_budget: crate::writer::DEFAULT_MEMORY_BUDGET,
-            threads: 1,
-            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
-        };
+        let options =
+            IngestOptions::new(vec![dir.path().join("a.txt")], PathNames::new(dir.path()));
         let first = ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
         assert_eq!((first.new, first.paragraphs), (1, 2));
         let second = ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
@@ -622,13 +631,10 @@ mod tests {
         )
         .unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        let options = IngestOptions {
-            paths: vec![dir.path().join("a.txt"), dir.path().join("b.jsonl")],
-            names: PathNames::new(dir.path()),
-            memory_budget: crate::writer::DEFAULT_MEMORY_BUDGET,
-            threads: 1,
-            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
-        };
+        let options = IngestOptions::new(
+            vec![dir.path().join("a.txt"), dir.path().join("b.jsonl")],
+            PathNames::new(dir.path()),
+        );
         let mut seen = Vec::new();
         let report = ingest_with_progress(&index, &options, &mut |p| panic!("{p}"), &mut |p| {
             seen.push(*p)

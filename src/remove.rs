@@ -89,13 +89,7 @@ mod tests {
         )
         .unwrap();
         let index = LedeIndex::open_or_create(&dir.join("idx")).unwrap();
-        let options = IngestOptions {
-            paths: vec![dir.join("news")],
-            names: PathNames::new(dir),
-            memory_budget: DEFAULT_MEMORY_BUDGET,
-            threads: 1,
-            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
-        };
+        let options = IngestOptions::new(vec![dir.join("news")], PathNames::new(dir));
         ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
         index
     }

@@ -151,20 +151,25 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn replacing_an_article_removes_its_old_paragraphs() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
-        let mut article = Article {
+    /// An article "a" with `body`.
+    fn article_a(body: &str) -> Article {
+        Article {
             id: "a".into(),
             title: None,
             author: None,
             date: None,
             url: None,
             source: "a.txt".into(),
-            body: "One.\n\nTwo.\n\nThree.".into(),
-        };
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn replacing_an_article_removes_its_old_paragraphs() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        let mut article = article_a("One.\n\nTwo.\n\nThree.");
         writer
             .replace("a", documents(&index.schema.fields, &article))
             .unwrap();
@@ -185,15 +190,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
         let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
-        let mut article = Article {
-            id: "a".into(),
-            title: None,
-            author: None,
-            date: None,
-            url: None,
-            source: "a.txt".into(),
-            body: "One.\n\nTwo.".into(),
-        };
+        let mut article = article_a("One.\n\nTwo.");
         writer
             .replace("a", documents(&index.schema.fields, &article))
             .unwrap();

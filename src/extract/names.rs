@@ -420,19 +420,10 @@ impl NameRules {
         // Cities and regions are named after people ("George", "Palmer"); countries and
         // nationalities are not people's names.
         let country_word = |word: &Word<'_>| {
-            known.iter().any(|m| {
-                m.start <= word.start
-                    && word.end <= m.end
-                    && m.readings.iter().all(|r| {
-                        matches!(
-                            r.evidence,
-                            Evidence::CountryName
-                                | Evidence::CountryAlias
-                                | Evidence::Demonym
-                                | Evidence::PeopleOf
-                                | Evidence::Metonym
-                        )
-                    })
+            known_around(word, known).any(|m| {
+                m.readings
+                    .iter()
+                    .all(|r| names_a_country(r.evidence) || r.evidence == Evidence::Metonym)
             })
         };
         !run.iter().all(country_word)
@@ -442,19 +433,23 @@ impl NameRules {
 /// True when `word` lies in a known country name or nationality word ("German"), which
 /// some given-name lists hold too.
 fn is_nationality(word: &Word<'_>, known: &[Mention]) -> bool {
-    known.iter().any(|m| {
-        m.start <= word.start
-            && word.end <= m.end
-            && m.readings.iter().any(|r| {
-                matches!(
-                    r.evidence,
-                    Evidence::CountryName
-                        | Evidence::CountryAlias
-                        | Evidence::Demonym
-                        | Evidence::PeopleOf
-                )
-            })
-    })
+    known_around(word, known).any(|m| m.readings.iter().any(|r| names_a_country(r.evidence)))
+}
+
+/// The known mentions that contain `word`.
+fn known_around<'m>(word: &Word<'_>, known: &'m [Mention]) -> impl Iterator<Item = &'m Mention> {
+    let (start, end) = (word.start, word.end);
+    known
+        .iter()
+        .filter(move |m| m.start <= start && end <= m.end)
+}
+
+/// Evidence that names a country or its people ("Russia", "U.S.", "Russian", "Russians").
+fn names_a_country(evidence: Evidence) -> bool {
+    matches!(
+        evidence,
+        Evidence::CountryName | Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf
+    )
 }
 
 /// Maximal runs of capitalised words joined by single spaces; `inner` words (particles,

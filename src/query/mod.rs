@@ -251,7 +251,6 @@ mod tests {
     use super::*;
     use crate::ingest::{ingest, IngestOptions};
     use crate::source::PathNames;
-    use crate::writer::DEFAULT_MEMORY_BUDGET;
 
     /// Three articles: two about North Korea (one with two matching paragraphs), one not.
     fn engine() -> (tempfile::TempDir, QueryEngine) {
@@ -270,13 +269,7 @@ mod tests {
             std::fs::write(corpus.join(name), body).unwrap();
         }
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        let options = IngestOptions {
-            paths: vec![corpus],
-            names: PathNames::new(dir.path()),
-            memory_budget: DEFAULT_MEMORY_BUDGET,
-            threads: 1,
-            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
-        };
+        let options = IngestOptions::new(vec![corpus], PathNames::new(dir.path()));
         ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
         (dir, QueryEngine::new(index).unwrap())
     }

@@ -158,7 +158,6 @@ mod tests {
     use crate::index::LedeIndex;
     use crate::ingest::{ingest, IngestOptions};
     use crate::source::PathNames;
-    use crate::writer::DEFAULT_MEMORY_BUDGET;
 
     /// Three articles by two authors: Ann writes about North Korea twice, Bob about Brazil.
     fn engine() -> (tempfile::TempDir, QueryEngine) {
@@ -171,13 +170,10 @@ mod tests {
         ];
         std::fs::write(dir.path().join("news.jsonl"), lines.join("\n")).unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        let options = IngestOptions {
-            paths: vec![dir.path().join("news.jsonl")],
-            names: PathNames::new(dir.path()),
-            memory_budget: DEFAULT_MEMORY_BUDGET,
-            threads: 1,
-            commit_every: crate::ingest::COMMIT_EVERY_PARAGRAPHS,
-        };
+        let options = IngestOptions::new(
+            vec![dir.path().join("news.jsonl")],
+            PathNames::new(dir.path()),
+        );
         ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
         (dir, QueryEngine::new(index).unwrap())
     }
