@@ -270,8 +270,8 @@ pub fn ingest_with_progress(
     Ok(report)
 }
 
-/// Articles waiting to be analysed, bounded in count and in text size so that memory stays
-/// flat whatever the size of the corpus.
+/// Articles waiting to be analysed, bounded in count and in text size so that the articles
+/// in flight take the same memory whatever the size of the corpus.
 #[derive(Default)]
 struct Batch {
     articles: Vec<Article>,
