@@ -151,9 +151,9 @@ mod tests {
             .collect()
     }
 
-    /// An article "a" with `body`.
-    fn article_a(body: &str) -> Article {
-        Article {
+    /// Writes article "a" with `body` (content hash "h1").
+    fn write_a(writer: &mut Writer, index: &LedeIndex, body: &str) {
+        let article = Article {
             id: "a".into(),
             title: None,
             author: None,
@@ -161,7 +161,16 @@ mod tests {
             url: None,
             source: "a.txt".into(),
             body: body.into(),
-        }
+        };
+        writer
+            .replace("a", documents(&index.schema.fields, &article))
+            .unwrap();
+    }
+
+    /// Paragraphs the index holds once `writer` has finished.
+    fn paragraphs_after(writer: Writer, index: &LedeIndex) -> u64 {
+        writer.finish().unwrap();
+        index.index.reader().unwrap().searcher().num_docs()
     }
 
     #[test]
@@ -169,20 +178,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
         let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
-        let mut article = article_a("One.\n\nTwo.\n\nThree.");
-        writer
-            .replace("a", documents(&index.schema.fields, &article))
-            .unwrap();
+        write_a(&mut writer, &index, "One.\n\nTwo.\n\nThree.");
         writer.commit().unwrap();
         assert_eq!(writer.stored_hash("a").unwrap().as_deref(), Some("h1"));
         assert_eq!(writer.stored_hash("b").unwrap(), None);
-        article.body = "Only one.".into();
-        writer
-            .replace("a", documents(&index.schema.fields, &article))
-            .unwrap();
-        writer.finish().unwrap();
-        let reader = index.index.reader().unwrap();
-        assert_eq!(reader.searcher().num_docs(), 1);
+        write_a(&mut writer, &index, "Only one.");
+        assert_eq!(paragraphs_after(writer, &index), 1);
     }
 
     #[test]
@@ -190,17 +191,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
         let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
-        let mut article = article_a("One.\n\nTwo.");
-        writer
-            .replace("a", documents(&index.schema.fields, &article))
-            .unwrap();
-        article.body = "Three.".into();
-        writer
-            .replace("a", documents(&index.schema.fields, &article))
-            .unwrap();
-        writer.finish().unwrap();
-        let reader = index.index.reader().unwrap();
-        assert_eq!(reader.searcher().num_docs(), 1);
+        write_a(&mut writer, &index, "One.\n\nTwo.");
+        write_a(&mut writer, &index, "Three.");
+        assert_eq!(paragraphs_after(writer, &index), 1);
     }
 
     #[test]
