@@ -412,7 +412,8 @@ impl IngestRun {
             } else {
                 self.report.new += 1;
             }
-            self.writer.replace(&article.id, article.documents)?;
+            self.writer
+                .replace(&article.id, article.previously_indexed, article.documents)?;
         }
         if self.since_commit >= self.commit_every
             || (self.since_commit > 0 && self.last_commit.elapsed() >= COMMIT_EVERY)

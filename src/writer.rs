@@ -76,12 +76,18 @@ impl Writer {
             .map(str::to_string))
     }
 
-    /// Replaces every paragraph of `article_id` with `documents`.
-    pub fn replace(&mut self, article_id: &str, documents: Vec<TantivyDocument>) -> Result<()> {
-        let term = Term::from_field_text(self.fields.article_id, article_id);
+    /// Replaces every paragraph of `article_id` with `documents`. `in_last_commit` says
+    /// whether the last commit holds the article, as [`Writer::stored_hash`] found.
+    pub fn replace(
+        &mut self,
+        article_id: &str,
+        in_last_commit: bool,
+        documents: Vec<TantivyDocument>,
+    ) -> Result<()> {
         let added_again = !self.added_since_commit.insert(article_id.to_string());
-        if added_again || self.reader.searcher().doc_freq(&term)? > 0 {
-            self.writer.delete_term(term);
+        if added_again || in_last_commit {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.article_id, article_id));
         }
         for doc in documents {
             self.writer.add_document(doc)?;
@@ -153,6 +159,7 @@ mod tests {
 
     /// Writes article "a" with `body` (content hash "h1").
     fn write_a(writer: &mut Writer, index: &LedeIndex, body: &str) {
+        let in_last_commit = writer.stored_hash("a").unwrap().is_some();
         let article = Article {
             id: "a".into(),
             title: None,
@@ -163,7 +170,11 @@ mod tests {
             body: body.into(),
         };
         writer
-            .replace("a", documents(&index.schema.fields, &article))
+            .replace(
+                "a",
+                in_last_commit,
+                documents(&index.schema.fields, &article),
+            )
             .unwrap();
     }
 
