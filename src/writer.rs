@@ -99,11 +99,16 @@ impl Writer {
     /// returns their ids and how many paragraphs they had.
     pub fn remove_matching(&mut self, query: &dyn Query) -> Result<(BTreeSet<String>, usize)> {
         let searcher = self.reader.searcher();
+        // Opened once per segment, not once per matching paragraph.
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().str("article_id"))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         let mut ids = BTreeSet::new();
         let mut id = String::new();
         for address in searcher.search(query, &DocSetCollector)? {
-            let segment = searcher.segment_reader(address.segment_ord);
-            let Some(column) = segment.fast_fields().str("article_id")? else {
+            let Some(column) = &columns[address.segment_ord as usize] else {
                 continue;
             };
             for ord in column.term_ords(address.doc_id) {
