@@ -280,6 +280,11 @@ pub struct Gazetteer {
 }
 
 impl Gazetteer {
+    /// A legal form or trade word of company names ("Plc", "Securities"), in any case.
+    pub fn is_company_word(&self, word: &str) -> bool {
+        crate::extract::words::with_lower(word, |lower| self.company_words.contains(lower))
+    }
+
     /// The shipped gazetteer, parsed once.
     pub fn shipped() -> Result<&'static Gazetteer> {
         static GAZETTEER: OnceLock<std::result::Result<Gazetteer, String>> = OnceLock::new();

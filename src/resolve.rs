@@ -269,7 +269,7 @@ impl ArticleContext {
                 // Only a mention whose strong readings all name one country counts.
                 if let Some(code) = codes.next() {
                     if codes.all(|other| other == code) {
-                        let name = hash_lower(surface);
+                        let name = around.name;
                         let placed = used_as_place(text, mention);
                         let alone = !around.embedded;
                         countries
@@ -479,7 +479,7 @@ impl Surroundings {
                         *joined = w.joined_to_next && !w.possessive;
                         take.then_some(w)
                     })
-                    .any(|w| with_lower(w.text, |lower| gazetteer.company_words.contains(lower)))
+                    .any(|w| gazetteer.is_company_word(w.text))
             });
         let embedded_after =
             hyphenated || company || (!possessive && next.is_some_and(&is_name_word));
@@ -682,12 +682,7 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
         return false;
     }
     // "Canadian dollars", "the Swiss franc": a currency, not a country.
-    if around.currency
-        && matches!(
-            reading.evidence,
-            Evidence::CountryName | Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf
-        )
-    {
+    if around.currency && reading.evidence.names_a_country() {
         return false;
     }
     if place && around.calendar_word {

@@ -80,6 +80,14 @@ pub enum Evidence {
 }
 
 impl Evidence {
+    /// Names a country or its people ("Russia", "U.S.", "Russian", "Russians").
+    pub fn names_a_country(&self) -> bool {
+        matches!(
+            self,
+            Evidence::CountryName | Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf
+        )
+    }
+
     /// The rule's name, as in JSON output (`demonym`, `capital`, ...).
     pub fn rule_name(&self) -> &'static str {
         match self {

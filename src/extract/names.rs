@@ -75,15 +75,18 @@ impl NameRules {
         }
         for title in &gazetteer.titles {
             mark(title.clone(), |f| f.title = true);
-            mark(format!("{title}s"), |f| f.title = true);
+            let plural = format!("{title}s");
+            // "analysts" names a group, unless the list has the plural as a title of its own.
+            if gazetteer.titles.contains(&plural) {
+                mark(plural, |f| f.title = true);
+            } else {
+                mark(plural, |f| {
+                    f.title = true;
+                    f.plural_title = true;
+                });
+            }
             if let Some((first, _)) = title.split_once(' ') {
                 mark(first.to_string(), |f| f.title_start = true);
-            }
-        }
-        for title in &gazetteer.titles {
-            let plural = format!("{title}s");
-            if !gazetteer.titles.contains(&plural) {
-                mark(plural, |f| f.plural_title = true);
             }
         }
         for name in &gazetteer.given_names {
@@ -219,13 +222,6 @@ impl NameRules {
         })
     }
 
-    /// A legal form or trade word of company names ("Plc", "Securities").
-    fn is_company_word(&self, word: &Word<'_>) -> bool {
-        with_lower(word.text, |lower| {
-            self.gazetteer.company_words.contains(lower)
-        })
-    }
-
     /// True for titles written with a dot ("Dr.", "Rep.", "Gen."), which the word splitter
     /// leaves out of the word.
     fn is_abbreviated_title(&self, word: &Word<'_>) -> bool {
@@ -328,7 +324,7 @@ impl NameRules {
             && !w.flags[start + 1].calendar
             && !is_nationality(&w.words[start + 1], known)
             && w.words[start + 2].text.chars().any(char::is_lowercase)
-            && !self.is_company_word(&w.words[start + 2])
+            && !self.gazetteer.is_company_word(w.words[start + 2].text)
             && !known
                 .iter()
                 .any(|m| m.start <= w.words[start + 1].start && w.words[end - 1].end <= m.end);
@@ -423,7 +419,7 @@ impl NameRules {
             known_around(word, known).any(|m| {
                 m.readings
                     .iter()
-                    .all(|r| names_a_country(r.evidence) || r.evidence == Evidence::Metonym)
+                    .all(|r| r.evidence.names_a_country() || r.evidence == Evidence::Metonym)
             })
         };
         !run.iter().all(country_word)
@@ -433,7 +429,7 @@ impl NameRules {
 /// True when `word` lies in a known country name or nationality word ("German"), which
 /// some given-name lists hold too.
 fn is_nationality(word: &Word<'_>, known: &[Mention]) -> bool {
-    known_around(word, known).any(|m| m.readings.iter().any(|r| names_a_country(r.evidence)))
+    known_around(word, known).any(|m| m.readings.iter().any(|r| r.evidence.names_a_country()))
 }
 
 /// The known mentions that contain `word`.
@@ -442,14 +438,6 @@ fn known_around<'m>(word: &Word<'_>, known: &'m [Mention]) -> impl Iterator<Item
     known
         .iter()
         .filter(move |m| m.start <= start && end <= m.end)
-}
-
-/// Evidence that names a country or its people ("Russia", "U.S.", "Russian", "Russians").
-fn names_a_country(evidence: Evidence) -> bool {
-    matches!(
-        evidence,
-        Evidence::CountryName | Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf
-    )
 }
 
 /// Maximal runs of capitalised words joined by single spaces; `inner` words (particles,
