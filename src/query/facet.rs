@@ -103,11 +103,7 @@ impl Collector for EntityFacetCollector {
         let mut merged: Vec<KindCounts> = self.kinds.iter().map(|_| HashMap::new()).collect();
         for segment in segments {
             for (kind, counts) in segment.into_iter().enumerate() {
-                for (value, (passages, keys)) in counts {
-                    let entry = merged[kind].entry(value).or_default();
-                    entry.0 += passages;
-                    entry.1.extend(keys);
-                }
+                add_counts(&mut merged[kind], counts);
             }
         }
         Ok(merged.into_iter().map(finish).collect())
@@ -154,6 +150,15 @@ impl SegmentCollector for SegmentFacetCollector {
                 counts
             })
             .collect()
+    }
+}
+
+/// Adds one segment's counts of a kind to those of the segments before it.
+fn add_counts(merged: &mut KindCounts, counts: KindCounts) {
+    for (value, (passages, keys)) in counts {
+        let entry = merged.entry(value).or_default();
+        entry.0 += passages;
+        entry.1.extend(keys);
     }
 }
 
@@ -303,11 +308,7 @@ impl Collector for FieldValueCollector {
     fn merge_fruits(&self, segments: Vec<KindCounts>) -> tantivy::Result<Self::Fruit> {
         let mut merged = KindCounts::new();
         for counts in segments {
-            for (value, (passages, keys)) in counts {
-                let entry = merged.entry(value).or_default();
-                entry.0 += passages;
-                entry.1.extend(keys);
-            }
+            add_counts(&mut merged, counts);
         }
         Ok(finish(merged))
     }
