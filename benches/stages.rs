@@ -15,6 +15,9 @@ use lede::gazetteer::Gazetteer;
 use lede::ingest::analyse;
 use lede::paragraph;
 use lede::source::{self, PathNames};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
+};
 
 fn articles() -> Vec<Article> {
     let input = std::env::var_os("LEDE_BENCH_INPUT")
@@ -81,5 +84,41 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages);
+/// The analysis tantivy runs on every title and body: lede's cached `en_stem` against
+/// tantivy's own, same terms.
+fn terms(c: &mut Criterion) {
+    let articles = articles();
+    let bytes: usize = articles.iter().map(|a| a.body.len()).sum();
+    let mut group = c.benchmark_group("terms");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    let analyzers = [
+        ("tantivy en_stem", tantivy_en_stem()),
+        ("lede en_stem", lede::analyzer::en_stem()),
+    ];
+    for (name, mut analyzer) in analyzers {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut terms = 0;
+                for article in &articles {
+                    analyzer
+                        .token_stream(&article.body)
+                        .process(&mut |_| terms += 1);
+                }
+                terms
+            })
+        });
+    }
+    group.finish();
+}
+
+fn tantivy_en_stem() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+criterion_group!(benches, stages, terms);
 criterion_main!(benches);

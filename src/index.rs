@@ -79,6 +79,7 @@ impl LedeIndex {
         }
         check_marker(path, &schema)?;
         let index = Index::open_in_dir(path)?;
+        crate::analyzer::register(&index);
         if index.schema() != schema.schema {
             return Err(Error::IncompatibleIndex {
                 path: path.to_path_buf(),
@@ -122,6 +123,7 @@ impl LedeIndex {
             .schema(schema.schema.clone())
             .settings(index_settings())
             .create_in_dir(path)?;
+        crate::analyzer::register(&index);
         Ok(LedeIndex {
             path: path.to_path_buf(),
             index,

@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analyzer;
 pub mod article;
 pub mod document;
 pub mod error;
