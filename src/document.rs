@@ -89,7 +89,11 @@ pub fn paragraph_document(
     doc.add_u64(fields.article_key, shared.key);
     doc.add_u64(fields.paragraph, paragraph.ordinal as u64);
     doc.add_u64(fields.offset, paragraph.start as u64);
-    doc.add_text(fields.heading, &shared.heading);
+    // The heading is read back from the title when it is the title: storing it twice would
+    // make every paragraph carry the title three times (indexed, stored, heading).
+    if article.title.as_deref() != Some(shared.heading.as_str()) {
+        doc.add_text(fields.heading, &shared.heading);
+    }
     if let Some(title) = &article.title {
         doc.add_text(fields.title, title);
     }
@@ -104,7 +108,10 @@ pub fn paragraph_document(
     if let Some(date) = article.date {
         doc.add_date(fields.date, DateTime::from_timestamp_secs(date.timestamp()));
     }
-    doc.add_text(fields.content_hash, shared.content_hash);
+    // The writer reads the hash of an article from its first paragraph only.
+    if paragraph.ordinal == 0 {
+        doc.add_text(fields.content_hash, shared.content_hash);
+    }
     let evidence =
         serde_json::to_string(&resolved.country_evidence()).expect("evidence serialises");
     doc.add_text(fields.country_evidence, evidence);
@@ -200,6 +207,22 @@ mod tests {
         );
         assert_eq!(doc.get_first(f.paragraph).and_then(|v| v.as_u64()), Some(1));
         assert_eq!(doc.get_first(f.offset).and_then(|v| v.as_u64()), Some(8));
+        // The title is the heading; only the first paragraph carries the hash.
+        assert!(doc.get_first(f.heading).is_none());
+        assert!(doc.get_first(f.content_hash).is_none());
+        let first = crate::paragraph::split(&a.body)[0];
+        let doc = paragraph_document(&schema.fields, &shared, &first, &resolved);
+        assert_eq!(
+            doc.get_first(f.content_hash).and_then(|v| v.as_str()),
+            Some("hash")
+        );
+        let untitled = article(None, "First words.");
+        let shared = ArticleFields::new(&untitled, "hash");
+        let doc = paragraph_document(&schema.fields, &shared, &first, &resolved);
+        assert_eq!(
+            doc.get_first(f.heading).and_then(|v| v.as_str()),
+            Some("First words.")
+        );
         let facets: Vec<String> = doc
             .get_all(f.entities)
             .filter_map(|v| {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashSet;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{Query, TermQuery};
+use tantivy::query::{BooleanQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
@@ -58,13 +58,16 @@ impl Writer {
         })
     }
 
-    /// The content hash the last commit holds for an article, if it holds the article.
+    /// The content hash the last commit holds for an article, if it holds the article. The
+    /// hash is stored on the article's first paragraph.
     pub fn stored_hash(&self, article_id: &str) -> Result<Option<String>> {
         let searcher = self.reader.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.article_id, article_id),
-            IndexRecordOption::Basic,
-        );
+        let term =
+            |term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
+        let query = BooleanQuery::intersection(vec![
+            term(Term::from_field_text(self.fields.article_id, article_id)),
+            term(Term::from_field_u64(self.fields.paragraph, 0)),
+        ]);
         let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         let Some((_, address)) = top.first() else {
             return Ok(None);

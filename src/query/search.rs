@@ -318,7 +318,10 @@ fn stored_hit(
         score,
         address,
         article_id: text(fields.article_id).unwrap_or_default(),
-        heading: text(fields.heading).unwrap_or_default(),
+        // Stored only when it is not the title (see document::paragraph_document).
+        heading: text(fields.heading)
+            .or_else(|| text(fields.title))
+            .unwrap_or_default(),
         title: text(fields.title),
         source: text(fields.source),
         author: text(fields.author),
