@@ -1,16 +1,22 @@
 //! Gazetteer lookup: every known name of a country, place, metonym or organisation found in
-//! a paragraph in one pass of a multi-pattern automaton.
+//! a paragraph, by walking a finite-state transducer of all names from each word that may
+//! start one.
 //!
-//! The automaton matches ASCII case-insensitively so that one pass finds "Russia", "RUSSIA"
+//! The transducer (tantivy's `fst`, already compiled in) holds the names ASCII-lower-cased and
+//! maps each to its pattern. Lookups are anchored at word starts, so the failure transitions
+//! of the Aho-Corasick automaton used before were never needed, yet they were built in every
+//! process: with the transducer `lede extract` on one article starts in 0.12 s and 54 MiB
+//! instead of 0.28 s and 71 MiB, for matching about 5% slower.
+//!
+//! The walk matches ASCII case-insensitively so that one pass finds "Russia", "RUSSIA"
 //! and "russia"; [`case_fits`] then keeps only the spellings news use for a name (as written,
 //! or all capitals in a headline or dateline). Matches must sit on word boundaries.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::nfa::contiguous;
-use aho_corasick::{Anchored, MatchKind};
+use tantivy_fst::raw::Output;
+use tantivy_fst::Map;
 
 use super::words::{hash_lower_byte, Word, WordBits, HASH_SEED};
 use super::{Evidence, Kind, Mention, Reading};
@@ -32,9 +38,10 @@ struct Entry {
     reading: Reading,
 }
 
-/// The compiled automaton and, per pattern, the spellings and readings it stands for.
+/// The compiled names and, per pattern, the spellings and readings it stands for.
 pub(super) struct Lookup {
-    automaton: contiguous::NFA,
+    /// Lower-cased name → pattern number.
+    names: Map<Vec<u8>>,
     entries: Vec<Vec<Entry>>,
     /// Lower-cased first words of names that start in lower case ("mainland China"); few.
     lower_starts: Vec<String>,
@@ -43,8 +50,8 @@ pub(super) struct Lookup {
     /// First bytes of `lower_starts`.
     lower_first_bytes: [bool; 256],
     /// Hashes of the first words of all names: most capitalised words ("Smith", "Inc")
-    /// start no name, and one look-up here rules them out before the far slower walk of
-    /// the automaton, whose states are spread over megabytes.
+    /// start no name, and one look-up here rules them out before the slower walk of the
+    /// transducer.
     first_words: WordBits,
 }
 
@@ -193,7 +200,7 @@ impl Lookup {
 
     /// Whether a name can start at the beginning of `rest`: at a word that starts with a
     /// capital or a digit; every name is spelled so, but a few such as "mainland China",
-    /// whose first words are listed. Walking the automaton only from these positions, and
+    /// whose first words are listed. Walking the names only from these positions, and
     /// only at words that begin some name, is what makes lookup fast.
     fn may_start_a_name(&self, rest: &str) -> bool {
         let Some(&first) = rest.as_bytes().first() else {
@@ -222,29 +229,23 @@ impl Lookup {
         self.first_words.may_contain(first_word_hash(rest))
     }
 
-    /// Calls `found(end, pattern)` for every pattern that matches `text` from `start`
-    /// (ASCII case-insensitively), walking the automaton anchored at `start`.
+    /// Calls `found(end, pattern)` for every name that matches `text` from `start`
+    /// (ASCII case-insensitively), shortest first.
     fn matches_at(&self, text: &str, start: usize, found: &mut dyn FnMut(usize, usize)) {
-        let nfa = &self.automaton;
-        let Ok(mut state) = nfa.start_state(Anchored::Yes) else {
-            return;
-        };
+        let fst = self.names.as_fst();
+        let mut node = fst.root();
+        let mut output = Output::zero();
         for (offset, &byte) in text.as_bytes()[start..].iter().enumerate() {
-            // Keys are lower-cased: the automaton needs no transitions for capitals.
-            state = nfa.next_state(Anchored::Yes, state, byte.to_ascii_lowercase());
-            if nfa.is_dead(state) {
+            // Keys are lower-cased: the names need no transitions for capitals.
+            let Some(i) = node.find_input(byte.to_ascii_lowercase()) else {
                 return;
-            }
-            if nfa.is_match(state) {
-                let end = start + offset + 1;
-                for i in 0..nfa.match_len(state) {
-                    let pattern = nfa.match_pattern(state, i);
-                    // The state also reports shorter patterns that end here but started
-                    // later; only those spanning from `start` are anchored matches.
-                    if nfa.pattern_len(pattern) == end - start && text.is_char_boundary(end) {
-                        found(end, pattern.as_usize());
-                    }
-                }
+            };
+            let transition = node.transition(i);
+            output = output.cat(transition.out);
+            node = fst.node(transition.addr);
+            let end = start + offset + 1;
+            if node.is_final() && text.is_char_boundary(end) {
+                found(end, output.cat(node.final_output()).value() as usize);
             }
         }
     }
@@ -254,7 +255,7 @@ impl Lookup {
 #[derive(Default)]
 struct PatternSet {
     keys: Vec<String>,
-    index: std::collections::HashMap<String, usize>,
+    index: rustc_hash::FxHashMap<String, usize>,
     entries: Vec<Vec<Entry>>,
 }
 
@@ -295,11 +296,15 @@ impl PatternSet {
     }
 
     fn build(self) -> Lookup {
-        let automaton = contiguous::NFA::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&self.keys)
-            .expect("gazetteer patterns are plain strings");
-        // Keys are lower-cased for the automaton; the spellings say how names begin.
+        let mut sorted: Vec<(&[u8], u64)> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(pattern, key)| (key.as_bytes(), pattern as u64))
+            .collect();
+        sorted.sort_unstable();
+        let names = Map::from_iter(sorted).expect("gazetteer names are unique and sorted");
+        // Keys are lower-cased for the transducer; the spellings say how names begin.
         let lower_starts: HashSet<String> = self
             .entries
             .iter()
@@ -330,7 +335,7 @@ impl PatternSet {
             first_words.insert(first_word_hash(key));
         }
         Lookup {
-            automaton,
+            names,
             entries: self.entries,
             lower_starts,
             first_bytes,
@@ -341,7 +346,7 @@ impl PatternSet {
 }
 
 /// Hash of the leading run of letters and digits of `text`, ASCII-lower-cased as the
-/// automaton matches. A match must end on a word boundary, so the text at a match starts
+/// names are matched. A match must end on a word boundary, so the text at a match starts
 /// with the same run as the name, and equal runs hash equally.
 fn first_word_hash(text: &str) -> u64 {
     let bytes = text.as_bytes();
