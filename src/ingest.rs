@@ -43,7 +43,7 @@ pub struct IngestOptions {
 }
 
 impl IngestOptions {
-    /// Options to read `paths` with the defaults: a 64 MiB writer budget, one thread, and
+    /// Options to read `paths` with the defaults: a 48 MiB writer budget, one thread, and
     /// intermediate commits every [`COMMIT_EVERY_PARAGRAPHS`] paragraphs.
     pub fn new(paths: Vec<PathBuf>, names: PathNames) -> IngestOptions {
         IngestOptions {

@@ -19,7 +19,7 @@ use crate::index::LedeIndex;
 use crate::schema::Fields;
 
 /// Default memory budget of the tantivy writer, shared by its threads.
-pub const DEFAULT_MEMORY_BUDGET: usize = 64 * 1024 * 1024;
+pub const DEFAULT_MEMORY_BUDGET: usize = 48 * 1024 * 1024;
 
 /// Writes articles into an index.
 pub struct Writer {
