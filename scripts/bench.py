@@ -240,6 +240,9 @@ def main():
     for needed in [LEDE, REUTERS, PEERS]:
         if not os.path.exists(needed):
             sys.exit(f"missing {needed} (build with cargo build --release; ../shared/ must exist)")
+    for tool in ["hyperfine", "sqlite3"]:
+        if shutil.which(tool) is None:
+            sys.exit(f"missing {tool} on PATH (Debian: apt-get install {tool})")
     os.makedirs(args.work, exist_ok=True)
     paras = os.path.join(args.work, "paras.jsonl")
     if not os.path.exists(paras):
