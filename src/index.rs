@@ -145,12 +145,16 @@ impl LedeIndex {
 
 /// Settings of a new index. The document store holds every paragraph's text plus its
 /// article's metadata repeated; zstd shrinks it by about a third more than tantivy's default
-/// lz4, at a cost of microseconds per shown hit.
+/// lz4, at a cost of microseconds per shown hit. Blocks of 32 KiB instead of 16 hold more
+/// paragraphs of the same article, whose repeated fields then cost almost nothing: the
+/// Reuters-21578 index is 1.33x its text instead of 1.37-1.40x, for warm queries within the
+/// noise of the machine (mean median 0.73 against 0.70 ms over five runs).
 fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(3),
         }),
+        docstore_blocksize: 32 * 1024,
         ..IndexSettings::default()
     }
 }
