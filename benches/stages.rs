@@ -15,9 +15,7 @@ use lede::gazetteer::Gazetteer;
 use lede::ingest::analyse;
 use lede::paragraph;
 use lede::source::{self, PathNames};
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
-};
+use tantivy::tokenizer::TokenStream;
 
 fn articles() -> Vec<Article> {
     let input = std::env::var_os("LEDE_BENCH_INPUT")
@@ -93,7 +91,7 @@ fn terms(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
     let analyzers = [
-        ("tantivy en_stem", tantivy_en_stem()),
+        ("tantivy en_stem", lede::analyzer::tantivy_en_stem()),
         ("lede en_stem", lede::analyzer::en_stem()),
     ];
     for (name, mut analyzer) in analyzers {
@@ -110,14 +108,6 @@ fn terms(c: &mut Criterion) {
         });
     }
     group.finish();
-}
-
-fn tantivy_en_stem() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
-        .build()
 }
 
 criterion_group!(benches, stages, terms);

@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
     Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    Token, TokenFilter, TokenStream, Tokenizer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 use tantivy::Index;
 
@@ -28,11 +28,22 @@ pub fn register(index: &Index) {
 
 /// The analyzer of the text fields: same terms as tantivy's `en_stem`, faster.
 pub fn en_stem() -> TextAnalyzer {
+    lowercased_words().filter(CachedStemmer).build()
+}
+
+/// Tantivy's own `en_stem`, without the cache: the reference [`en_stem`] must equal, for
+/// tests and benchmarks.
+pub fn tantivy_en_stem() -> TextAnalyzer {
+    lowercased_words()
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Words, without the overlong ones, lower-cased: what both analyzers stem.
+fn lowercased_words() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
         .filter(LowerCaser)
-        .filter(CachedStemmer)
-        .build()
 }
 
 /// Token filter: replaces each (lowercased) word by its English stem, remembering stems.
@@ -159,14 +170,6 @@ mod tests {
             ));
         }
         terms
-    }
-
-    fn tantivy_en_stem() -> TextAnalyzer {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
-            .filter(LowerCaser)
-            .filter(Stemmer::new(Language::English))
-            .build()
     }
 
     const TEXT: &str = "Supplying weapons: the suppliers SUPPLIED Weapons, said \

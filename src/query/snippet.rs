@@ -229,15 +229,7 @@ fn word_end(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer};
-
-    fn en_stem() -> TextAnalyzer {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(Stemmer::default())
-            .build()
-    }
+    use crate::analyzer::en_stem;
 
     fn marked(text: &str, ranges: &[(usize, usize)]) -> Vec<String> {
         ranges
