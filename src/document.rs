@@ -36,8 +36,11 @@ pub struct ArticleFields<'a> {
     pub key: u64,
     /// Hash of content and pipeline version.
     pub content_hash: &'a str,
-    /// Title, or the first words of the body.
-    pub heading: String,
+    /// The heading to store: the first words of the body, or a title that differs from
+    /// the stored title once trimmed. `None` when the heading is the title, which the query
+    /// reads back instead: storing it again would make every paragraph carry the title
+    /// three times (indexed, stored, heading).
+    pub stored_heading: Option<String>,
 }
 
 impl<'a> ArticleFields<'a> {
@@ -47,7 +50,8 @@ impl<'a> ArticleFields<'a> {
             article,
             key: article_key(&article.id),
             content_hash,
-            heading: heading(article),
+            stored_heading: Some(heading(article))
+                .filter(|heading| article.title.as_deref() != Some(heading.as_str())),
         }
     }
 }
@@ -89,10 +93,8 @@ pub fn paragraph_document(
     doc.add_u64(fields.article_key, shared.key);
     doc.add_u64(fields.paragraph, paragraph.ordinal as u64);
     doc.add_u64(fields.offset, paragraph.start as u64);
-    // The heading is read back from the title when it is the title: storing it twice would
-    // make every paragraph carry the title three times (indexed, stored, heading).
-    if article.title.as_deref() != Some(shared.heading.as_str()) {
-        doc.add_text(fields.heading, &shared.heading);
+    if let Some(heading) = &shared.stored_heading {
+        doc.add_text(fields.heading, heading);
     }
     if let Some(title) = &article.title {
         doc.add_text(fields.title, title);
