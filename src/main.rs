@@ -23,8 +23,9 @@ fn main() -> ExitCode {
 /// written. After the first such free, glibc raises its mmap threshold above 1 MiB and serves
 /// later pages from per-thread heaps, which fragment and never shrink: private memory grew
 /// with corpus size (240 MiB at a million paragraphs against 140 at 100k). With the threshold
-/// fixed at one page, pages are mapped and unmapped instead, and memory stays bounded (about
-/// 165 MiB at a million paragraphs) for a few percent more system time.
+/// fixed at one page, pages are mapped and unmapped instead, and memory stays bounded
+/// (161-173 MiB at a million paragraphs with a 64 MiB writer budget, 140 MiB with the
+/// default 48) for a few percent more system time.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn return_freed_arena_pages_to_the_system() {
     const ARENA_PAGE: libc::c_int = 1 << 20;
