@@ -9,9 +9,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexSettings};
+use tantivy::{Directory, Index, IndexSettings, TantivyError};
 
+use crate::directory::ReleasingDirectory;
 use crate::error::{Error, Result};
 use crate::schema::IndexSchema;
 
@@ -51,6 +53,25 @@ impl Marker {
     }
 }
 
+/// What an index is opened for, which decides how its files are mapped.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    /// Queries: tantivy's memory-mapped directory.
+    Read,
+    /// Ingest and removal: merges read whole segments, so their pages are released as
+    /// they go (see [`ReleasingDirectory`]).
+    Write,
+}
+
+impl Access {
+    fn directory(self, path: &Path) -> Result<Box<dyn Directory>> {
+        Ok(match self {
+            Access::Read => Box::new(MmapDirectory::open(path).map_err(TantivyError::from)?),
+            Access::Write => Box::new(ReleasingDirectory::open(path).map_err(TantivyError::from)?),
+        })
+    }
+}
+
 /// An open lede index.
 pub struct LedeIndex {
     /// The index folder.
@@ -64,6 +85,11 @@ pub struct LedeIndex {
 impl LedeIndex {
     /// Opens an existing index, checking that it was built with this schema.
     pub fn open(path: &Path) -> Result<LedeIndex> {
+        LedeIndex::open_existing(path, Access::Read)
+    }
+
+    /// Opens an existing index through `access`'s directory (see [`Access`]).
+    fn open_existing(path: &Path, access: Access) -> Result<LedeIndex> {
         let schema = IndexSchema::load()?;
         let marker_path = path.join(MARKER_FILE);
         if !marker_path.exists() || !path.join(TANTIVY_META).exists() {
@@ -78,7 +104,7 @@ impl LedeIndex {
             });
         }
         check_marker(path, &schema)?;
-        let index = Index::open_in_dir(path)?;
+        let index = Index::open(access.directory(path)?)?;
         crate::analyzer::register(&index);
         if index.schema() != schema.schema {
             return Err(Error::IncompatibleIndex {
@@ -94,11 +120,11 @@ impl LedeIndex {
         })
     }
 
-    /// Opens the index at `path`, creating it (and the folder) when there is none.
+    /// Opens the index at `path` for writing, creating it (and the folder) when there is none.
     pub fn open_or_create(path: &Path) -> Result<LedeIndex> {
         let marker_path = path.join(MARKER_FILE);
         if marker_path.exists() && path.join(TANTIVY_META).exists() {
-            return LedeIndex::open(path);
+            return LedeIndex::open_existing(path, Access::Write);
         }
         let schema = IndexSchema::load()?;
         if marker_path.exists() {
@@ -122,7 +148,7 @@ impl LedeIndex {
         let index = Index::builder()
             .schema(schema.schema.clone())
             .settings(index_settings())
-            .create_in_dir(path)?;
+            .open_or_create(Access::Write.directory(path)?)?;
         crate::analyzer::register(&index);
         Ok(LedeIndex {
             path: path.to_path_buf(),

@@ -12,6 +12,7 @@
 
 pub mod analyzer;
 pub mod article;
+pub mod directory;
 pub mod document;
 pub mod error;
 pub mod extract;

@@ -1,0 +1,229 @@
+//! The index folder as the ingest writer sees it: tantivy's memory-mapped files, with the
+//! pages that merges read handed back to the page cache as they go.
+//!
+//! Merging segments reads every page of them through memory maps, and the kernel counts
+//! each page read that way in the process's resident set until the map is dropped: at a
+//! million paragraphs, ingest peaked at 235 MiB of RSS of which 106 MiB were index pages
+//! merges had read (152 MiB with releasing). Segment files never change once written, so those pages are clean
+//! copies of the page cache. A background thread tells the kernel at short intervals that
+//! the maps no longer need them (`MADV_DONTNEED`); a later read maps the same page again
+//! from the page cache, without reading the disk. Queries keep tantivy's plain
+//! `MmapDirectory`: a query process is short and reads few pages.
+
+use std::fmt;
+use std::fs::File;
+use std::io;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
+use std::thread;
+use std::time::Duration;
+
+use memmap2::Mmap;
+use tantivy::directory::error::{
+    DeleteError, LockError, OpenDirectoryError, OpenReadError, OpenWriteError,
+};
+use tantivy::directory::{
+    DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes, WatchCallback, WatchHandle,
+    WritePtr,
+};
+use tantivy::Directory;
+
+/// How often mapped pages are handed back. Merges read index files at hundreds of MB/s:
+/// at a million paragraphs, mapped pages peaked at 17-25 MiB with 10 ms and 34-40 MiB with
+/// 50 ms; a Reuters ingest took the same time with or without releasing.
+const RELEASE_INTERVAL: Duration = Duration::from_millis(10);
+
+/// The maps of the files opened so far; dead entries are dropped at each release.
+type Maps = Mutex<Vec<Weak<Mmap>>>;
+
+/// A tantivy directory that memory-maps files like `MmapDirectory` and keeps only the
+/// pages read since the last release in the process's resident set.
+#[derive(Clone)]
+pub struct ReleasingDirectory {
+    inner: MmapDirectory,
+    root: PathBuf,
+    maps: Arc<Maps>,
+}
+
+impl fmt::Debug for ReleasingDirectory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ReleasingDirectory({:?})", self.root)
+    }
+}
+
+impl ReleasingDirectory {
+    /// Opens the folder `root` (which must exist) and starts the thread that releases the
+    /// pages; the thread ends once every clone of the directory has been dropped.
+    pub fn open(root: &Path) -> Result<ReleasingDirectory, OpenDirectoryError> {
+        let inner = MmapDirectory::open(root)?;
+        let maps: Arc<Maps> = Arc::default();
+        let watched = Arc::downgrade(&maps);
+        // Without the thread the directory still works; only the pages stay resident longer.
+        let _ = thread::Builder::new()
+            .name("lede-release-pages".into())
+            .spawn(move || {
+                while let Some(maps) = sleep_then_upgrade(&watched) {
+                    release_pages(&maps);
+                }
+            });
+        Ok(ReleasingDirectory {
+            inner,
+            root: root.to_path_buf(),
+            maps,
+        })
+    }
+
+    fn map(&self, path: &Path) -> Result<OwnedBytes, OpenReadError> {
+        let full_path = self.root.join(path);
+        let file = File::open(&full_path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => OpenReadError::FileDoesNotExist(path.to_path_buf()),
+            _ => OpenReadError::wrap_io_error(e, path.to_path_buf()),
+        })?;
+        let len = file
+            .metadata()
+            .map_err(|e| OpenReadError::wrap_io_error(e, path.to_path_buf()))?
+            .len();
+        if len == 0 {
+            // Mapping an empty file fails on some platforms; tantivy does the same.
+            return Ok(OwnedBytes::empty());
+        }
+        // SAFETY: tantivy never modifies a file once written; it only deletes whole files,
+        // which leaves existing maps valid.
+        let mmap = unsafe { Mmap::map(&file) }
+            .map_err(|e| OpenReadError::wrap_io_error(e, path.to_path_buf()))?;
+        let mmap = Arc::new(mmap);
+        self.maps
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(Arc::downgrade(&mmap));
+        Ok(OwnedBytes::new(SharedMmap(mmap)))
+    }
+}
+
+fn sleep_then_upgrade(maps: &Weak<Maps>) -> Option<Arc<Maps>> {
+    thread::sleep(RELEASE_INTERVAL);
+    maps.upgrade()
+}
+
+/// Hands the resident pages of every live map back to the page cache and forgets the maps
+/// that have been dropped.
+fn release_pages(maps: &Maps) {
+    let mut maps = maps.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    maps.retain(|map| match map.upgrade() {
+        Some(mmap) => {
+            release(&mmap);
+            true
+        }
+        None => false,
+    });
+}
+
+#[cfg(unix)]
+fn release(mmap: &Mmap) {
+    // SAFETY: the map is shared and read-only, so dropping its pages loses nothing: the
+    // next read maps the unchanged file page again. Failure only leaves pages resident.
+    let _ = unsafe { mmap.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+}
+
+#[cfg(not(unix))]
+fn release(_mmap: &Mmap) {}
+
+/// A map shared between the bytes tantivy reads and the releasing thread.
+struct SharedMmap(Arc<Mmap>);
+
+impl Deref for SharedMmap {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+// SAFETY: the bytes live in the map, whose address does not change when `SharedMmap` moves.
+unsafe impl stable_deref_trait::StableDeref for SharedMmap {}
+
+impl Directory for ReleasingDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        Ok(Arc::new(self.map(path)?))
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        self.inner.acquire_lock(lock)
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(watch_callback)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_was_written_after_its_pages_are_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let directory = ReleasingDirectory::open(dir.path()).unwrap();
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        directory.atomic_write(Path::new("f"), &data).unwrap();
+        let bytes = directory
+            .open_read(Path::new("f"))
+            .unwrap()
+            .read_bytes()
+            .unwrap();
+        assert_eq!(bytes.as_slice(), &data[..]);
+        release_pages(&directory.maps);
+        assert_eq!(bytes.as_slice(), &data[..]);
+        assert_eq!(directory.maps.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn forgets_maps_once_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let directory = ReleasingDirectory::open(dir.path()).unwrap();
+        directory.atomic_write(Path::new("f"), b"bytes").unwrap();
+        drop(directory.open_read(Path::new("f")).unwrap());
+        release_pages(&directory.maps);
+        assert!(directory.maps.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn missing_and_empty_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let directory = ReleasingDirectory::open(dir.path()).unwrap();
+        assert!(matches!(
+            directory.open_read(Path::new("missing")),
+            Err(OpenReadError::FileDoesNotExist(_))
+        ));
+        directory.atomic_write(Path::new("empty"), b"").unwrap();
+        assert_eq!(
+            directory.open_read(Path::new("empty")).unwrap().num_bytes(),
+            0
+        );
+    }
+}
