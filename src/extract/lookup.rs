@@ -35,7 +35,8 @@ const SMALL_REGION: u64 = 100_000;
 /// One spelling of a name and what it means.
 #[derive(Debug, Clone)]
 struct Entry {
-    form: String,
+    /// Borrowed from the gazetteer, but for the curly-apostrophe variants made here.
+    form: Cow<'static, str>,
     reading: Reading,
 }
 
@@ -43,7 +44,11 @@ struct Entry {
 pub(super) struct Lookup {
     /// Lower-cased name → pattern number.
     names: Map<Vec<u8>>,
-    entries: Vec<Vec<Entry>>,
+    /// The spellings of every pattern, pattern after pattern: those of pattern `p` are
+    /// `entries[starts[p]..starts[p + 1]]`. One flat list, because most patterns have a
+    /// single spelling and a list per pattern cost 16 MB of spare capacity.
+    entries: Vec<Entry>,
+    starts: Vec<u32>,
     /// Lower-cased first words of names that start in lower case ("mainland China"); few.
     lower_starts: Vec<String>,
     /// Bytes a name can start with, in either case: other positions are never tried.
@@ -172,7 +177,8 @@ impl Lookup {
                     return;
                 }
                 let surface = &text[start..end];
-                let readings: Vec<Reading> = self.entries[pattern]
+                let readings: Vec<Reading> = self
+                    .entries_of(pattern)
                     .iter()
                     .filter(|entry| case_fits(surface, &entry.form, start, &context))
                     .map(|entry| entry.reading.clone())
@@ -197,6 +203,10 @@ impl Lookup {
             }
         }
         longest_without_overlaps(found)
+    }
+
+    fn entries_of(&self, pattern: usize) -> &[Entry] {
+        &self.entries[self.starts[pattern] as usize..self.starts[pattern + 1] as usize]
     }
 
     /// Whether a name can start at the beginning of `rest`: at a word that starts with a
@@ -255,62 +265,73 @@ impl Lookup {
 /// Patterns keyed by their ASCII-lower-cased form, each with its spellings and readings.
 #[derive(Default)]
 struct PatternSet {
-    keys: Vec<String>,
-    index: rustc_hash::FxHashMap<String, usize>,
-    entries: Vec<Vec<Entry>>,
+    /// Lower-cased form → pattern number.
+    patterns: rustc_hash::FxHashMap<String, u32>,
+    /// Spellings with the pattern they belong to, in the order they were added.
+    entries: Vec<(u32, Entry)>,
 }
 
 impl PatternSet {
-    fn add(&mut self, name: &str, reading: Reading, article: Article) {
+    fn add(&mut self, name: &'static str, reading: Reading, article: Article) {
         // News text writes apostrophes curly as often as straight: "People’s Army".
         if name.contains('\'') {
-            self.add_form(&name.replace('\'', "’"), reading.clone(), article);
+            let curly = name.replace('\'', "’");
+            if let Some(form) = form_of(&curly, article) {
+                self.add_form(Cow::Owned(form.to_string()), reading.clone());
+            }
         }
-        self.add_form(name, reading, article);
+        if let Some(form) = form_of(name, article) {
+            self.add_form(Cow::Borrowed(form), reading);
+        }
     }
 
-    fn add_form(&mut self, name: &str, reading: Reading, article: Article) {
-        let name = name.trim();
-        let form = match article {
-            Article::Optional => strip_article(name),
-            Article::AsWritten => name,
-        };
-        if form.chars().count() < 2 {
-            return;
+    fn add_form(&mut self, form: Cow<'static, str>, reading: Reading) {
+        let next = self.patterns.len() as u32;
+        let pattern = *self
+            .patterns
+            .entry(form.to_ascii_lowercase())
+            .or_insert(next);
+        self.entries.push((pattern, Entry { form, reading }));
+    }
+
+    /// The spellings grouped by pattern, each once, and where each pattern's group starts.
+    fn grouped_entries(mut entries: Vec<(u32, Entry)>, patterns: usize) -> (Vec<Entry>, Vec<u32>) {
+        // Stable: a pattern's spellings keep the order they were added in.
+        entries.sort_by_key(|(pattern, _)| *pattern);
+        let mut grouped: Vec<Entry> = Vec::with_capacity(entries.len());
+        let mut starts = Vec::with_capacity(patterns + 1);
+        for (pattern, entry) in entries {
+            if starts.len() <= pattern as usize {
+                starts.push(grouped.len() as u32);
+            }
+            let group = &grouped[*starts.last().expect("a group has started") as usize..];
+            let known = group
+                .iter()
+                .any(|e| e.form == entry.form && e.reading == entry.reading);
+            if !known {
+                grouped.push(entry);
+            }
         }
-        let key = form.to_ascii_lowercase();
-        let slot = *self.index.entry(key.clone()).or_insert_with(|| {
-            self.keys.push(key);
-            self.entries.push(Vec::new());
-            self.entries.len() - 1
-        });
-        let entry = Entry {
-            form: form.to_string(),
-            reading,
-        };
-        let known = self.entries[slot]
-            .iter()
-            .any(|e| e.form == entry.form && e.reading == entry.reading);
-        if !known {
-            self.entries[slot].push(entry);
-        }
+        starts.push(grouped.len() as u32);
+        grouped.shrink_to_fit();
+        (grouped, starts)
     }
 
     fn build(self) -> Lookup {
+        let patterns = self.patterns.len();
         let mut sorted: Vec<(&[u8], u64)> = self
-            .keys
+            .patterns
             .iter()
-            .enumerate()
-            .map(|(pattern, key)| (key.as_bytes(), pattern as u64))
+            .map(|(key, &pattern)| (key.as_bytes(), u64::from(pattern)))
             .collect();
         sorted.sort_unstable();
-        let names = Map::from_iter(sorted).expect("gazetteer names are unique and sorted");
+        let names =
+            Map::from_iter(sorted.iter().copied()).expect("gazetteer names are unique and sorted");
         // Keys are lower-cased for the transducer; the spellings say how names begin.
         let lower_starts: HashSet<String> = self
             .entries
             .iter()
-            .flatten()
-            .map(|entry| entry.form.as_str())
+            .map(|(_, entry)| entry.form.as_ref())
             .filter(|form| form.starts_with(|c: char| c.is_lowercase()))
             .filter_map(|form| form.split(|c: char| !c.is_alphanumeric()).next())
             .filter(|word| !word.is_empty())
@@ -319,8 +340,8 @@ impl PatternSet {
         let mut lower_starts: Vec<String> = lower_starts.into_iter().collect();
         lower_starts.sort();
         let mut first_bytes = [false; 256];
-        for key in &self.keys {
-            if let Some(&byte) = key.as_bytes().first() {
+        for (key, _) in &sorted {
+            if let Some(&byte) = key.first() {
                 first_bytes[usize::from(byte)] = true;
                 first_bytes[usize::from(byte.to_ascii_uppercase())] = true;
             }
@@ -332,12 +353,17 @@ impl PatternSet {
             }
         }
         let mut first_words = WordBits::new(FIRST_WORD_BITS);
-        for key in &self.keys {
-            first_words.insert(first_word_hash(key));
+        for (key, _) in &sorted {
+            // Keys are lower-cased forms of `&str`s: still UTF-8.
+            first_words.insert(first_word_hash(
+                std::str::from_utf8(key).unwrap_or_default(),
+            ));
         }
+        let (entries, starts) = PatternSet::grouped_entries(self.entries, patterns);
         Lookup {
             names,
-            entries: self.entries,
+            entries,
+            starts,
             lower_starts,
             first_bytes,
             lower_first_bytes,
@@ -395,6 +421,17 @@ fn is_plural_of_another(demonym: &str, all: &[String]) -> bool {
         || demonym
             .strip_suffix('s')
             .is_some_and(|stem| singular(stem.to_string()))
+}
+
+/// The form a name is matched in: without a leading "the" where the article is optional;
+/// `None` for names too short to look for.
+fn form_of(name: &str, article: Article) -> Option<&str> {
+    let name = name.trim();
+    let form = match article {
+        Article::Optional => strip_article(name),
+        Article::AsWritten => name,
+    };
+    (form.chars().count() >= 2).then_some(form)
 }
 
 /// "the Netherlands" is found as "Netherlands", so that "The Netherlands" at the start of a
@@ -509,6 +546,39 @@ mod tests {
         assert!(case_fits("US", "US", 3, &calm));
         assert!(!case_fits("US", "US", 3, &loud));
         assert!(!case_fits("Us", "US", 3, &calm));
+    }
+
+    #[test]
+    fn spellings_are_grouped_by_pattern_once_each() {
+        let reading = |value: &'static str| Reading {
+            kind: Kind::Location,
+            value: Cow::Borrowed(value),
+            country: None,
+            evidence: Evidence::Area,
+        };
+        let mut set = PatternSet::default();
+        set.add("the Gulf", reading("Gulf"), Article::Optional);
+        set.add("Europe", reading("Europe"), Article::Optional);
+        set.add("GULF", reading("Gulf"), Article::Optional);
+        set.add("Gulf", reading("Gulf"), Article::Optional);
+        set.add("x", reading("x"), Article::Optional);
+        set.add(
+            "People's Army",
+            reading("People's Army"),
+            Article::AsWritten,
+        );
+        let lookup = set.build();
+        let forms = |key: &str| -> Vec<String> {
+            let pattern = lookup.names.get(key).expect("a pattern") as usize;
+            let entries = lookup.entries_of(pattern);
+            entries.iter().map(|e| e.form.to_string()).collect()
+        };
+        assert_eq!(forms("gulf"), ["Gulf", "GULF"]);
+        assert_eq!(forms("europe"), ["Europe"]);
+        assert_eq!(forms("people’s army"), ["People’s Army"]);
+        assert_eq!(forms("people's army"), ["People's Army"]);
+        assert!(lookup.names.get("x").is_none());
+        assert_eq!(lookup.starts.len(), 5);
     }
 
     #[test]
