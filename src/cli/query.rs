@@ -145,6 +145,10 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         let started = std::time::Instant::now();
         let mut response = engine.query(&request)?;
         let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if !response.notices.is_empty() {
+            // Keep notices after the answers to the queries before them on a terminal.
+            out.flush()?;
+        }
         for notice in &response.notices {
             text::notice(&mut errors, &query.id, args.batch.is_some(), notice)?;
         }
