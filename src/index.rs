@@ -58,8 +58,8 @@ impl Marker {
 enum Access {
     /// Queries: tantivy's memory-mapped directory.
     Read,
-    /// Ingest and removal: merges read whole segments, so their pages are released as
-    /// they go (see [`ReleasingDirectory`]).
+    /// Ingest: merges read whole segments, so their pages are released as they go (see
+    /// [`ReleasingDirectory`]).
     Write,
 }
 
@@ -145,10 +145,11 @@ impl LedeIndex {
             fs::write(&partial, marker + "\n").map_err(|e| Error::io(&partial, e))?;
             fs::rename(&partial, &marker_path).map_err(|e| Error::io(&marker_path, e))?;
         }
-        let index = Index::builder()
-            .schema(schema.schema.clone())
-            .settings(index_settings())
-            .open_or_create(Access::Write.directory(path)?)?;
+        let index = Index::create(
+            Access::Write.directory(path)?,
+            schema.schema.clone(),
+            index_settings(),
+        )?;
         crate::analyzer::register(&index);
         Ok(LedeIndex {
             path: path.to_path_buf(),

@@ -5,9 +5,10 @@
 //! The transducer (tantivy's `fst`, already compiled in) holds the names ASCII-lower-cased and
 //! maps each to its pattern. Lookups are anchored at word starts, so the failure transitions
 //! of the Aho-Corasick automaton used before were never needed, yet they were built in every
-//! process: with the transducer `lede extract` on one article starts in 0.12 s and 54 MiB
-//! instead of 0.28 s and 71 MiB, for matching about 7% slower (criterion extract+resolve
-//! on Reuters-21578: 22.8 against 24.5 MiB/s).
+//! process: with the transducer `lede extract` on one article started in 0.12 s and 54 MiB
+//! instead of 0.28 s and 71 MiB (39.5 MiB since the spellings are one flat list), for
+//! matching about 7% slower (criterion extract+resolve on Reuters-21578: 22.8 against
+//! 24.5 MiB/s).
 //!
 //! The walk matches ASCII case-insensitively so that one pass finds "Russia", "RUSSIA"
 //! and "russia"; [`case_fits`] then keeps only the spellings news use for a name (as written,
@@ -46,7 +47,7 @@ pub(super) struct Lookup {
     names: Map<Vec<u8>>,
     /// The spellings of every pattern, pattern after pattern: those of pattern `p` are
     /// `entries[starts[p]..starts[p + 1]]`. One flat list, because most patterns have a
-    /// single spelling and a list per pattern cost 16 MB of spare capacity.
+    /// single spelling: a list per pattern took 15.7 MB (room for four spellings each).
     entries: Vec<Entry>,
     starts: Vec<u32>,
     /// Lower-cased first words of names that start in lower case ("mainland China"); few.
@@ -313,6 +314,7 @@ impl PatternSet {
             }
         }
         starts.push(grouped.len() as u32);
+        debug_assert_eq!(starts.len(), patterns + 1, "every pattern has a spelling");
         grouped.shrink_to_fit();
         (grouped, starts)
     }
@@ -353,11 +355,8 @@ impl PatternSet {
             }
         }
         let mut first_words = WordBits::new(FIRST_WORD_BITS);
-        for (key, _) in &sorted {
-            // Keys are lower-cased forms of `&str`s: still UTF-8.
-            first_words.insert(first_word_hash(
-                std::str::from_utf8(key).unwrap_or_default(),
-            ));
+        for key in self.patterns.keys() {
+            first_words.insert(first_word_hash(key));
         }
         let (entries, starts) = PatternSet::grouped_entries(self.entries, patterns);
         Lookup {
