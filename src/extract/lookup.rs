@@ -327,8 +327,7 @@ impl PatternSet {
             .map(|(key, &pattern)| (key.as_bytes(), u64::from(pattern)))
             .collect();
         sorted.sort_unstable();
-        let names =
-            Map::from_iter(sorted.iter().copied()).expect("gazetteer names are unique and sorted");
+        let names = Map::from_iter(sorted).expect("gazetteer names are unique and sorted");
         // Keys are lower-cased for the transducer; the spellings say how names begin.
         let lower_starts: HashSet<String> = self
             .entries
@@ -342,21 +341,19 @@ impl PatternSet {
         let mut lower_starts: Vec<String> = lower_starts.into_iter().collect();
         lower_starts.sort();
         let mut first_bytes = [false; 256];
-        for (key, _) in &sorted {
-            if let Some(&byte) = key.first() {
+        let mut first_words = WordBits::new(FIRST_WORD_BITS);
+        for key in self.patterns.keys() {
+            if let Some(&byte) = key.as_bytes().first() {
                 first_bytes[usize::from(byte)] = true;
                 first_bytes[usize::from(byte.to_ascii_uppercase())] = true;
             }
+            first_words.insert(first_word_hash(key));
         }
         let mut lower_first_bytes = [false; 256];
         for word in &lower_starts {
             if let Some(&byte) = word.as_bytes().first() {
                 lower_first_bytes[usize::from(byte)] = true;
             }
-        }
-        let mut first_words = WordBits::new(FIRST_WORD_BITS);
-        for key in self.patterns.keys() {
-            first_words.insert(first_word_hash(key));
         }
         let (entries, starts) = PatternSet::grouped_entries(self.entries, patterns);
         Lookup {
