@@ -52,6 +52,12 @@ impl CountryCode {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("codes are ASCII letters")
     }
+
+    /// The country's common English name (`North Korea`), or the code when lede does not
+    /// know it.
+    pub fn name(self) -> String {
+        Countries::shipped().map_or_else(|_| self.to_string(), |countries| countries.label(self))
+    }
 }
 
 impl fmt::Display for CountryCode {
@@ -66,6 +72,16 @@ impl serde::Serialize for CountryCode {
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<CountryCode, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        CountryCode::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a country code: {text:?}")))
     }
 }
 

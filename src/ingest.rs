@@ -1,5 +1,11 @@
 //! The ingest pipeline: files → articles → paragraphs → mentions → entities → documents →
 //! index. This module only chains the stages; each stage lives in its own module.
+//!
+//! One pipeline serves `lede ingest` and `lede extract`: inputs are read in order and
+//! gathered into bounded batches, the articles of a batch are analysed on worker threads,
+//! and what they become reaches a [`Sink`] in reading order. Ingest's sink writes into a
+//! [`Store`] (skipping articles the store already holds unchanged); extract's prints. What
+//! the user is told (problems, progress) goes to a [`Report`]; the library never prints.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -7,16 +13,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use crate::analyse::{analyse, AnalysedArticle, AnalysedParagraph};
 use crate::article::Article;
-use crate::document::{paragraph_document, ArticleFields};
+use crate::backend::Store;
 use crate::error::{Error, Problem, Result, Severity};
-use crate::extract::{words, Extractor};
+use crate::extract::Extractor;
 use crate::gazetteer::Gazetteer;
-use crate::index::LedeIndex;
-use crate::paragraph::{self, Paragraph};
-use crate::resolve::{self, ResolvedParagraph};
 use crate::source::{self, PathNames};
-use crate::writer::Writer;
 
 /// Version of everything that turns an article into documents. It is part of each article's
 /// content hash, so a new lede re-indexes articles whose extraction may have changed.
@@ -26,16 +29,75 @@ pub const COMMIT_EVERY_PARAGRAPHS: usize = 200_000;
 /// Longest time between intermediate commits while articles keep coming.
 const COMMIT_EVERY: Duration = Duration::from_secs(30);
 
-/// What to ingest and how.
+/// Where the articles of a run go, in reading order.
+///
+/// Each article read is first offered to [`Sink::admit`] (on the reading thread); an
+/// admitted one is analysed and handed to [`Sink::prepare`] on a worker thread, and what
+/// that makes reaches [`Sink::accept`] in reading order.
+pub trait Sink: Sync {
+    /// What admitting an article decided, carried to its preparation.
+    type Ticket: Send;
+    /// What a worker makes of an analysed article.
+    type Prepared: Send;
+
+    /// Whether to analyse `article`: `None` skips it.
+    fn admit(&mut self, article: &Article) -> Result<Option<Self::Ticket>>;
+
+    /// Makes an analysed article ready for [`Sink::accept`]; runs on worker threads.
+    fn prepare(&self, analysed: AnalysedArticle, ticket: Self::Ticket) -> Self::Prepared;
+
+    /// Takes a prepared article, in reading order.
+    fn accept(&mut self, prepared: Self::Prepared) -> Result<()>;
+
+    /// Called after each batch has been accepted.
+    fn batch_done(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// What a run tells its user as it goes.
+pub trait Report {
+    /// A problem with one input; it is counted and the run goes on.
+    fn problem(&mut self, problem: &Problem);
+
+    /// How far the run has come (see [`Progress`]).
+    fn progress(&mut self, _progress: &Progress) {}
+}
+
+/// A [`Report`] from two closures.
+pub struct ReportTo<P, G>(pub P, pub G);
+
+impl<P: FnMut(&Problem), G: FnMut(&Progress)> Report for ReportTo<P, G> {
+    fn problem(&mut self, problem: &Problem) {
+        (self.0)(problem)
+    }
+
+    fn progress(&mut self, progress: &Progress) {
+        (self.1)(progress)
+    }
+}
+
+/// A [`Report`] for tests: every problem is a failure.
+#[cfg(test)]
+pub(crate) struct Strict;
+
+#[cfg(test)]
+impl Report for Strict {
+    fn problem(&mut self, problem: &Problem) {
+        panic!("{problem}")
+    }
+}
+
+/// What to read and how.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
     /// Files and folders to read.
     pub paths: Vec<PathBuf>,
     /// How article ids are derived from paths.
     pub names: PathNames,
-    /// Memory budget of the index writer in bytes.
-    pub memory_budget: usize,
-    /// Indexing threads.
+    /// Folders never read (the index itself).
+    pub exclude: Vec<PathBuf>,
+    /// Analysis threads.
     pub threads: usize,
     /// Paragraphs between intermediate commits (also made every 30 s): what an interrupted
     /// ingest keeps at most loses.
@@ -43,13 +105,13 @@ pub struct IngestOptions {
 }
 
 impl IngestOptions {
-    /// Options to read `paths` with the defaults: a 48 MiB writer budget, one thread, and
-    /// intermediate commits every [`COMMIT_EVERY_PARAGRAPHS`] paragraphs.
+    /// Options to read `paths` with the defaults: one thread, and intermediate commits
+    /// every [`COMMIT_EVERY_PARAGRAPHS`] paragraphs.
     pub fn new(paths: Vec<PathBuf>, names: PathNames) -> IngestOptions {
         IngestOptions {
             paths,
             names,
-            memory_budget: crate::writer::DEFAULT_MEMORY_BUDGET,
+            exclude: Vec::new(),
             threads: 1,
             commit_every: COMMIT_EVERY_PARAGRAPHS,
         }
@@ -82,8 +144,8 @@ pub struct IngestReport {
     pub elapsed: Duration,
 }
 
-/// How far an ingest has come, handed to the progress observer of [`ingest_with_progress`]
-/// when the inputs are known, after each file and after each batch is written.
+/// How far a run has come, reported when the inputs are known, after each file and after
+/// each batch.
 ///
 /// Byte counts are sizes on disk; within a large file (JSON Lines) the bytes read are
 /// estimated from the article text read so far, so that a single big file still moves.
@@ -99,112 +161,63 @@ pub struct Progress {
     pub bytes_read: u64,
     /// Articles read so far (indexed, unchanged or waiting in the current batch).
     pub articles: usize,
-    /// Paragraphs written so far.
+    /// Paragraphs analysed so far.
     pub paragraphs: usize,
 }
 
-/// A paragraph with its entities decided.
-#[derive(Debug, Clone)]
-pub struct AnalysedParagraph {
-    /// Position and byte range in the body.
-    pub paragraph: Paragraph,
-    /// Mentions and entities.
-    pub resolved: ResolvedParagraph,
+/// What the reading side of a run counted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunCounts {
+    /// Files read.
+    pub files: usize,
+    /// Files skipped for their format.
+    pub skipped_files: usize,
+    /// Inputs that could not be read.
+    pub failed: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Articles handed to the sink.
+    pub articles: usize,
 }
 
-/// An article split into paragraphs, each with its mentions and entities.
-#[derive(Debug, Clone)]
-pub struct AnalysedArticle {
-    /// The article.
-    pub article: Article,
-    /// Its paragraphs, in order.
-    pub paragraphs: Vec<AnalysedParagraph>,
-}
-
-/// Paragraphs whose entities are resolved together. Article-wide context (short names of
-/// people, countries named elsewhere) spans this many paragraphs; a giant "article" (a
-/// 50 MB line, a whole book) is resolved window by window so that memory stays bounded.
-const CONTEXT_PARAGRAPHS: usize = 500;
-
-/// Splits an article and finds the entities of each paragraph.
-pub fn analyse(article: Article, extractor: &Extractor, gazetteer: &Gazetteer) -> AnalysedArticle {
-    let paragraphs = paragraph::split(&article.body);
-    let mut resolved = Vec::with_capacity(paragraphs.len());
-    for window in paragraphs.chunks(CONTEXT_PARAGRAPHS) {
-        let texts: Vec<&str> = window.iter().map(|p| p.text(&article.body)).collect();
-        let words: Vec<_> = texts.iter().map(|text| words::words(text)).collect();
-        let mentions = texts
-            .iter()
-            .zip(&words)
-            .map(|(text, words)| extractor.extract_with_words(text, words))
-            .collect();
-        resolved.extend(resolve::resolve(gazetteer, &texts, words, mentions));
-    }
-    let paragraphs = paragraphs
-        .into_iter()
-        .zip(resolved)
-        .map(|(paragraph, resolved)| AnalysedParagraph {
-            paragraph,
-            resolved,
-        })
-        .collect();
-    AnalysedArticle {
-        article,
-        paragraphs,
-    }
-}
-
-/// Reads and analyses every article under `paths` without indexing, handing each to
-/// `on_article` and each problem to `on_problem`. Returns how many articles were analysed.
-pub fn analyse_paths(
-    paths: &[PathBuf],
-    names: &PathNames,
-    exclude: &[PathBuf],
-    on_article: &mut dyn FnMut(&AnalysedArticle) -> Result<()>,
-    on_problem: &mut dyn FnMut(&Problem),
-) -> Result<usize> {
-    let extractor = Extractor::shipped()?;
-    let gazetteer = Gazetteer::shipped()?;
-    let mut analysed = 0;
-    for_each_input(paths, names, exclude, &mut |input| match input {
-        Input::Article(article) => {
-            on_article(&analyse(article, extractor, gazetteer))?;
-            analysed += 1;
-            Ok(())
-        }
-        Input::Problem(problem) => {
-            on_problem(&problem);
-            Ok(())
-        }
-        Input::Found { .. } | Input::FileStart { .. } | Input::FileDone => Ok(()),
-    })?;
-    Ok(analysed)
-}
-
-/// Ingests `options.paths` into `index`. Problems with single inputs go to `on_problem` and
-/// are counted; the rest is still indexed.
-///
-/// Inputs are read in order and gathered into bounded batches; the articles of a batch are
-/// analysed on `options.threads` worker threads while tantivy's own threads index the
-/// previous batch, and the batch's documents reach the writer in reading order, so that a
-/// later version of an article always replaces an earlier one.
-pub fn ingest(
-    index: &LedeIndex,
+/// Ingests `options.paths` into `store`. Problems with single inputs go to `report` and are
+/// counted; the rest is still indexed. A later version of an article always replaces an
+/// earlier one, in the same run or across runs.
+pub fn ingest<S: Store>(
+    store: S,
     options: &IngestOptions,
-    on_problem: &mut dyn FnMut(&Problem),
-) -> Result<IngestReport> {
-    ingest_with_progress(index, options, on_problem, &mut |_| {})
-}
-
-/// [`ingest`], telling `on_progress` how far it has come (see [`Progress`]) so that a caller
-/// can draw a progress bar; the library itself never prints.
-pub fn ingest_with_progress(
-    index: &LedeIndex,
-    options: &IngestOptions,
-    on_problem: &mut dyn FnMut(&Problem),
-    on_progress: &mut dyn FnMut(&Progress),
+    report: &mut dyn Report,
 ) -> Result<IngestReport> {
     let started = Instant::now();
+    let mut sink = IndexSink {
+        store,
+        report: IngestReport::default(),
+        since_commit: 0,
+        commit_every: options.commit_every.max(1),
+        last_commit: Instant::now(),
+    };
+    let counts = run(options, &mut sink, report)?;
+    let IndexSink {
+        store,
+        report: mut ingested,
+        ..
+    } = sink;
+    store.finish()?;
+    ingested.files = counts.files;
+    ingested.skipped_files = counts.skipped_files;
+    ingested.failed = counts.failed;
+    ingested.warnings = counts.warnings;
+    ingested.elapsed = started.elapsed();
+    Ok(ingested)
+}
+
+/// Reads, splits and analyses `options.paths`, handing every article to `sink` in reading
+/// order and every problem and step to `report`.
+pub fn run<S: Sink>(
+    options: &IngestOptions,
+    sink: &mut S,
+    report: &mut dyn Report,
+) -> Result<RunCounts> {
     // Building the extractor's automata takes a noticeable fraction of a second: do it while
     // the inputs are found and the first batch is read. `flush` waits for it.
     std::thread::spawn(|| Extractor::shipped().map(|_| ()));
@@ -212,103 +225,222 @@ pub fn ingest_with_progress(
         .num_threads(options.threads.max(1))
         .thread_name(|i| format!("lede-analyse-{i}"))
         .build()
-        .map_err(|e| Error::io(&index.path, std::io::Error::other(e)))?;
-    let mut run = IngestRun {
-        writer: Writer::open(index, options.memory_budget, options.threads)?,
-        fields: index.schema.fields,
-        report: IngestReport::default(),
+        .map_err(|e| Error::NoInput(format!("cannot start the analysis threads: {e}")))?;
+    let mut pipeline = Pipeline {
+        sink,
+        report,
+        pool,
         batch: Batch::default(),
-        since_commit: 0,
-        commit_every: options.commit_every.max(1),
-        last_commit: Instant::now(),
+        counts: RunCounts::default(),
         progress: ProgressTracker::default(),
     };
-    let counts = for_each_input(
-        &options.paths,
-        &options.names,
-        std::slice::from_ref(&index.path),
-        &mut |input| {
-            match input {
-                Input::Article(article) if article.body.trim().is_empty() => {
-                    let message = format!("article {:?} has no text, skipped", article.id);
-                    run.report.note(
-                        &Problem::warning(&article.source, None, message),
-                        on_problem,
-                    );
-                }
-                Input::Article(article) => {
-                    run.progress.article(&article);
-                    run.batch.push(article);
-                }
-                Input::Problem(problem) => run.report.note(&problem, on_problem),
-                Input::Found { files, bytes } => {
-                    run.progress.found(files, bytes);
-                    on_progress(&run.progress.now(&run.report));
-                }
-                Input::FileStart { bytes } => run.progress.file_start(bytes),
-                Input::FileDone => {
-                    run.progress.file_done();
-                    on_progress(&run.progress.now(&run.report));
+    let files = for_each_input(options, &mut |input| pipeline.take(input))?;
+    pipeline.flush()?;
+    pipeline.report_progress();
+    pipeline.counts.files = files.files;
+    pipeline.counts.skipped_files = files.skipped;
+    Ok(pipeline.counts)
+}
+
+/// A run between batches.
+struct Pipeline<'a, S: Sink> {
+    sink: &'a mut S,
+    report: &'a mut dyn Report,
+    pool: rayon::ThreadPool,
+    batch: Batch<S::Ticket>,
+    counts: RunCounts,
+    progress: ProgressTracker,
+}
+
+impl<S: Sink> Pipeline<'_, S> {
+    /// Takes one item read from the inputs.
+    fn take(&mut self, input: Input) -> Result<()> {
+        match input {
+            Input::Article(article) if article.body.trim().is_empty() => {
+                let message = format!("article {:?} has no text, skipped", article.id);
+                self.problem(&Problem::warning(&article.source, None, message));
+            }
+            Input::Article(article) => {
+                self.progress.article(&article);
+                self.counts.articles += 1;
+                if let Some(ticket) = self.sink.admit(&article)? {
+                    self.batch.push(article, ticket);
                 }
             }
-            if run.batch.is_full() {
-                run.flush(&pool)?;
-                on_progress(&run.progress.now(&run.report));
+            Input::Problem(problem) => self.problem(&problem),
+            Input::Found { files, bytes } => {
+                self.progress.found(files, bytes);
+                self.report_progress();
             }
-            Ok(())
-        },
-    )?;
-    run.flush(&pool)?;
-    on_progress(&run.progress.now(&run.report));
-    let IngestRun {
-        writer, mut report, ..
-    } = run;
-    writer.finish()?;
-    report.files = counts.files;
-    report.skipped_files = counts.skipped;
-    report.elapsed = started.elapsed();
-    Ok(report)
+            Input::FileStart { bytes } => self.progress.file_start(bytes),
+            Input::FileDone => {
+                self.progress.file_done();
+                self.report_progress();
+            }
+        }
+        if self.batch.is_full() {
+            self.flush()?;
+            self.report_progress();
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, problem: &Problem) {
+        match problem.severity {
+            Severity::Error => self.counts.failed += 1,
+            Severity::Warning => self.counts.warnings += 1,
+        }
+        self.report.problem(problem);
+    }
+
+    fn report_progress(&mut self) {
+        self.report.progress(&self.progress.now());
+    }
+
+    /// Analyses the waiting articles in parallel and hands them to the sink in reading
+    /// order.
+    fn flush(&mut self) -> Result<()> {
+        if self.batch.articles.is_empty() {
+            return Ok(());
+        }
+        let extractor = Extractor::shipped()?;
+        let gazetteer = Gazetteer::shipped()?;
+        let articles = self.batch.take();
+        let sink: &S = self.sink;
+        let prepared: Vec<(usize, S::Prepared)> = self.pool.install(|| {
+            articles
+                .into_par_iter()
+                .map(|(article, ticket)| {
+                    let analysed = analyse(article, extractor, gazetteer);
+                    let paragraphs = analysed.paragraphs.len();
+                    (paragraphs, sink.prepare(analysed, ticket))
+                })
+                .collect()
+        });
+        for (paragraphs, prepared) in prepared {
+            self.progress.paragraphs += paragraphs;
+            self.sink.accept(prepared)?;
+        }
+        self.sink.batch_done()
+    }
 }
 
 /// Articles waiting to be analysed, bounded in count and in text size so that the articles
 /// in flight take the same memory whatever the size of the corpus.
-#[derive(Default)]
-struct Batch {
-    articles: Vec<Article>,
+struct Batch<T> {
+    articles: Vec<(Article, T)>,
     bytes: usize,
 }
 
-impl Batch {
+impl<T> Default for Batch<T> {
+    fn default() -> Self {
+        Batch {
+            articles: Vec::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl<T> Batch<T> {
     /// Articles per batch: enough to keep every worker busy between two hand-overs.
     const MAX_ARTICLES: usize = 1024;
     /// Body bytes per batch.
     const MAX_BYTES: usize = 8 * 1024 * 1024;
 
-    fn push(&mut self, article: Article) {
+    fn push(&mut self, article: Article, ticket: T) {
         self.bytes += article.body.len();
-        self.articles.push(article);
+        self.articles.push((article, ticket));
     }
 
     fn is_full(&self) -> bool {
         self.articles.len() >= Self::MAX_ARTICLES || self.bytes >= Self::MAX_BYTES
     }
 
-    fn take(&mut self) -> Vec<Article> {
+    fn take(&mut self) -> Vec<(Article, T)> {
         self.bytes = 0;
         std::mem::take(&mut self.articles)
     }
 }
 
-/// The state of one ingest between batches.
-struct IngestRun {
-    writer: Writer,
-    fields: crate::schema::Fields,
+/// The sink of `lede ingest`: writes articles into a store, skipping unchanged ones, and
+/// commits every `commit_every` paragraphs or [`COMMIT_EVERY`].
+struct IndexSink<S: Store> {
+    store: S,
     report: IngestReport,
-    batch: Batch,
     since_commit: usize,
     commit_every: usize,
     last_commit: Instant,
-    progress: ProgressTracker,
+}
+
+/// What ingest decided about an article before analysing it.
+struct Admitted {
+    content_hash: String,
+    in_last_commit: bool,
+}
+
+/// An article's documents, ready for the store.
+struct Encoded<E> {
+    id: String,
+    in_last_commit: bool,
+    paragraphs: usize,
+    mentions: usize,
+    encoded: E,
+}
+
+impl<S: Store> Sink for IndexSink<S> {
+    type Ticket = Admitted;
+    type Prepared = Encoded<S::Encoded>;
+
+    fn admit(&mut self, article: &Article) -> Result<Option<Admitted>> {
+        let content_hash = content_hash(article);
+        let stored = self.store.stored_hash(&article.id)?;
+        if stored.as_deref() == Some(content_hash.as_str()) {
+            self.report.unchanged += 1;
+            return Ok(None);
+        }
+        Ok(Some(Admitted {
+            content_hash,
+            in_last_commit: stored.is_some(),
+        }))
+    }
+
+    fn prepare(&self, analysed: AnalysedArticle, admitted: Admitted) -> Self::Prepared {
+        Encoded {
+            in_last_commit: admitted.in_last_commit,
+            paragraphs: analysed.paragraphs.len(),
+            mentions: analysed
+                .paragraphs
+                .iter()
+                .map(|p| p.resolved.mentions.len())
+                .sum(),
+            encoded: self.store.encode(&analysed, &admitted.content_hash),
+            id: analysed.article.id,
+        }
+    }
+
+    fn accept(&mut self, article: Self::Prepared) -> Result<()> {
+        self.report.paragraphs += article.paragraphs;
+        self.report.mentions += article.mentions;
+        self.since_commit += article.paragraphs;
+        if article.in_last_commit {
+            self.report.updated += 1;
+        } else {
+            self.report.new += 1;
+        }
+        self.store
+            .replace(&article.id, article.in_last_commit, article.encoded)
+    }
+
+    fn batch_done(&mut self) -> Result<()> {
+        if self.since_commit >= self.commit_every
+            || (self.since_commit > 0 && self.last_commit.elapsed() >= COMMIT_EVERY)
+        {
+            self.store.commit()?;
+            self.since_commit = 0;
+            self.last_commit = Instant::now();
+        }
+        Ok(())
+    }
 }
 
 /// Counts behind [`Progress`]: files and bytes done, and the article text read from the
@@ -322,6 +454,7 @@ struct ProgressTracker {
     file_size: u64,
     text_in_file: u64,
     articles: usize,
+    paragraphs: usize,
 }
 
 impl ProgressTracker {
@@ -347,7 +480,7 @@ impl ProgressTracker {
         self.text_in_file = 0;
     }
 
-    fn now(&self, report: &IngestReport) -> Progress {
+    fn now(&self) -> Progress {
         Progress {
             files_total: self.files_total,
             files_done: self.files_done,
@@ -355,114 +488,8 @@ impl ProgressTracker {
             bytes_read: (self.bytes_done + self.text_in_file.min(self.file_size))
                 .min(self.bytes_total),
             articles: self.articles,
-            paragraphs: report.paragraphs,
+            paragraphs: self.paragraphs,
         }
-    }
-}
-
-/// An article's documents, ready for the writer.
-struct Prepared {
-    id: String,
-    previously_indexed: bool,
-    documents: Vec<tantivy::TantivyDocument>,
-    mentions: usize,
-}
-
-impl IngestRun {
-    /// Analyses the waiting articles in parallel and hands their documents to the writer in
-    /// reading order; commits when enough work has piled up since the last commit.
-    fn flush(&mut self, pool: &rayon::ThreadPool) -> Result<()> {
-        if self.batch.articles.is_empty() {
-            return Ok(());
-        }
-        let extractor = Extractor::shipped()?;
-        let gazetteer = Gazetteer::shipped()?;
-        let mut changed = Vec::new();
-        for article in self.batch.take() {
-            let hash = content_hash(&article);
-            let stored = self.writer.stored_hash(&article.id)?;
-            if stored.as_deref() == Some(hash.as_str()) {
-                self.report.unchanged += 1;
-            } else {
-                changed.push((article, hash, stored.is_some()));
-            }
-        }
-        let fields = self.fields;
-        let prepared: Vec<Prepared> = pool.install(|| {
-            changed
-                .into_par_iter()
-                .map(|(article, hash, previously_indexed)| {
-                    prepare(
-                        &fields,
-                        article,
-                        &hash,
-                        previously_indexed,
-                        extractor,
-                        gazetteer,
-                    )
-                })
-                .collect()
-        });
-        for article in prepared {
-            self.report.paragraphs += article.documents.len();
-            self.report.mentions += article.mentions;
-            self.since_commit += article.documents.len();
-            if article.previously_indexed {
-                self.report.updated += 1;
-            } else {
-                self.report.new += 1;
-            }
-            self.writer
-                .replace(&article.id, article.previously_indexed, article.documents)?;
-        }
-        if self.since_commit >= self.commit_every
-            || (self.since_commit > 0 && self.last_commit.elapsed() >= COMMIT_EVERY)
-        {
-            self.writer.commit()?;
-            self.since_commit = 0;
-            self.last_commit = Instant::now();
-        }
-        Ok(())
-    }
-}
-
-/// Analyses one article and builds its documents.
-fn prepare(
-    fields: &crate::schema::Fields,
-    article: Article,
-    hash: &str,
-    previously_indexed: bool,
-    extractor: &Extractor,
-    gazetteer: &Gazetteer,
-) -> Prepared {
-    let analysed = analyse(article, extractor, gazetteer);
-    let shared = ArticleFields::new(&analysed.article, hash);
-    let documents = analysed
-        .paragraphs
-        .iter()
-        .map(|p| paragraph_document(fields, &shared, &p.paragraph, &p.resolved))
-        .collect();
-    let mentions = analysed
-        .paragraphs
-        .iter()
-        .map(|p| p.resolved.mentions.len())
-        .sum();
-    Prepared {
-        id: analysed.article.id,
-        previously_indexed,
-        documents,
-        mentions,
-    }
-}
-
-impl IngestReport {
-    /// Counts a problem and passes it on.
-    fn note(&mut self, problem: &Problem, on_problem: &mut dyn FnMut(&Problem)) {
-        match problem.severity {
-            Severity::Error => self.failed += 1,
-            Severity::Warning => self.warnings += 1,
-        }
-        on_problem(problem);
     }
 }
 
@@ -492,12 +519,11 @@ struct FileCounts {
 /// Walks the inputs and hands every article and every problem, in reading order, to
 /// `handle`. Fails only when there is nothing to read at all, or when `handle` fails.
 fn for_each_input(
-    paths: &[PathBuf],
-    names: &PathNames,
-    exclude: &[PathBuf],
+    options: &IngestOptions,
     handle: &mut dyn FnMut(Input) -> Result<()>,
 ) -> Result<FileCounts> {
-    let discovery = source::discover(paths, exclude);
+    let paths = &options.paths;
+    let discovery = source::discover(paths, &options.exclude);
     if discovery.files.is_empty() && discovery.problems.is_empty() {
         return Err(Error::NoInput(format!(
             "no articles to read under {}: lede reads .txt, .md, .json, .jsonl and .html files, gzip-compressed or not ({} other files skipped)",
@@ -519,7 +545,7 @@ fn for_each_input(
     }
     for (file, bytes) in discovery.files.iter().zip(sizes) {
         handle(Input::FileStart { bytes })?;
-        for record in source::read(file, names) {
+        for record in source::read(file, &options.names) {
             handle(match record {
                 Ok(article) => Input::Article(article),
                 Err(problem) => Input::Problem(problem),
@@ -558,6 +584,7 @@ fn content_hash(article: &Article) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::local::{LocalWriter, DEFAULT_MEMORY_BUDGET};
 
     fn article(body: &str) -> Article {
         Article {
@@ -609,16 +636,19 @@ mod tests {
         assert_ne!(content_hash(&a), content_hash(&c));
     }
 
+    fn writer(dir: &std::path::Path) -> LocalWriter {
+        LocalWriter::open(&dir.join("idx"), DEFAULT_MEMORY_BUDGET, 1).unwrap()
+    }
+
     #[test]
     fn ingesting_into_an_index_reports_new_then_unchanged() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), "One.\n\nTwo.").unwrap();
-        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
         let options =
             IngestOptions::new(vec![dir.path().join("a.txt")], PathNames::new(dir.path()));
-        let first = ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
+        let first = ingest(writer(dir.path()), &options, &mut Strict).unwrap();
         assert_eq!((first.new, first.paragraphs), (1, 2));
-        let second = ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
+        let second = ingest(writer(dir.path()), &options, &mut Strict).unwrap();
         assert_eq!((second.new, second.unchanged, second.paragraphs), (0, 1, 0));
     }
 
@@ -631,16 +661,13 @@ mod tests {
             "{\"id\":\"b1\",\"text\":\"Three.\"}\n{\"id\":\"b2\",\"text\":\"Four.\"}\n",
         )
         .unwrap();
-        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
         let options = IngestOptions::new(
             vec![dir.path().join("a.txt"), dir.path().join("b.jsonl")],
             PathNames::new(dir.path()),
         );
         let mut seen = Vec::new();
-        let report = ingest_with_progress(&index, &options, &mut |p| panic!("{p}"), &mut |p| {
-            seen.push(*p)
-        })
-        .unwrap();
+        let mut report = ReportTo(|p: &Problem| panic!("{p}"), |p: &Progress| seen.push(*p));
+        let ingested = ingest(writer(dir.path()), &options, &mut report).unwrap();
         let size = |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().len();
         let total = size("a.txt") + size("b.jsonl");
         assert_eq!(
@@ -655,7 +682,7 @@ mod tests {
                 bytes_total: total,
                 bytes_read: total,
                 articles: 3,
-                paragraphs: report.paragraphs,
+                paragraphs: ingested.paragraphs,
             })
         );
         // Counts never go backwards.

@@ -1,33 +1,34 @@
 //! lede: full-text search for news corpora, with country, person and organisation facets.
 //!
 //! Ingest: [`source`] (files → [`article::Article`]s) → [`paragraph`] → [`extract`]
-//! (mentions) → [`resolve`] (entities) → [`document`] → [`writer`] (index), chained by
-//! [`ingest`].
+//! (mentions) → [`resolve`] (entities), per article in [`analyse`] → [`document`] → a
+//! [`backend::Store`] (index), chained by [`ingest`].
 //!
-//! Query: [`query::request`] → [`query::parse`] → [`query::search`] (hits and
-//! [`query::facet`] counts) → [`query::snippet`] → [`query::response`] → [`render`],
-//! chained by [`query::QueryEngine`].
+//! Query: [`query::request`] → [`query::plan`] → a [`backend::Backend`]'s search (hits and
+//! facet counts) → [`query::snippet`] → [`query::response`] → [`render`], chained by
+//! [`query::QueryEngine`].
+//!
+//! [`backend::local`] is the embedded tantivy index; its `format` module owns the layout of
+//! a stored passage.
 
 #![warn(missing_docs)]
 
+pub mod analyse;
 pub mod analyzer;
 pub mod article;
-pub mod directory;
+pub mod backend;
 pub mod document;
 pub mod error;
 pub mod extract;
 pub mod gazetteer;
-pub mod index;
 pub mod ingest;
 pub mod paragraph;
 pub mod query;
 pub mod remove;
 pub mod render;
 pub mod resolve;
-pub mod schema;
 pub mod source;
 pub mod stats;
 pub mod suggest;
-pub mod writer;
 
 pub use error::{Error, Problem, Result, Severity};

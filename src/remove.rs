@@ -3,16 +3,10 @@
 //! Removal goes through the same locked writer as ingest and ends with one commit, so a
 //! crash leaves either the old index or the new one, never half an article.
 
-use std::ops::Bound;
-
 use serde::Serialize;
-use tantivy::query::{Query, RangeQuery, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::Term;
 
+use crate::backend::Store;
 use crate::error::Result;
-use crate::index::LedeIndex;
-use crate::writer::{Writer, DEFAULT_MEMORY_BUDGET};
 
 /// Which articles to remove.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,49 +29,23 @@ pub struct RemoveReport {
     pub paragraphs: usize,
 }
 
-/// Removes the articles the selectors name, in one commit.
-pub fn remove(index: &LedeIndex, selectors: &[Selector]) -> Result<RemoveReport> {
-    let mut writer = Writer::open(index, DEFAULT_MEMORY_BUDGET, 1)?;
-    let mut report = RemoveReport::default();
-    for selector in selectors {
-        let (ids, paragraphs) = writer.remove_matching(query(index, selector).as_ref())?;
-        report.paragraphs += paragraphs;
-        report.articles.extend(ids);
-    }
-    report.articles.sort();
-    report.articles.dedup();
-    writer.finish()?;
+/// Removes the articles the selectors name from `store`, in one commit.
+pub fn remove<S: Store>(mut store: S, selectors: &[Selector]) -> Result<RemoveReport> {
+    let report = store.remove(selectors)?;
+    store.finish()?;
     Ok(report)
-}
-
-fn query(index: &LedeIndex, selector: &Selector) -> Box<dyn Query> {
-    let fields = &index.schema.fields;
-    let exact = |field, text: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, text),
-            IndexRecordOption::Basic,
-        ))
-    };
-    match selector {
-        Selector::Article(id) => exact(fields.article_id, id),
-        Selector::Source(name) => exact(fields.source, name),
-        Selector::SourceFolder(prefix) => {
-            // Every name that starts with `prefix` sorts between it and `prefix` followed by
-            // the largest character.
-            let upper = format!("{prefix}\u{10FFFF}");
-            Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_text(fields.source, prefix)),
-                Bound::Excluded(Term::from_field_text(fields.source, &upper)),
-            ))
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{ingest, IngestOptions};
+    use crate::backend::local::{LedeIndex, LocalWriter, DEFAULT_MEMORY_BUDGET};
+    use crate::ingest::{ingest, IngestOptions, Strict};
     use crate::source::PathNames;
+
+    fn writer(index: &LedeIndex) -> LocalWriter {
+        LocalWriter::of(index, DEFAULT_MEMORY_BUDGET, 1).unwrap()
+    }
 
     fn indexed(dir: &std::path::Path) -> LedeIndex {
         std::fs::create_dir_all(dir.join("news/old")).unwrap();
@@ -90,7 +58,7 @@ mod tests {
         .unwrap();
         let index = LedeIndex::open_or_create(&dir.join("idx")).unwrap();
         let options = IngestOptions::new(vec![dir.join("news")], PathNames::new(dir));
-        ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
+        ingest(writer(&index), &options, &mut Strict).unwrap();
         index
     }
 
@@ -103,11 +71,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = indexed(dir.path());
         assert_eq!(passages(&index), 5);
-        let by_id = remove(&index, &[Selector::Article("x2".into())]).unwrap();
+        let by_id = remove(writer(&index), &[Selector::Article("x2".into())]).unwrap();
         assert_eq!((by_id.articles, by_id.paragraphs), (vec!["x2".into()], 1));
-        let by_file = remove(&index, &[Selector::Source("news/a.txt".into())]).unwrap();
+        let by_file = remove(writer(&index), &[Selector::Source("news/a.txt".into())]).unwrap();
         assert_eq!(by_file.paragraphs, 2);
-        let by_folder = remove(&index, &[Selector::SourceFolder("news/old/".into())]).unwrap();
+        let by_folder = remove(
+            writer(&index),
+            &[Selector::SourceFolder("news/old/".into())],
+        )
+        .unwrap();
         assert_eq!(by_folder.articles, ["news/old/b.txt"]);
         assert_eq!(passages(&index), 1);
     }
@@ -116,7 +88,7 @@ mod tests {
     fn removing_nothing_reports_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let index = indexed(dir.path());
-        let report = remove(&index, &[Selector::Article("nope".into())]).unwrap();
+        let report = remove(writer(&index), &[Selector::Article("nope".into())]).unwrap();
         assert!(report.articles.is_empty());
         assert_eq!(passages(&index), 5);
     }

@@ -30,6 +30,16 @@ pub struct ResolvedMention {
     pub evidence: Evidence,
 }
 
+impl ResolvedMention {
+    /// Whether the mention counts for its paragraph's countries: a place or nationality
+    /// with a country, but not a plural demonym ("Americans"), which is about people.
+    pub fn gives_country(&self) -> bool {
+        matches!(self.kind, Kind::Location | Kind::Nationality)
+            && self.evidence != Evidence::PeopleOf
+            && self.country.is_some()
+    }
+}
+
 /// The facet values of one paragraph.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Entities {
@@ -50,45 +60,6 @@ pub struct ResolvedParagraph {
     pub mentions: Vec<ResolvedMention>,
     /// Facet values.
     pub entities: Entities,
-}
-
-/// A span of a paragraph that gave it a country: the answer to "why is this passage
-/// tagged KP?".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct CountryEvidence {
-    /// Byte offset in the paragraph.
-    pub start: usize,
-    /// Byte offset past the end.
-    pub end: usize,
-    /// ISO code.
-    pub country: String,
-    /// Rule that read the span (`capital`, `demonym`, `metonym`...).
-    pub rule: String,
-}
-
-impl ResolvedParagraph {
-    /// The spans behind each of the paragraph's countries, in text order.
-    pub fn country_evidence(&self) -> Vec<CountryEvidence> {
-        self.mentions
-            .iter()
-            .filter(|m| gives_country(m))
-            .filter_map(|m| {
-                Some(CountryEvidence {
-                    start: m.start,
-                    end: m.end,
-                    country: m.country?.to_string(),
-                    rule: m.evidence.rule_name().to_string(),
-                })
-            })
-            .collect()
-    }
-}
-
-/// Whether a resolved mention counts for the paragraph's countries.
-fn gives_country(mention: &ResolvedMention) -> bool {
-    matches!(mention.kind, Kind::Location | Kind::Nationality)
-        && mention.evidence != Evidence::PeopleOf
-        && mention.country.is_some()
 }
 
 /// Cities smaller than this need their country elsewhere in the article.
@@ -787,7 +758,7 @@ fn entities_of(mentions: &[ResolvedMention]) -> Entities {
     let mut places = Vec::new();
     for m in mentions {
         match (m.kind, m.country) {
-            (Kind::Location | Kind::Nationality, Some(code)) if gives_country(m) => {
+            (Kind::Location | Kind::Nationality, Some(code)) if m.gives_country() => {
                 countries.push(code);
                 if is_place_evidence(m.evidence) {
                     places.push((code, m.value.as_str()));

@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{output, Global, Outcome};
-use lede::ingest::analyse_paths;
+use lede::article::Article;
+use lede::ingest::{AnalysedArticle, IngestOptions, ReportTo, Sink};
 use lede::render::{json, text};
 use lede::source::PathNames;
 use lede::Severity;
@@ -28,26 +29,52 @@ pub struct Args {
 
 /// Runs `lede extract`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
-    let names = PathNames::new(global.id_base());
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut options = IngestOptions::new(args.paths, PathNames::new(global.id_base()));
+    options.exclude = vec![global.index.clone()];
+    options.threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let mut sink = PrintSink {
+        out: std::io::BufWriter::new(std::io::stdout()),
+    };
     let mut errors = output::stderr(global.color);
     let mut failed = false;
-    analyse_paths(
-        &args.paths,
-        &names,
-        std::slice::from_ref(&global.index),
-        &mut |article| {
-            json::extracted(&mut out, article).map_err(|e| lede::Error::io("standard output", e))
-        },
-        &mut |problem| {
+    let mut report = ReportTo(
+        |problem: &lede::Problem| {
             failed |= problem.severity == Severity::Error;
             let _ = text::problem(&mut errors, problem);
         },
-    )?;
-    out.flush()?;
+        |_: &lede::ingest::Progress| {},
+    );
+    lede::ingest::run(&options, &mut sink, &mut report)?;
+    sink.out.flush()?;
     Ok(if failed {
         Outcome::Failed
     } else {
         Outcome::Done
     })
+}
+
+/// Prints every analysed article as JSON Lines, rendered on the analysis threads.
+struct PrintSink<W> {
+    out: W,
+}
+
+impl<W: Write + Sync> Sink for PrintSink<W> {
+    type Ticket = ();
+    type Prepared = Vec<u8>;
+
+    fn admit(&mut self, _: &Article) -> lede::Result<Option<()>> {
+        Ok(Some(()))
+    }
+
+    fn prepare(&self, analysed: AnalysedArticle, _: ()) -> Vec<u8> {
+        let mut lines = Vec::new();
+        json::extracted(&mut lines, &analysed).expect("writing to memory");
+        lines
+    }
+
+    fn accept(&mut self, lines: Vec<u8>) -> lede::Result<()> {
+        self.out
+            .write_all(&lines)
+            .map_err(|e| lede::Error::io("standard output", e))
+    }
 }

@@ -3,9 +3,8 @@
 
 use std::io::Write;
 
+use super::filters::Filters;
 use super::{output, Global, Outcome};
-use lede::article::ArticleDate;
-use lede::index::LedeIndex;
 use lede::query::request::QueryRequest;
 use lede::query::top::TopKind;
 use lede::query::QueryEngine;
@@ -41,21 +40,8 @@ pub struct Args {
     /// Match passages with any of the words instead of all
     #[arg(long)]
     any: bool,
-    /// Count only passages about this country (code, name or alias); repeatable
-    #[arg(long, value_name = "COUNTRY")]
-    country: Vec<String>,
-    /// Count only passages naming this person; repeatable
-    #[arg(long, value_name = "NAME")]
-    person: Vec<String>,
-    /// Count only passages naming this organisation; repeatable
-    #[arg(long, value_name = "NAME")]
-    org: Vec<String>,
-    /// Count only articles dated on or after this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = super::query::parse_date)]
-    since: Option<ArticleDate>,
-    /// Count only articles dated on or before this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = super::query::parse_date)]
-    until: Option<ArticleDate>,
+    #[command(flatten)]
+    filters: Filters,
     /// Print one JSON object instead of a table
     #[arg(long)]
     json: bool,
@@ -65,28 +51,20 @@ pub struct Args {
 fn parse_kind(text: &str) -> Result<TopKind, String> {
     TopKind::parse(text).ok_or_else(|| {
         let names = TopKind::ALL.map(TopKind::name);
-        let nearest = names
-            .iter()
-            .map(|name| (strsim::jaro_winkler(&text.to_lowercase(), name), name))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let hint = nearest.map_or(String::new(), |(_, name)| format!("did you mean {name}? "));
+        let nearest = lede::suggest::nearest(text, names.iter().map(|name| (*name, *name)), 1);
+        let hint = nearest
+            .first()
+            .map_or(String::new(), |name| format!("did you mean {name}? "));
         format!("unknown facet {text:?}: {hint}use {}", names.join(", "))
     })
 }
 
 /// Runs `lede facets`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
-    let engine = QueryEngine::new(LedeIndex::open(&global.index)?)?;
-    let request = QueryRequest {
-        any: args.any,
-        countries: args.country,
-        persons: args.person,
-        orgs: args.org,
-        since: args.since,
-        until: args.until,
-        ..QueryRequest::new(args.text.unwrap_or_default())
-    };
+    let engine = QueryEngine::new(lede::backend::open(&global.index)?)?;
+    let mut request = QueryRequest::new(args.text.unwrap_or_default());
+    request.any = args.any;
+    args.filters.apply(&mut request);
     let top = engine.top_values(&request, args.kind, args.limit)?;
     let mut errors = output::stderr(global.color);
     for notice in &top.notices {

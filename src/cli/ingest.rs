@@ -7,11 +7,10 @@ use std::io::Write;
 
 use super::progress::IngestBar;
 use super::{output, Global, Outcome};
-use lede::index::LedeIndex;
-use lede::ingest::{ingest_with_progress, IngestOptions, COMMIT_EVERY_PARAGRAPHS};
+use lede::backend::local::{LocalWriter, DEFAULT_MEMORY_BUDGET};
+use lede::ingest::{ingest, IngestOptions, ReportTo, COMMIT_EVERY_PARAGRAPHS};
 use lede::render::text;
 use lede::source::PathNames;
-use lede::writer::DEFAULT_MEMORY_BUDGET;
 
 /// Smallest writer budget tantivy accepts per indexing thread.
 const MIN_BUDGET_PER_THREAD: usize = 15 * 1024 * 1024;
@@ -61,25 +60,24 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
             args.memory_mb
         );
     }
-    let index = LedeIndex::open_or_create(&global.index)
+    let store = LocalWriter::open(&global.index, memory_budget, threads)
         .with_context(|| format!("cannot open the index at {}", global.index.display()))?;
     let options = IngestOptions {
         paths: args.paths,
         names: PathNames::new(global.id_base()),
-        memory_budget,
+        exclude: vec![global.index.clone()],
         threads,
         commit_every: usize::try_from(args.commit_every).unwrap_or(usize::MAX),
     };
     let mut errors = output::stderr(global.color);
     let bar = IngestBar::new(args.quiet);
-    let report = ingest_with_progress(
-        &index,
-        &options,
-        &mut |problem| {
+    let mut report_to = ReportTo(
+        |problem: &lede::Problem| {
             bar.suspend(|| text::problem(&mut errors, problem)).ok();
         },
-        &mut |progress| bar.update(progress),
+        |progress: &lede::ingest::Progress| bar.update(progress),
     );
+    let report = ingest(store, &options, &mut report_to);
     bar.finish();
     let report = report?;
     if !args.quiet {

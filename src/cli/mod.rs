@@ -4,6 +4,7 @@
 mod docs;
 mod extract;
 mod facets;
+mod filters;
 mod ingest;
 pub mod output;
 mod progress;
@@ -11,7 +12,7 @@ mod query;
 mod remove;
 mod stats;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -119,9 +120,6 @@ pub struct Global {
 impl Global {
     /// The folder article ids are relative to: the one holding the index.
     pub fn id_base(&self) -> PathBuf {
-        match self.index.parent() {
-            Some(parent) if parent != Path::new("") => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
+        lede::backend::id_base(&self.index)
     }
 }

@@ -3,10 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::filters::Filters;
 use super::{output, Global, Outcome};
-use lede::article::ArticleDate;
-use lede::gazetteer::Countries;
-use lede::index::LedeIndex;
 use lede::query::batch;
 use lede::query::request::{FacetKind, QueryRequest, DEFAULT_FACET_LIMIT, DEFAULT_LIMIT};
 use lede::query::QueryEngine;
@@ -61,24 +59,8 @@ pub struct Args {
     /// Show the best passage of each article (and how many of its passages match)
     #[arg(long)]
     per_article: bool,
-    /// Keep passages about this country: ISO code, English name or alias, any case; repeat for any of several
-    #[arg(long, value_name = "COUNTRY")]
-    country: Vec<String>,
-    /// Keep passages naming this person ("putin" finds "Vladimir Putin"); repeatable
-    #[arg(long, value_name = "NAME")]
-    person: Vec<String>,
-    /// Keep passages naming this organisation; repeatable
-    #[arg(long, value_name = "NAME")]
-    org: Vec<String>,
-    /// Keep passages of this article id; repeatable
-    #[arg(long, value_name = "ID")]
-    article: Vec<String>,
-    /// Keep articles dated on or after this day (YYYY-MM-DD); undated articles are left out and counted
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    since: Option<ArticleDate>,
-    /// Keep articles dated on or before this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    until: Option<ArticleDate>,
+    #[command(flatten)]
+    filters: Filters,
     /// Count matching passages and articles per value of a facet: country, person, org; repeatable
     #[arg(long, value_name = "KIND", value_parser = parse_facet)]
     facet: Vec<FacetKind>,
@@ -110,11 +92,6 @@ fn parse_facet(text: &str) -> Result<FacetKind, String> {
         .ok_or_else(|| format!("unknown facet {text:?}: use country, person or org"))
 }
 
-/// Reads a `--since` or `--until` day.
-pub(super) fn parse_date(text: &str) -> Result<ArticleDate, String> {
-    ArticleDate::parse(text).ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD"))
-}
-
 /// Runs `lede query`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     let format = match (args.format, args.json) {
@@ -122,7 +99,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         (None, true) => Format::Json,
         (None, false) => Format::Text,
     };
-    let engine = QueryEngine::new(LedeIndex::open(&global.index)?)?;
+    let engine = QueryEngine::new(lede::backend::open(&global.index)?)?;
     let mut template = request(&args, String::new());
     // A TREC run ranks articles and shows no text.
     template.per_article |= format == Format::Trec;
@@ -162,12 +139,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
                 json::query(&mut out, &response)?;
             }
             Format::Trec => trec::run(&mut out, &query.id, &response)?,
-            Format::Text => text::query(
-                &mut out,
-                &response,
-                output::text_options(args.why),
-                Countries::shipped()?,
-            )?,
+            Format::Text => text::query(&mut out, &response, output::text_options(args.why))?,
         }
     }
     out.flush()?;
@@ -185,22 +157,17 @@ fn request(args: &Args, text: String) -> QueryRequest {
             facets.push(*kind);
         }
     }
-    QueryRequest {
-        text,
+    let mut request = QueryRequest {
         limit: args.limit,
         offset: args.offset,
-        countries: args.country.clone(),
-        persons: args.person.clone(),
-        orgs: args.org.clone(),
-        articles: args.article.clone(),
-        since: args.since,
-        until: args.until,
         any: args.any,
         per_article: args.per_article,
         context: args.context,
         explain: args.explain,
-        snippets: true,
         facets,
         facet_limit: args.facet_limit,
-    }
+        ..QueryRequest::new(text)
+    };
+    args.filters.apply(&mut request);
+    request
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{output, Global, Outcome};
-use lede::index::LedeIndex;
+use lede::backend::local::{LocalWriter, DEFAULT_MEMORY_BUDGET};
 use lede::remove::{remove, Selector};
 use lede::render::{json, text};
 use lede::source::PathNames;
@@ -36,7 +36,7 @@ pub struct Args {
 
 /// Runs `lede remove`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
-    let index = LedeIndex::open(&global.index)?;
+    let store = LocalWriter::open_existing(&global.index, DEFAULT_MEMORY_BUDGET)?;
     let names = PathNames::new(global.id_base());
     let selectors: Vec<Selector> = args
         .article
@@ -44,7 +44,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         .map(|id| Selector::Article(id.clone()))
         .chain(args.source.iter().map(|path| source_selector(&names, path)))
         .collect();
-    let report = remove(&index, &selectors)?;
+    let report = remove(store, &selectors)?;
     let mut out = output::stdout(global.color);
     if args.json {
         json::remove_report(&mut out, &report)?;

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::{output, Global, Outcome};
-use lede::index::LedeIndex;
+use lede::query::QueryEngine;
 use lede::render::{json, text};
 
 /// Countries listed.
@@ -22,7 +22,8 @@ pub struct Args {
 
 /// Runs `lede stats`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
-    let stats = lede::stats::stats(LedeIndex::open(&global.index)?, TOP_COUNTRIES)?;
+    let engine = QueryEngine::new(lede::backend::open(&global.index)?)?;
+    let stats = lede::stats::stats(&engine, TOP_COUNTRIES)?;
     let mut out = output::stdout(global.color);
     if args.json {
         json::stats(&mut out, &stats)?;

@@ -12,7 +12,7 @@ pub mod words;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::gazetteer::{CountryCode, Gazetteer};
@@ -32,7 +32,7 @@ pub enum Kind {
 }
 
 /// Why a span was read the way it was: the rule or vocabulary entry behind it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum Evidence {
     /// The country's common name.
@@ -48,13 +48,14 @@ pub enum Evidence {
     /// A city, with its population.
     City {
         /// Inhabitants, used to choose between cities of one name.
+        #[serde(default)]
         population: u64,
     },
     /// A region inside the country (or, when disputed or shared, one of several).
     Region {
         /// Its listed cities hold few people (a parish, not a state or province): it is read
         /// like a small town. Not part of the JSON output.
-        #[serde(skip_serializing)]
+        #[serde(skip_serializing, default)]
         small: bool,
     },
     /// A continent, ocean or region spanning several countries; no country.

@@ -1,157 +1,218 @@
-//! The query pipeline: request → parse → search (hits + facets) → snippets → response.
-//! This module only chains the stages; each lives in its own file.
+//! The query pipeline: request → plan → search (hits + facets) → snippets → response.
+//! This module only chains the stages; each lives in its own file, and the search itself
+//! is the [`Backend`]'s.
 
 pub mod batch;
-pub mod facet;
-pub mod parse;
+pub mod plan;
 pub mod request;
 pub mod response;
-pub mod search;
 pub mod snippet;
 pub mod syntax;
 pub mod top;
 
 use std::collections::BTreeMap;
 
-use tantivy::{IndexReader, ReloadPolicy};
+use tantivy::tokenizer::TextAnalyzer;
 
+use crate::backend::{Backend, FacetCount, Found, Search, Selection};
 use crate::error::Result;
 use crate::gazetteer::{Countries, CountryCode};
-use crate::index::LedeIndex;
-use parse::FilterKind;
+use plan::{Filter, FilterKind, PlannedQuery};
 use request::{FacetKind, QueryRequest};
-use response::{ContextParagraph, CountryWhy, FacetValue, Hit, QueryResponse, SnippetData};
-use search::StoredHit;
+use response::{FacetValue, Hit, QueryResponse, SnippetData};
 use snippet::Highlighter;
-use tantivy::query::{BooleanQuery, ExistsQuery, Occur};
+
+/// The notice of a query read with any of its words because none has all of them.
+const ANY_WORDS_NOTICE: &str = "no passage has all the words; showing passages with any of them";
 
 /// An open index ready to answer queries; cheap to query many times.
 pub struct QueryEngine {
-    index: LedeIndex,
-    reader: IndexReader,
+    backend: Box<dyn Backend>,
     countries: &'static Countries,
+    analyzer: TextAnalyzer,
 }
 
 impl QueryEngine {
-    /// Opens `index` for searching.
-    pub fn new(index: LedeIndex) -> Result<QueryEngine> {
-        let reader = index
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+    /// Answers queries over `backend`.
+    pub fn new(backend: Box<dyn Backend>) -> Result<QueryEngine> {
         Ok(QueryEngine {
-            index,
-            reader,
+            backend,
             countries: Countries::shipped()?,
+            analyzer: crate::analyzer::en_stem(),
         })
+    }
+
+    /// The index being searched.
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
     }
 
     /// Answers one request.
     pub fn query(&self, request: &QueryRequest) -> Result<QueryResponse> {
-        let searcher = self.reader.searcher();
-        let fields = self.index.schema.fields;
-        let facet_values = |kind: FacetKind| -> Result<Vec<String>> {
-            let field = searcher.schema().get_field_name(fields.entities);
-            Ok(facet::values(&searcher, field, kind)?)
-        };
-        let mut parsed = parse::parse(
-            &self.index,
-            request,
-            self.countries,
-            &facet_values,
-            request.any,
-        )?;
         // Facets with a filter of their own are counted without it (disjunctive), so that
         // `--country KP` still shows what the other countries would give.
+        let planned = self.plan(request, request.any)?;
         let (own_filter, plain): (Vec<FacetKind>, Vec<FacetKind>) = request
             .facets
             .iter()
-            .partition(|kind| parsed.filters(FilterKind::Facet(**kind)));
-        let mut matches =
-            search::search(&searcher, &fields, parsed.query().as_ref(), request, &plain)?;
-        if matches.total == 0 && !request.any && parsed.relaxable {
-            let relaxed = parse::parse(&self.index, request, self.countries, &facet_values, true)?;
-            let relaxed_matches = search::search(
-                &searcher,
-                &fields,
-                relaxed.query().as_ref(),
-                request,
-                &plain,
-            )?;
-            if relaxed_matches.total > 0 {
-                let mut notices = parsed.notices;
-                notices
-                    .push("no passage has all the words; showing passages with any of them".into());
-                parsed = relaxed;
-                parsed.notices = notices;
-                matches = relaxed_matches;
-            }
-        }
-        let mut counted: BTreeMap<FacetKind, Vec<facet::FacetCount>> = plain
+            .partition(|kind| planned.filters(FilterKind::Facet(**kind)));
+        let (planned, mut found) = self.search_relaxing(request, planned, |planned| {
+            self.backend.search(&Search {
+                selection: selection(planned, None),
+                offset: request.offset,
+                limit: request.limit,
+                per_article: request.per_article,
+                facets: &plain,
+                explain: request.explain,
+            })
+        })?;
+        let mut counted: BTreeMap<FacetKind, Vec<FacetCount>> = plain
             .iter()
             .copied()
-            .zip(std::mem::take(&mut matches.facets))
+            .zip(std::mem::take(&mut found.facets))
             .collect();
         for kind in own_filter {
-            let query = parsed.query_without(Some(FilterKind::Facet(kind)));
-            let mut counts = search::facet_counts(&searcher, &fields, query.as_ref(), &[kind])?;
-            counted.insert(kind, counts.pop().unwrap_or_default());
+            let without = selection(&planned, Some(FilterKind::Facet(kind)));
+            counted.insert(kind, self.facet_counts(&without, kind)?);
         }
-        let query = parsed.query();
-        let undated_left_out = if parsed.filters(FilterKind::Date) {
-            let without_dates = parsed.query_without(Some(FilterKind::Date));
-            let dated = ExistsQuery::new(
-                searcher.schema().get_field_name(fields.date).to_string(),
-                false,
-            );
-            let undated = BooleanQuery::new(vec![
-                (Occur::Must, without_dates),
-                (
-                    Occur::MustNot,
-                    Box::new(dated) as Box<dyn tantivy::query::Query>,
-                ),
-            ]);
-            Some(search::count(&searcher, &undated)?)
-        } else {
-            None
+        let undated_left_out = self.undated_left_out(&planned)?;
+        let mut hits = found.hits;
+        let total_articles = self.count_article_passages(request, &planned, &mut hits)?;
+        self.add_context(request, &mut hits)?;
+        // A TREC run needs no highlights; the snippet is then the passage's start.
+        let mut highlighter = request
+            .snippets
+            .then(|| Highlighter::new(self.analyzer.clone(), planned.highlight));
+        for hit in &mut hits {
+            add_snippet(hit, highlighter.as_mut());
+        }
+        Ok(QueryResponse {
+            query_id: None,
+            took_ms: None,
+            query: request.text.clone(),
+            total: found.total,
+            hits,
+            facets: self.facet_values(request, counted),
+            total_articles,
+            undated_left_out,
+            notices: planned.notices,
+        })
+    }
+
+    /// Plans `request`, with OR semantics between words when `any`.
+    fn plan(&self, request: &QueryRequest, any: bool) -> Result<PlannedQuery> {
+        let facet_values = |kind| self.backend.facet_values(kind);
+        let context = plan::Context {
+            analyzer: &self.analyzer,
+            countries: self.countries,
+            facet_values: &facet_values,
         };
-        let per_article = if request.per_article {
-            Some(search::passages_per_article(
-                &searcher,
-                &fields,
-                query.as_ref(),
-            )?)
-        } else {
-            None
-        };
-        let total_articles = per_article.as_ref().map(|counts| counts.len() as u64);
-        let analyzer = self.index.index.tokenizer_for_field(fields.body)?;
-        let mut highlighter = Highlighter::new(analyzer, parsed.highlight.clone());
-        let mut hits = Vec::with_capacity(matches.hits.len());
-        for stored in matches.hits {
-            let mut hit = with_snippet(&stored, request.snippets.then_some(&mut highlighter));
-            if let Some(counts) = &per_article {
-                let key = crate::document::article_key(&stored.article_id);
-                hit.article_passages = Some(counts.get(&key).copied().unwrap_or(1));
-            }
-            hit.context = search::context(
-                &searcher,
-                &fields,
-                &stored.article_id,
-                stored.paragraph,
-                request.context,
-            )?
-            .into_iter()
-            .map(|(paragraph, text)| ContextParagraph { paragraph, text })
+        plan::plan(request, &context, any)
+    }
+
+    /// Runs `run` on the plan; when nothing has all the words of a query that has several,
+    /// runs it again with any of the words, and says so.
+    fn search_relaxing<T: Matched>(
+        &self,
+        request: &QueryRequest,
+        planned: PlannedQuery,
+        run: impl Fn(&PlannedQuery) -> Result<T>,
+    ) -> Result<(PlannedQuery, T)> {
+        let found = run(&planned)?;
+        if found.matched() > 0 || request.any || !planned.relaxable {
+            return Ok((planned, found));
+        }
+        let mut relaxed = self.plan(request, true)?;
+        let relaxed_found = run(&relaxed)?;
+        if relaxed_found.matched() == 0 {
+            return Ok((planned, found));
+        }
+        relaxed.notices = planned.notices;
+        relaxed.notices.push(ANY_WORDS_NOTICE.into());
+        Ok((relaxed, relaxed_found))
+    }
+
+    /// Counts of one facet over a selection.
+    fn facet_counts(&self, selection: &Selection<'_>, kind: FacetKind) -> Result<Vec<FacetCount>> {
+        let found = self.backend.search(&Search {
+            selection: *selection,
+            offset: 0,
+            limit: 0,
+            per_article: false,
+            facets: &[kind],
+            explain: false,
+        })?;
+        Ok(found.facets.into_iter().next().unwrap_or_default())
+    }
+
+    /// With a date filter: the passages it left out because their article has no date.
+    fn undated_left_out(&self, planned: &PlannedQuery) -> Result<Option<u64>> {
+        if !planned.filters(FilterKind::Date) {
+            return Ok(None);
+        }
+        let mut filters: Vec<Filter> = planned
+            .filters
+            .iter()
+            .filter(|f| f.kind() != FilterKind::Date)
+            .cloned()
             .collect();
-            if request.explain {
-                let explanation = query.explain(&searcher, stored.address)?;
-                hit.explanation = serde_json::to_value(&explanation).ok();
-            }
-            hits.push(hit);
+        filters.push(Filter::Undated);
+        let undated = Selection {
+            plan: &planned.plan,
+            filters: &filters,
+            without: None,
+        };
+        let found = self.backend.search(&Search {
+            selection: undated,
+            offset: 0,
+            limit: 0,
+            per_article: false,
+            facets: &[],
+            explain: false,
+        })?;
+        Ok(Some(found.total))
+    }
+
+    /// With --per-article: each hit's matching passages, and the distinct articles.
+    fn count_article_passages(
+        &self,
+        request: &QueryRequest,
+        planned: &PlannedQuery,
+        hits: &mut [Hit],
+    ) -> Result<Option<u64>> {
+        if !request.per_article {
+            return Ok(None);
         }
-        let facets = request
+        let ids: Vec<&str> = hits.iter().map(|h| h.article_id.as_str()).collect();
+        let counts = self
+            .backend
+            .article_passages(&selection(planned, None), &ids)?;
+        for (hit, count) in hits.iter_mut().zip(counts.of) {
+            hit.article_passages = Some(count.max(1));
+        }
+        Ok(Some(counts.distinct))
+    }
+
+    /// With -C N: the paragraphs around each hit.
+    fn add_context(&self, request: &QueryRequest, hits: &mut [Hit]) -> Result<()> {
+        if request.context == 0 {
+            return Ok(());
+        }
+        for hit in hits {
+            hit.context = self
+                .backend
+                .context(&hit.article_id, hit.paragraph, request.context)?;
+        }
+        Ok(())
+    }
+
+    /// The counted facets as the response lists them: the first values, labelled.
+    fn facet_values(
+        &self,
+        request: &QueryRequest,
+        mut counted: BTreeMap<FacetKind, Vec<FacetCount>>,
+    ) -> BTreeMap<FacetKind, Vec<FacetValue>> {
+        request
             .facets
             .iter()
             .map(|kind| {
@@ -160,95 +221,70 @@ impl QueryEngine {
                     .unwrap_or_default()
                     .into_iter()
                     .take(request.facet_limit)
-                    .map(|count| FacetValue {
-                        label: self.label(*kind, &count.value),
-                        value: count.value,
-                        passages: count.passages,
-                        articles: count.articles,
-                    })
+                    .map(|count| self.labelled(*kind, count))
                     .collect();
-                (kind.name().to_string(), values)
+                (*kind, values)
             })
-            .collect::<BTreeMap<_, _>>();
-        Ok(QueryResponse {
-            query_id: None,
-            took_ms: None,
-            query: request.text.clone(),
-            total: matches.total,
-            hits,
-            facets,
-            total_articles,
-            undated_left_out,
-            notices: parsed.notices,
-        })
+            .collect()
     }
 
-    /// The index being searched.
-    pub fn index(&self) -> &LedeIndex {
-        &self.index
-    }
-
-    /// What to show for a facet value: country names for codes, the value otherwise.
-    fn label(&self, kind: FacetKind, value: &str) -> String {
-        match kind {
-            FacetKind::Country => CountryCode::parse(value)
+    /// A counted value with what to show for it: country names for codes.
+    fn labelled(&self, kind: FacetKind, count: FacetCount) -> FacetValue {
+        let label = match kind {
+            FacetKind::Country => CountryCode::parse(&count.value)
                 .map(|code| self.countries.label(code))
-                .unwrap_or_else(|| value.to_string()),
-            _ => value.to_string(),
+                .unwrap_or_else(|| count.value.clone()),
+            FacetKind::Person | FacetKind::Org => count.value.clone(),
+        };
+        FacetValue {
+            label,
+            value: count.value,
+            passages: count.passages,
+            articles: count.articles,
         }
     }
 }
 
-fn with_snippet(hit: &StoredHit, highlighter: Option<&mut Highlighter>) -> Hit {
+/// The selection of a planned query, one kind of filter possibly left out.
+fn selection(planned: &PlannedQuery, without: Option<FilterKind>) -> Selection<'_> {
+    Selection {
+        plan: &planned.plan,
+        filters: &planned.filters,
+        without,
+    }
+}
+
+/// What a search matched, to decide whether to relax it.
+trait Matched {
+    fn matched(&self) -> u64;
+}
+
+impl Matched for Found {
+    fn matched(&self) -> u64 {
+        self.total
+    }
+}
+
+/// Highlights a hit and cuts its snippet.
+fn add_snippet(hit: &mut Hit, highlighter: Option<&mut Highlighter>) {
     let highlights = highlighter
         .map(|h| h.highlights(&hit.text))
         .unwrap_or_default();
     let snippet = snippet::snippet(&hit.text, &highlights);
     let pairs = |ranges: &[(usize, usize)]| ranges.iter().map(|&(s, e)| [s, e]).collect::<Vec<_>>();
-    let why = hit
-        .country_evidence
-        .iter()
-        .filter_map(|e| {
-            Some(CountryWhy {
-                text: hit.text.get(e.start..e.end)?.to_string(),
-                country: e.country.clone(),
-                start: e.start,
-                end: e.end,
-                rule: e.rule.clone(),
-            })
-        })
-        .collect();
-    Hit {
-        snippet: SnippetData {
-            start: snippet.fragments.first().map_or(0, |f| f.0),
-            fragments: pairs(&snippet.fragments),
-            highlights: pairs(&snippet.highlights),
-            text: snippet.text,
-        },
-        highlights: pairs(&highlights),
-        article_id: hit.article_id.clone(),
-        title: hit.title.clone(),
-        source: hit.source.clone(),
-        paragraph: hit.paragraph,
-        date: hit.date.map(|d| d.to_string()),
-        score: hit.score,
-        text: hit.text.clone(),
-        countries: hit.countries.clone(),
-        persons: hit.persons.clone(),
-        orgs: hit.orgs.clone(),
-        heading: hit.heading.clone(),
-        author: hit.author.clone(),
-        url: hit.url.clone(),
-        why,
-        article_passages: None,
-        context: Vec::new(),
-        explanation: None,
-    }
+    hit.snippet = SnippetData {
+        start: snippet.fragments.first().map_or(0, |f| f.0),
+        fragments: pairs(&snippet.fragments),
+        highlights: pairs(&snippet.highlights),
+        text: snippet.text,
+    };
+    hit.highlights = pairs(&highlights);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::local::{LocalReader, LocalWriter, DEFAULT_MEMORY_BUDGET};
     use crate::ingest::{ingest, IngestOptions};
     use crate::source::PathNames;
 
@@ -268,14 +304,18 @@ mod tests {
         for (name, body) in articles {
             std::fs::write(corpus.join(name), body).unwrap();
         }
-        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let index = dir.path().join("idx");
+        let writer = LocalWriter::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
         let options = IngestOptions::new(vec![corpus], PathNames::new(dir.path()));
-        ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
-        (dir, QueryEngine::new(index).unwrap())
+        ingest(writer, &options, &mut crate::ingest::Strict).unwrap();
+        let backend = LocalReader::open(&index).unwrap();
+        (dir, QueryEngine::new(Box::new(backend)).unwrap())
     }
 
     fn facet<'a>(response: &'a QueryResponse, value: &str) -> Option<&'a FacetValue> {
-        response.facets["country"].iter().find(|v| v.value == value)
+        response.facets[&FacetKind::Country]
+            .iter()
+            .find(|v| v.value == value)
     }
 
     #[test]
@@ -307,7 +347,7 @@ mod tests {
         assert!(response
             .hits
             .iter()
-            .all(|h| h.countries.contains(&"KP".to_string())));
+            .all(|h| h.countries.contains(&CountryCode::parse("KP").unwrap())));
         // The country facet stays disjunctive: it shows what other countries would give.
         assert_eq!(facet(&response, "BR").map(|v| v.passages), Some(1));
         // Filtering does not change scores.

@@ -1,41 +1,33 @@
-//! Query tree and filters → tantivy queries.
+//! Query tree and filters → an analysed plan that any index implementation can run.
 //!
 //! Every word is analysed with the index's own analyzer (lower-casing, English stemming), so
 //! a query means what the index holds: a word that analysis splits ("tnf-alpha", "U.S.",
 //! "1/2000") becomes a phrase of its parts, never a silent OR. Repeated words weigh more.
 //! Function words are left out of the bag of words (not out of phrases). Passages where
-//! neighbouring query words stand close get a proximity boost. Filters are separate
-//! zero-scoring clauses, kept apart by kind so facets can be counted disjunctively.
+//! neighbouring query words stand close get a proximity boost. Filters are resolved to the
+//! values the index stores (country names to codes, "putin" to "Vladimir Putin") and kept
+//! apart by kind, so that a facet can be counted without its own filter.
+//!
+//! The plan is data: [`crate::backend`] implementations translate it into their own query
+//! objects without deciding anything about its meaning.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::ops::Bound;
 use std::sync::OnceLock;
 
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, RegexQuery, TermQuery,
-};
-use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, Term};
 
 use super::request::{FacetKind, QueryRequest};
 use super::syntax::{self, FieldName, Node};
+use crate::article::ArticleDate;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Countries, CountryCode};
-use crate::index::LedeIndex;
-use crate::schema::Fields;
 
-/// Weight of a title match relative to a body match. On the CACM development collection
-/// (scripts/eval_ranking.py) 0.5 to 1.0 rank alike (MAP 0.36-0.37); equal weight is the
-/// choice that assumes least.
-pub const TITLE_WEIGHT: f32 = 1.0;
-/// Weight of the proximity clauses relative to a single word (CACM: 0.3 beats 0 and 0.6 on
-/// nDCG@10 at either title weight).
-pub const PROXIMITY_WEIGHT: f32 = 0.3;
 /// How far apart (in words) two neighbouring query words may stand and still earn the
 /// proximity boost.
 pub const PROXIMITY_SLOP: u32 = 4;
+/// Weight of the proximity clauses relative to a single word (CACM: 0.3 beats 0 and 0.6 on
+/// nDCG@10 at either title weight).
+pub const PROXIMITY_WEIGHT: f32 = 0.3;
 
 const STOPWORDS_TXT: &str = include_str!("../../schema/stopwords.txt");
 
@@ -48,6 +40,55 @@ fn stopwords() -> &'static HashSet<&'static str> {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect()
     })
+}
+
+/// How a clause of a [`Plan::Bool`] takes part, as in Lucene and tantivy: a passage must
+/// match every `Must` clause and no `MustNot` clause; `Should` clauses add to the score,
+/// and when a boolean has no `Must` clause at least one `Should` clause must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occur {
+    /// Required.
+    Must,
+    /// Optional (required as a group when there is no `Must`).
+    Should,
+    /// Excluded.
+    MustNot,
+}
+
+/// An analysed query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Every passage (an empty query).
+    All,
+    /// No passage (a query of which nothing survives analysis).
+    Nothing,
+    /// One analysed word, in a field or (no field) in the title and the paragraph.
+    Term {
+        /// Restricting field, if any.
+        field: Option<FieldName>,
+        /// The analysed word.
+        token: String,
+    },
+    /// Analysed words in order, at most `slop` positions apart.
+    Phrase {
+        /// Restricting field, if any.
+        field: Option<FieldName>,
+        /// The analysed words.
+        tokens: Vec<String>,
+        /// Allowed distance.
+        slop: u32,
+    },
+    /// Words starting with a prefix (lower-cased, not stemmed).
+    Prefix {
+        /// Restricting field, if any.
+        field: Option<FieldName>,
+        /// The prefix.
+        prefix: String,
+    },
+    /// A boolean combination (see [`Occur`]).
+    Bool(Vec<(Occur, Plan)>),
+    /// A part whose score counts `weight` times.
+    Boost(Box<Plan>, f32),
 }
 
 /// What to highlight: analysed words, word prefixes and phrases.
@@ -73,22 +114,48 @@ pub enum FilterKind {
     Date,
 }
 
-/// The filters of a request, one query per kind, so that a facet can be counted without its
-/// own filter.
-#[derive(Default)]
-pub struct Filters {
-    /// Filters with what they restrict.
-    pub parts: Vec<(FilterKind, Box<dyn Query>)>,
-    /// Resolved country codes.
-    pub countries: Vec<CountryCode>,
+/// One filter of a request, with the values the index stores. Several values of one filter
+/// are any of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// Passages with any of these values of a facet.
+    Facet {
+        /// The facet.
+        kind: FacetKind,
+        /// Stored values (`KP`, `Vladimir Putin`).
+        values: Vec<String>,
+    },
+    /// Passages of any of these articles.
+    Articles(Vec<String>),
+    /// Passages of articles dated in `[from, to)` (seconds since the epoch; open ends).
+    Dates {
+        /// First second kept.
+        from: Option<i64>,
+        /// First second no longer kept.
+        to: Option<i64>,
+    },
+    /// Passages of undated articles only (to count what a date filter leaves out).
+    Undated,
 }
 
-/// A request made into queries.
-pub struct ParsedQuery {
+impl Filter {
+    /// The kind of restriction, for leaving a filter out of a count.
+    pub fn kind(&self) -> FilterKind {
+        match self {
+            Filter::Facet { kind, .. } => FilterKind::Facet(*kind),
+            Filter::Articles(_) => FilterKind::Article,
+            Filter::Dates { .. } | Filter::Undated => FilterKind::Date,
+        }
+    }
+}
+
+/// A request made into a plan and filters.
+#[derive(Debug, Clone)]
+pub struct PlannedQuery {
     /// The text query alone (scored).
-    pub text: Box<dyn Query>,
+    pub plan: Plan,
     /// Filters (not scored).
-    pub filters: Filters,
+    pub filters: Vec<Filter>,
     /// What to highlight.
     pub highlight: HighlightSpec,
     /// Notices about lenient readings and fallbacks, one line each.
@@ -97,65 +164,44 @@ pub struct ParsedQuery {
     pub relaxable: bool,
 }
 
-impl ParsedQuery {
-    /// The text query with every filter.
-    pub fn query(&self) -> Box<dyn Query> {
-        self.query_without(None)
-    }
-
-    /// The text query with every filter but those of `kind` (for disjunctive facets and
-    /// for counting undated articles).
-    pub fn query_without(&self, kind: Option<FilterKind>) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.text.box_clone())];
-        for (filter_kind, filter) in &self.filters.parts {
-            if Some(*filter_kind) == kind {
-                continue;
-            }
-            let filter = ConstScoreQuery::new(filter.box_clone(), 0.0);
-            clauses.push((Occur::Must, Box::new(filter)));
-        }
-        if clauses.len() == 1 {
-            clauses.pop().expect("one clause").1
-        } else {
-            Box::new(BooleanQuery::new(clauses))
-        }
-    }
-
+impl PlannedQuery {
     /// Whether any filter of `kind` applies.
     pub fn filters(&self, kind: FilterKind) -> bool {
-        self.filters.parts.iter().any(|(k, _)| *k == kind)
+        self.filters.iter().any(|filter| filter.kind() == kind)
     }
 }
 
-/// Builds the queries of `request`. `any` asks for OR semantics between words.
-pub fn parse(
-    index: &LedeIndex,
-    request: &QueryRequest,
-    countries: &Countries,
-    facet_values: &dyn Fn(FacetKind) -> Result<Vec<String>>,
-    any: bool,
-) -> Result<ParsedQuery> {
-    let fields = index.schema.fields;
-    let analyzer = index.index.tokenizer_for_field(fields.body)?;
+/// Where plans find what they need beyond the request: the analyzer of the text fields,
+/// the country names, and the person and organisation values of the index.
+pub struct Context<'a> {
+    /// The analyzer the index used for `title` and `body`.
+    pub analyzer: &'a TextAnalyzer,
+    /// Country names, aliases and codes.
+    pub countries: &'a Countries,
+    /// Every value of a facet kind in the index.
+    pub facet_values: &'a dyn Fn(FacetKind) -> Result<Vec<String>>,
+}
+
+/// Plans `request`. `any` asks for OR semantics between words.
+pub fn plan(request: &QueryRequest, context: &Context<'_>, any: bool) -> Result<PlannedQuery> {
     let parsed = syntax::parse(&request.text);
     let mut builder = Builder {
-        fields,
-        analyzer,
+        analyzer: context.analyzer.clone(),
         any,
         highlight: HighlightSpec::default(),
         drop_stopwords: false,
     };
-    let (text, relaxable) = match &parsed.root {
-        None => (Box::new(AllQuery) as Box<dyn Query>, false),
+    let (plan, relaxable) = match &parsed.root {
+        None => (Plan::All, false),
         Some(root) => {
             builder.drop_stopwords = has_content_word(root);
-            let query = builder.node(root).unwrap_or_else(|| Box::new(EmptyQuery));
-            (query, count_words(root) > 1)
+            let plan = builder.node(root).unwrap_or(Plan::Nothing);
+            (plan, count_words(root) > 1)
         }
     };
-    let filters = build_filters(&fields, request, countries, facet_values)?;
-    Ok(ParsedQuery {
-        text,
+    let filters = filters(request, context)?;
+    Ok(PlannedQuery {
+        plan,
         filters,
         highlight: builder.highlight,
         notices: parsed.notices,
@@ -190,7 +236,6 @@ fn is_stopword(word: &str) -> bool {
 }
 
 struct Builder {
-    fields: Fields,
     analyzer: TextAnalyzer,
     any: bool,
     highlight: HighlightSpec,
@@ -207,37 +252,28 @@ impl Builder {
         tokens
     }
 
-    fn target_fields(&self, field: Option<FieldName>) -> Vec<(Field, f32)> {
-        match field {
-            None => vec![(self.fields.body, 1.0), (self.fields.title, TITLE_WEIGHT)],
-            Some(FieldName::Body) => vec![(self.fields.body, 1.0)],
-            Some(FieldName::Title) => vec![(self.fields.title, 1.0)],
-        }
-    }
-
-    /// The query of one node; `None` when nothing of it survives analysis ("--", "the").
-    fn node(&mut self, node: &Node) -> Option<Box<dyn Query>> {
+    /// The plan of one node; `None` when nothing of it survives analysis ("--", "the").
+    fn node(&mut self, node: &Node) -> Option<Plan> {
         match node {
             Node::Word { field, text } => {
                 if self.drop_stopwords && is_stopword(text) {
                     return None;
                 }
                 let tokens = self.analyse(text);
-                self.tokens_query(*field, tokens, 0)
+                self.tokens(*field, tokens, 0)
             }
             Node::Phrase { field, text, slop } => {
                 let tokens = self.analyse(text);
-                self.tokens_query(*field, tokens, *slop)
+                self.tokens(*field, tokens, *slop)
             }
-            Node::Prefix { field, text } => self.prefix_query(*field, text),
+            Node::Prefix { field, text } => self.prefix(*field, text),
             Node::Or(parts) => {
-                let clauses: Vec<(Occur, Box<dyn Query>)> = parts
+                let clauses: Vec<(Occur, Plan)> = parts
                     .iter()
                     .filter_map(|p| self.node(p))
                     .map(|q| (Occur::Should, q))
                     .collect();
-                (!clauses.is_empty())
-                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+                (!clauses.is_empty()).then_some(Plan::Bool(clauses))
             }
             Node::Not(inner) => self.node(inner),
             Node::And(parts) => self.and(parts),
@@ -246,9 +282,9 @@ impl Builder {
 
     /// A conjunction (or, with --any, a disjunction) of parts, with repeated words
     /// weighing more, exclusions, and the proximity boost.
-    fn and(&mut self, parts: &[Node]) -> Option<Box<dyn Query>> {
+    fn and(&mut self, parts: &[Node]) -> Option<Plan> {
         let occur = if self.any { Occur::Should } else { Occur::Must };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<(Occur, Plan)> = Vec::new();
         let mut repeats: BTreeMap<String, (usize, usize)> = BTreeMap::new(); // key → (clause, count)
         let mut neighbours: Vec<Vec<String>> = Vec::new();
         let mut positives = 0;
@@ -269,9 +305,8 @@ impl Builder {
                 }
                 _ => None,
             };
-            if let Some((index, count)) = key.as_ref().and_then(|k| repeats.get_mut(k)) {
+            if let Some((_, count)) = key.as_ref().and_then(|k| repeats.get_mut(k)) {
                 *count += 1;
-                let _ = index;
                 continue;
             }
             if let Some(q) = self.node(part) {
@@ -284,85 +319,53 @@ impl Builder {
         }
         for (index, count) in repeats.values() {
             if *count > 1 {
-                let (occur, query) = clauses.remove(*index);
-                clauses.insert(
-                    *index,
-                    (occur, Box::new(BoostQuery::new(query, *count as f32))),
-                );
+                let (occur, plan) = clauses.remove(*index);
+                clauses.insert(*index, (occur, Plan::Boost(Box::new(plan), *count as f32)));
             }
         }
         for pair in neighbours.windows(2) {
-            let terms = vec![
-                Term::from_field_text(self.fields.body, &pair[0][0]),
-                Term::from_field_text(self.fields.body, &pair[1][0]),
-            ];
-            if terms[0] != terms[1] {
-                let mut phrase = PhraseQuery::new(terms);
-                phrase.set_slop(PROXIMITY_SLOP);
-                let boosted = BoostQuery::new(Box::new(phrase), PROXIMITY_WEIGHT);
-                clauses.push((Occur::Should, Box::new(boosted)));
+            if pair[0][0] != pair[1][0] {
+                let phrase = Plan::Phrase {
+                    field: Some(FieldName::Body),
+                    tokens: vec![pair[0][0].clone(), pair[1][0].clone()],
+                    slop: PROXIMITY_SLOP,
+                };
+                let boosted = Plan::Boost(Box::new(phrase), PROXIMITY_WEIGHT);
+                clauses.push((Occur::Should, boosted));
             }
         }
         if positives == 0 {
             if clauses.iter().all(|(o, _)| *o != Occur::MustNot) {
                 return None;
             }
-            clauses.push((Occur::Must, Box::new(AllQuery)));
+            clauses.push((Occur::Must, Plan::All));
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(Plan::Bool(clauses))
     }
 
-    /// Analysed tokens as a term (one token) or a phrase (several), over the target fields.
-    fn tokens_query(
-        &mut self,
-        field: Option<FieldName>,
-        tokens: Vec<String>,
-        slop: u32,
-    ) -> Option<Box<dyn Query>> {
-        if tokens.is_empty() {
-            return None;
+    /// Analysed tokens as a term (one token) or a phrase (several).
+    fn tokens(&mut self, field: Option<FieldName>, tokens: Vec<String>, slop: u32) -> Option<Plan> {
+        match tokens.len() {
+            0 => None,
+            1 => {
+                self.highlight.terms.insert(tokens[0].clone());
+                let token = tokens.into_iter().next().expect("one token");
+                Some(Plan::Term { field, token })
+            }
+            _ => {
+                self.highlight.phrases.push((tokens.clone(), slop));
+                Some(Plan::Phrase {
+                    field,
+                    tokens,
+                    slop,
+                })
+            }
         }
-        if tokens.len() == 1 {
-            self.highlight.terms.insert(tokens[0].clone());
-        } else {
-            self.highlight.phrases.push((tokens.clone(), slop));
-        }
-        let clauses: Vec<(Occur, Box<dyn Query>)> = self
-            .target_fields(field)
-            .into_iter()
-            .map(|(field, weight)| {
-                let query: Box<dyn Query> = if tokens.len() == 1 {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &tokens[0]),
-                        IndexRecordOption::WithFreqs,
-                    ))
-                } else {
-                    let terms = tokens
-                        .iter()
-                        .map(|t| Term::from_field_text(field, t))
-                        .collect();
-                    let mut phrase = PhraseQuery::new(terms);
-                    phrase.set_slop(slop);
-                    Box::new(phrase)
-                };
-                let weighted: Box<dyn Query> = if weight == 1.0 {
-                    query
-                } else {
-                    Box::new(BoostQuery::new(query, weight))
-                };
-                (Occur::Should, weighted)
-            })
-            .collect();
-        Some(if clauses.len() == 1 {
-            clauses.into_iter().next().expect("one").1
-        } else {
-            Box::new(BooleanQuery::new(clauses))
-        })
     }
 
     /// Words starting with a prefix. The prefix is lower-cased, not stemmed: "comput*"
     /// finds "computer" and "computation" (indexed as stems that start with it).
-    fn prefix_query(&mut self, field: Option<FieldName>, prefix: &str) -> Option<Box<dyn Query>> {
+    fn prefix(&mut self, field: Option<FieldName>, prefix: &str) -> Option<Plan> {
         let prefix: String = prefix
             .to_lowercase()
             .chars()
@@ -372,44 +375,20 @@ impl Builder {
             return None;
         }
         self.highlight.prefixes.insert(prefix.clone());
-        let pattern = format!("{}.*", regex_escape(&prefix));
-        let clauses: Vec<(Occur, Box<dyn Query>)> = self
-            .target_fields(field)
-            .into_iter()
-            .filter_map(|(field, _)| RegexQuery::from_pattern(&pattern, field).ok())
-            .map(|q| (Occur::Should, Box::new(q) as Box<dyn Query>))
-            .collect();
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        Some(Plan::Prefix { field, prefix })
     }
 }
 
-fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn build_filters(
-    fields: &Fields,
-    request: &QueryRequest,
-    countries: &Countries,
-    facet_values: &dyn Fn(FacetKind) -> Result<Vec<String>>,
-) -> Result<Filters> {
-    let mut filters = Filters::default();
-    let codes = resolve_countries(&request.countries, countries)?;
+/// The filters of a request, resolved to stored values.
+fn filters(request: &QueryRequest, context: &Context<'_>) -> Result<Vec<Filter>> {
+    let mut filters = Vec::new();
+    let codes = resolve_countries(&request.countries, context.countries)?;
     if !codes.is_empty() {
-        let values: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
-        filters.parts.push((
-            FilterKind::Facet(FacetKind::Country),
-            facet_any(fields, FacetKind::Country, &values),
-        ));
+        filters.push(Filter::Facet {
+            kind: FacetKind::Country,
+            values: codes.iter().map(|c| c.to_string()).collect(),
+        });
     }
-    filters.countries = codes;
     for (kind, wanted, flag) in [
         (FacetKind::Person, &request.persons, "--person"),
         (FacetKind::Org, &request.orgs, "--org"),
@@ -417,7 +396,7 @@ fn build_filters(
         if wanted.is_empty() {
             continue;
         }
-        let known = facet_values(kind)?;
+        let known = (context.facet_values)(kind)?;
         let mut values = Vec::new();
         for typed in wanted {
             let matches = match_names(typed, &known);
@@ -434,65 +413,19 @@ fn build_filters(
             }
             values.extend(matches);
         }
-        filters
-            .parts
-            .push((FilterKind::Facet(kind), facet_any(fields, kind, &values)));
+        filters.push(Filter::Facet { kind, values });
     }
     if !request.articles.is_empty() {
-        let clauses = request
-            .articles
-            .iter()
-            .map(|id| {
-                let term = Term::from_field_text(fields.article_id, id);
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        filters
-            .parts
-            .push((FilterKind::Article, Box::new(BooleanQuery::new(clauses))));
+        filters.push(Filter::Articles(request.articles.clone()));
     }
     if request.since.is_some() || request.until.is_some() {
-        let bound = |date: Option<crate::article::ArticleDate>, inclusive: bool| match date {
-            None => Bound::Unbounded,
-            Some(d) => {
-                let term = Term::from_field_date(
-                    fields.date,
-                    DateTime::from_timestamp_secs(d.timestamp()),
-                );
-                if inclusive {
-                    Bound::Included(term)
-                } else {
-                    Bound::Excluded(term)
-                }
-            }
-        };
-        // --until is a day: everything before the next midnight.
-        let until = request
-            .until
-            .map(|d| crate::article::ArticleDate::from_timestamp(d.timestamp() + 86_400));
-        let range = RangeQuery::new(bound(request.since, true), bound(until, false));
-        filters.parts.push((FilterKind::Date, Box::new(range)));
+        filters.push(Filter::Dates {
+            from: request.since.map(ArticleDate::timestamp),
+            // --until is a day: everything before the next midnight.
+            to: request.until.map(|d| d.timestamp() + 86_400),
+        });
     }
     Ok(filters)
-}
-
-/// A facet filter accepting any of `values`.
-fn facet_any(fields: &Fields, kind: FacetKind, values: &[String]) -> Box<dyn Query> {
-    let clauses = values
-        .iter()
-        .map(|value| {
-            let facet = Facet::from_path([kind.root(), value.as_str()]);
-            let term = Term::from_facet(fields.entities, &facet);
-            (
-                Occur::Should,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Index values a typed person or organisation name stands for: the same name in any case,
@@ -624,10 +557,5 @@ mod tests {
         assert!(is_stopword("which,"));
         assert!(!is_stopword("weapons"));
         assert!(!is_stopword("not"));
-    }
-
-    #[test]
-    fn regex_meta_characters_are_escaped() {
-        assert_eq!(regex_escape("a.b*"), "a\\.b\\*");
     }
 }

@@ -1,17 +1,19 @@
 //! What a user asks: the query text, filters, facets and paging, free of any CLI type.
 
+use std::cmp::Ordering;
 use std::fmt;
 
+use serde::{Serialize, Serializer};
+
 use crate::article::ArticleDate;
-use crate::document::facet_root;
 
 /// Default number of passages returned.
 pub const DEFAULT_LIMIT: usize = 10;
 /// Default number of values listed per facet.
 pub const DEFAULT_FACET_LIMIT: usize = 25;
 
-/// A facet users can count and filter by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A facet users can count and filter by. Ordered by name, as JSON objects list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FacetKind {
     /// Countries, by ISO code.
     Country,
@@ -34,15 +36,6 @@ impl FacetKind {
         }
     }
 
-    /// First segment of this kind's facets in the index.
-    pub fn root(self) -> &'static str {
-        match self {
-            FacetKind::Country => facet_root::COUNTRY,
-            FacetKind::Person => facet_root::PERSON,
-            FacetKind::Org => facet_root::ORG,
-        }
-    }
-
     /// Parses a kind name, accepting common plurals and spellings.
     pub fn parse(text: &str) -> Option<FacetKind> {
         match text.trim().to_ascii_lowercase().as_str() {
@@ -52,6 +45,24 @@ impl FacetKind {
             | "organizations" => Some(FacetKind::Org),
             _ => None,
         }
+    }
+}
+
+impl Ord for FacetKind {
+    fn cmp(&self, other: &FacetKind) -> Ordering {
+        self.name().cmp(other.name())
+    }
+}
+
+impl PartialOrd for FacetKind {
+    fn partial_cmp(&self, other: &FacetKind) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for FacetKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

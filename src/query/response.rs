@@ -2,7 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+use super::request::FacetKind;
+use crate::article::ArticleDate;
+use crate::extract::Evidence;
+use crate::gazetteer::CountryCode;
 
 /// Everything a query returns.
 #[derive(Debug, Clone, Serialize)]
@@ -20,8 +25,8 @@ pub struct QueryResponse {
     pub total: u64,
     /// The best passages, best first.
     pub hits: Vec<Hit>,
-    /// Requested facets by kind name (`country`, `person`, `org`).
-    pub facets: BTreeMap<String, Vec<FacetValue>>,
+    /// Requested facets by kind, in the order of their names (`country`, `org`, `person`).
+    pub facets: BTreeMap<FacetKind, Vec<FacetValue>>,
     /// Distinct articles among the matching passages (with --per-article).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_articles: Option<u64>,
@@ -34,7 +39,7 @@ pub struct QueryResponse {
 }
 
 /// One matching passage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Hit {
     /// Article id.
     pub article_id: String,
@@ -44,8 +49,9 @@ pub struct Hit {
     pub source: Option<String>,
     /// 0-based paragraph number in the article.
     pub paragraph: u64,
-    /// Article date (ISO 8601).
-    pub date: Option<String>,
+    /// Article date (ISO 8601 in JSON).
+    #[serde(serialize_with = "as_text")]
+    pub date: Option<ArticleDate>,
     /// Relevance score (BM25).
     pub score: f32,
     /// The passage.
@@ -55,7 +61,7 @@ pub struct Hit {
     /// The part of the passage to show, with its own highlight ranges.
     pub snippet: SnippetData,
     /// Countries of the passage (ISO codes).
-    pub countries: Vec<String>,
+    pub countries: Vec<CountryCode>,
     /// People named in the passage.
     pub persons: Vec<String>,
     /// Organisations named in the passage.
@@ -80,7 +86,7 @@ pub struct Hit {
 }
 
 /// A paragraph next to a hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContextParagraph {
     /// 0-based paragraph number.
     pub paragraph: u64,
@@ -89,22 +95,24 @@ pub struct ContextParagraph {
 }
 
 /// Words of a passage that gave it a country.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CountryWhy {
-    /// ISO code.
-    pub country: String,
+    /// The country.
+    pub country: CountryCode,
     /// The words, as written.
     pub text: String,
     /// Byte offset in the passage text.
     pub start: usize,
     /// Byte offset past the end.
     pub end: usize,
-    /// The rule that read them (`capital`, `demonym`, `metonym`...).
-    pub rule: String,
+    /// The rule that read them (`capital`, `demonym`, `metonym`...; only the rule's name in
+    /// JSON).
+    #[serde(serialize_with = "rule_name")]
+    pub rule: Evidence,
 }
 
 /// A snippet cut from a passage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SnippetData {
     /// The snippet text: a slice of the passage.
     pub text: String,
@@ -128,4 +136,20 @@ pub struct FacetValue {
     pub passages: u64,
     /// Distinct articles among them.
     pub articles: u64,
+}
+
+/// A value by its `Display` form (dates as `2023-09-12`).
+fn as_text<T: std::fmt::Display, S: Serializer>(
+    value: &Option<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serializer.collect_str(value),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// Evidence by its rule's name alone (`city`, without the population).
+fn rule_name<S: Serializer>(evidence: &Evidence, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(evidence.rule_name())
 }

@@ -8,7 +8,7 @@
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::parse::HighlightSpec;
+use super::plan::HighlightSpec;
 
 /// Passages up to this many bytes are shown whole.
 pub const WHOLE_PASSAGE_BYTES: usize = 320;

@@ -1,15 +1,13 @@
 //! The top values of one facet over the whole index or over the passages matching a query
 //! (`lede facets`): the facet counts of a query without its hits.
 
-use tantivy::collector::Count;
+use serde::Serialize;
 
-use super::facet::{self, FieldValueCollector};
-use super::parse;
 use super::request::{FacetKind, QueryRequest};
 use super::response::FacetValue;
-use super::QueryEngine;
+use super::{selection, Matched, QueryEngine};
+use crate::backend::Counted;
 use crate::error::Result;
-use serde::Serialize;
 
 /// What `lede facets` can count: an entity facet, or the article author.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,39 +105,20 @@ impl QueryEngine {
             ..request.clone()
         };
         let mut response = self.query(&request)?;
-        let values = response.facets.remove(kind.name()).unwrap_or_default();
+        let values = response.facets.remove(&kind).unwrap_or_default();
         Ok((response.total, values, response.notices))
     }
 
-    /// Authors: counted over the matches with [`FieldValueCollector`]; like a query, a text
-    /// none of whose passages has all the words falls back to any of them.
+    /// Authors: counted over the matches; like a query, a text none of whose passages has
+    /// all the words falls back to any of them.
     fn author_values(&self, request: &QueryRequest) -> Result<(u64, Vec<FacetValue>, Vec<String>)> {
-        let searcher = self.reader.searcher();
-        let fields = self.index.schema.fields;
-        let facet_values = |kind: FacetKind| -> Result<Vec<String>> {
-            let field = searcher.schema().get_field_name(fields.entities);
-            Ok(facet::values(&searcher, field, kind)?)
-        };
-        let key_field = searcher.schema().get_field_name(fields.article_key);
-        let count = |any: bool| -> Result<(u64, Vec<facet::FacetCount>, parse::ParsedQuery)> {
-            let parsed = parse::parse(&self.index, request, self.countries, &facet_values, any)?;
-            let (total, counts) = searcher.search(
-                parsed.query().as_ref(),
-                &(Count, FieldValueCollector::new(fields.author, key_field)),
-            )?;
-            Ok((total as u64, counts, parsed))
-        };
-        let (mut total, mut counts, parsed) = count(request.any)?;
-        let mut notices = parsed.notices.clone();
-        if total == 0 && !request.any && parsed.relaxable {
-            let (relaxed_total, relaxed_counts, _) = count(true)?;
-            if relaxed_total > 0 {
-                notices
-                    .push("no passage has all the words; showing passages with any of them".into());
-                (total, counts) = (relaxed_total, relaxed_counts);
-            }
-        }
-        let values = counts
+        let planned = self.plan(request, request.any)?;
+        let (planned, counted) = self.search_relaxing(request, planned, |planned| {
+            self.backend
+                .count_values(&selection(planned, None), TopKind::Author)
+        })?;
+        let values = counted
+            .values
             .into_iter()
             .map(|count| FacetValue {
                 label: count.value.clone(),
@@ -148,15 +127,21 @@ impl QueryEngine {
                 articles: count.articles,
             })
             .collect();
-        Ok((total, values, notices))
+        Ok((counted.total, values, planned.notices))
+    }
+}
+
+impl Matched for Counted {
+    fn matched(&self) -> u64 {
+        self.total
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::LedeIndex;
-    use crate::ingest::{ingest, IngestOptions};
+    use crate::backend::local::{LocalReader, LocalWriter, DEFAULT_MEMORY_BUDGET};
+    use crate::ingest::{ingest, IngestOptions, Strict};
     use crate::source::PathNames;
 
     /// Three articles by two authors: Ann writes about North Korea twice, Bob about Brazil.
@@ -169,13 +154,15 @@ mod tests {
             r#"{"id":"d","text":"Nobody signed this note about Brazil."}"#,
         ];
         std::fs::write(dir.path().join("news.jsonl"), lines.join("\n")).unwrap();
-        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let index = dir.path().join("idx");
+        let writer = LocalWriter::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
         let options = IngestOptions::new(
             vec![dir.path().join("news.jsonl")],
             PathNames::new(dir.path()),
         );
-        ingest(&index, &options, &mut |p| panic!("{p}")).unwrap();
-        (dir, QueryEngine::new(index).unwrap())
+        ingest(writer, &options, &mut Strict).unwrap();
+        let backend = LocalReader::open(&index).unwrap();
+        (dir, QueryEngine::new(Box::new(backend)).unwrap())
     }
 
     fn counts(top: &TopValues) -> Vec<(&str, u64, u64)> {

@@ -9,7 +9,7 @@ use std::io;
 use termcolor::{Color, ColorSpec, WriteColor};
 
 use crate::error::{Problem, Severity};
-use crate::gazetteer::{Countries, CountryCode};
+use crate::gazetteer::CountryCode;
 use crate::ingest::IngestReport;
 use crate::query::response::{ContextParagraph, FacetValue, Hit, QueryResponse};
 use crate::query::top::TopValues;
@@ -41,15 +41,14 @@ impl Default for TextOptions {
 }
 
 /// Prints hits (heading, provenance, countries, snippet) and then the facet tables.
-/// Country codes are shown with their names from `countries`.
+/// Countries are shown by name.
 pub fn query(
     out: &mut dyn WriteColor,
     response: &QueryResponse,
     options: TextOptions,
-    countries: &Countries,
 ) -> io::Result<()> {
     for (rank, hit) in response.hits.iter().enumerate() {
-        hit_block(out, rank + 1, hit, options, countries)?;
+        hit_block(out, rank + 1, hit, options)?;
     }
     let shown = response.hits.len() as u64;
     let mut summary = match (response.total, shown) {
@@ -70,7 +69,7 @@ pub fn query(
     writeln!(out, "{summary}")?;
     for (kind, values) in &response.facets {
         writeln!(out)?;
-        facet_table(out, kind, values)?;
+        facet_table(out, kind.name(), values)?;
     }
     Ok(())
 }
@@ -80,7 +79,6 @@ fn hit_block(
     rank: usize,
     hit: &Hit,
     options: TextOptions,
-    countries: &Countries,
 ) -> io::Result<()> {
     let heading = ColorSpec::new().set_bold(true).clone();
     let first = format!("{rank:>2} ");
@@ -90,16 +88,10 @@ fn hit_block(
         format!("paragraph {}", hit.paragraph),
     ];
     if let Some(date) = &hit.date {
-        meta.push(date.clone());
+        meta.push(date.to_string());
     }
     if !hit.countries.is_empty() {
-        let names: Vec<String> = hit
-            .countries
-            .iter()
-            .map(|code| {
-                CountryCode::parse(code).map_or_else(|| code.clone(), |c| countries.label(c))
-            })
-            .collect();
+        let names: Vec<String> = hit.countries.iter().map(|code| code.name()).collect();
         meta.push(names.join(", "));
     }
     if let Some(passages) = hit.article_passages {
@@ -118,7 +110,7 @@ fn hit_block(
         options.width,
     )?;
     if options.why && !hit.why.is_empty() {
-        why_line(out, hit, countries)?;
+        why_line(out, hit)?;
     }
     let before: Vec<_> = hit
         .context
@@ -194,23 +186,20 @@ fn context_paragraph(
 }
 
 /// "why: North Korea ← “Pyongyang” capital, “North Korean” demonym; Russia ← ..."
-fn why_line(out: &mut dyn WriteColor, hit: &Hit, countries: &Countries) -> io::Result<()> {
-    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+fn why_line(out: &mut dyn WriteColor, hit: &Hit) -> io::Result<()> {
+    let mut groups: Vec<(CountryCode, Vec<String>)> = Vec::new();
     for why in &hit.why {
-        let entry = format!("“{}” {}", clean(&why.text), why.rule.replace('_', " "));
+        let rule = why.rule.rule_name().replace('_', " ");
+        let entry = format!("“{}” {rule}", clean(&why.text));
         match groups.iter_mut().find(|(code, _)| *code == why.country) {
             Some((_, words)) if !words.contains(&entry) => words.push(entry),
             Some(_) => {}
-            None => groups.push((&why.country, vec![entry])),
+            None => groups.push((why.country, vec![entry])),
         }
     }
     let parts: Vec<String> = groups
         .into_iter()
-        .map(|(code, words)| {
-            let name =
-                CountryCode::parse(code).map_or_else(|| code.to_string(), |c| countries.label(c));
-            format!("{name} ← {}", words.join(", "))
-        })
+        .map(|(code, words)| format!("{} ← {}", code.name(), words.join(", ")))
         .collect();
     writeln!(out, "{INDENT}why: {}", parts.join("; "))
 }
@@ -494,6 +483,7 @@ fn human_bytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::request::FacetKind;
     use crate::query::response::SnippetData;
     use std::collections::BTreeMap;
     use termcolor::{Ansi, NoColor};
@@ -524,7 +514,7 @@ mod tests {
                     fragments: vec![[0, text.len()]],
                 },
                 text,
-                countries: vec!["RU".into()],
+                countries: vec![CountryCode::parse("RU").unwrap()],
                 persons: vec![],
                 orgs: vec![],
                 heading: "The heading".into(),
@@ -536,7 +526,7 @@ mod tests {
                 explanation: None,
             }],
             facets: BTreeMap::from([(
-                "country".to_string(),
+                FacetKind::Country,
                 vec![FacetValue {
                     value: "RU".into(),
                     label: "Russia".into(),
@@ -550,13 +540,7 @@ mod tests {
     #[test]
     fn plain_output_marks_highlights_and_neutralises_escapes() {
         let mut out = NoColor::new(Vec::new());
-        query(
-            &mut out,
-            &response(),
-            TextOptions::default(),
-            Countries::shipped().unwrap(),
-        )
-        .unwrap();
+        query(&mut out, &response(), TextOptions::default()).unwrap();
         let text = String::from_utf8(out.into_inner()).unwrap();
         assert!(!text.contains('\u{1b}'), "{text:?}");
         assert!(text.contains("**weapons**"), "{text}");
@@ -570,13 +554,7 @@ mod tests {
     #[test]
     fn colour_output_uses_escapes_only_of_its_own() {
         let mut out = Ansi::new(Vec::new());
-        query(
-            &mut out,
-            &response(),
-            TextOptions::default(),
-            Countries::shipped().unwrap(),
-        )
-        .unwrap();
+        query(&mut out, &response(), TextOptions::default()).unwrap();
         let text = String::from_utf8(out.into_inner()).unwrap();
         assert!(
             !text.contains("wants \u{1b}"),
@@ -631,7 +609,7 @@ mod tests {
             width: 40,
             why: false,
         };
-        query(&mut out, &narrow, options, Countries::shipped().unwrap()).unwrap();
+        query(&mut out, &narrow, options).unwrap();
         let text = String::from_utf8(out.into_inner()).unwrap();
         // Heading and provenance lines (the snippet's own wrapping is tested below).
         for line in text.lines().take(4) {

@@ -13,33 +13,20 @@ use tantivy::fastfield::FacetReader;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
-use super::request::FacetKind;
-
-/// Counts of one facet value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FacetCount {
-    /// The value (`KP`, `Vladimir Putin`).
-    pub value: String,
-    /// Matching passages with this value.
-    pub passages: u64,
-    /// Distinct articles among them.
-    pub articles: u64,
-}
+use super::format::{facet_root, name};
+use crate::backend::FacetCount;
+use crate::query::request::FacetKind;
 
 /// Counts the values of the requested facet kinds.
 pub struct EntityFacetCollector {
-    field: String,
-    key_field: String,
     kinds: Vec<FacetKind>,
 }
 
 impl EntityFacetCollector {
-    /// Counts `kinds` in the facet field `field`, with distinct articles told apart by the
-    /// u64 fast field `key_field`.
-    pub fn new(field: &str, key_field: &str, kinds: &[FacetKind]) -> EntityFacetCollector {
+    /// Counts `kinds` in the entity facets, with distinct articles told apart by their
+    /// article key.
+    pub fn new(kinds: &[FacetKind]) -> EntityFacetCollector {
         EntityFacetCollector {
-            field: field.to_string(),
-            key_field: key_field.to_string(),
             kinds: kinds.to_vec(),
         }
     }
@@ -74,12 +61,12 @@ impl Collector for EntityFacetCollector {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let reader = segment.facet_reader(&self.field)?;
-        let keys = segment.fast_fields().u64(&self.key_field)?;
+        let reader = segment.facet_reader(name::ENTITIES)?;
+        let keys = segment.fast_fields().u64(name::ARTICLE_KEY)?;
         let ranges = self
             .kinds
             .iter()
-            .map(|kind| ord_range(&reader, kind.root()))
+            .map(|kind| ord_range(&reader, facet_root(*kind)))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let passages = ranges
             .iter()
@@ -243,17 +230,13 @@ fn finish(counts: KindCounts) -> Vec<FacetCount> {
 /// the cost is one walk over the field's postings plus one look-up per match.
 pub struct FieldValueCollector {
     field: Field,
-    key_field: String,
 }
 
 impl FieldValueCollector {
-    /// Counts the values of `field`, with distinct articles told apart by the u64 fast
-    /// field `key_field`.
-    pub fn new(field: Field, key_field: &str) -> FieldValueCollector {
-        FieldValueCollector {
-            field,
-            key_field: key_field.to_string(),
-        }
+    /// Counts the values of `field`, with distinct articles told apart by their article
+    /// key.
+    pub fn new(field: Field) -> FieldValueCollector {
+        FieldValueCollector { field }
     }
 }
 
@@ -276,7 +259,7 @@ impl Collector for FieldValueCollector {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let keys = segment.fast_fields().u64(&self.key_field)?;
+        let keys = segment.fast_fields().u64(name::ARTICLE_KEY)?;
         let mut value_of = vec![u32::MAX; segment.max_doc() as usize];
         let mut values = Vec::new();
         let inverted = segment.inverted_index(self.field)?;
@@ -346,15 +329,11 @@ impl SegmentCollector for SegmentFieldValueCollector {
 }
 
 /// Every value of a facet kind in the index (deleted documents included until merged).
-pub fn values(
-    searcher: &tantivy::Searcher,
-    field: &str,
-    kind: FacetKind,
-) -> tantivy::Result<Vec<String>> {
+pub fn values(searcher: &tantivy::Searcher, kind: FacetKind) -> tantivy::Result<Vec<String>> {
     let mut values = std::collections::BTreeSet::new();
     for segment in searcher.segment_readers() {
-        let reader = segment.facet_reader(field)?;
-        let range = ord_range(&reader, kind.root())?;
+        let reader = segment.facet_reader(name::ENTITIES)?;
+        let range = ord_range(&reader, facet_root(kind))?;
         for_each_value(&reader, &range, &mut |_, value| {
             values.insert(value.to_string());
         })?;

@@ -13,9 +13,9 @@ use tantivy::directory::MmapDirectory;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Directory, Index, IndexSettings, TantivyError};
 
-use crate::directory::ReleasingDirectory;
+use super::directory::ReleasingDirectory;
+use super::schema::IndexSchema;
 use crate::error::{Error, Result};
-use crate::schema::IndexSchema;
 
 /// File name of the marker inside the index folder.
 pub const MARKER_FILE: &str = "lede.json";
@@ -86,6 +86,11 @@ impl LedeIndex {
     /// Opens an existing index, checking that it was built with this schema.
     pub fn open(path: &Path) -> Result<LedeIndex> {
         LedeIndex::open_existing(path, Access::Read)
+    }
+
+    /// Opens an existing index for writing (removals), refusing to create one.
+    pub fn open_writable(path: &Path) -> Result<LedeIndex> {
+        LedeIndex::open_existing(path, Access::Write)
     }
 
     /// Opens an existing index through `access`'s directory (see [`Access`]).

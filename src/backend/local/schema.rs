@@ -7,14 +7,15 @@
 
 use serde::Deserialize;
 use tantivy::schema::{
-    DateOptions, FacetOptions, Field, FieldType, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions,
+    DateOptions, FacetOptions, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions,
 };
 
+use super::format::Fields;
 use crate::error::{Error, Result};
 
 /// The shipped schema file, compiled in so that the binary is self-contained.
-pub const SCHEMA_JSON: &str = include_str!("../schema/index.json");
+pub const SCHEMA_JSON: &str = include_str!("../../../schema/index.json");
 
 /// The kind of value a field holds, as spelled in the schema file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -190,105 +191,6 @@ fn date_options(spec: &FieldSpec) -> DateOptions {
     options
 }
 
-/// Handles to every field the code reads or writes, resolved by name from the schema.
-///
-/// Resolving fails when the schema file lacks a field or declares it with another kind, which
-/// is what makes the schema file the single source of truth.
-#[derive(Debug, Clone, Copy)]
-pub struct Fields {
-    /// Stable article id (exact string).
-    pub article_id: Field,
-    /// Hash of the article id, for distinct-article counts.
-    pub article_key: Field,
-    /// Paragraph ordinal.
-    pub paragraph: Field,
-    /// Byte offset of the paragraph in the article body.
-    pub offset: Field,
-    /// Title or first words of the article, for display.
-    pub heading: Field,
-    /// Article title.
-    pub title: Field,
-    /// Paragraph text.
-    pub body: Field,
-    /// Article author.
-    pub author: Field,
-    /// Source file.
-    pub source: Field,
-    /// Article URL.
-    pub url: Field,
-    /// Article date.
-    pub date: Field,
-    /// Entity facets.
-    pub entities: Field,
-    /// The spans that gave each country, as JSON.
-    pub country_evidence: Field,
-    /// Hash of the article content and pipeline version.
-    pub content_hash: Field,
-}
-
-/// Every field the code uses, with the kind it expects.
-pub const REQUIRED_FIELDS: &[(&str, Kind)] = &[
-    ("article_id", Kind::String),
-    ("article_key", Kind::U64),
-    ("paragraph", Kind::U64),
-    ("offset", Kind::U64),
-    ("heading", Kind::String),
-    ("title", Kind::Text),
-    ("body", Kind::Text),
-    ("author", Kind::String),
-    ("source", Kind::String),
-    ("url", Kind::String),
-    ("date", Kind::Date),
-    ("entities", Kind::Facet),
-    ("country_evidence", Kind::String),
-    ("content_hash", Kind::String),
-];
-
-impl Fields {
-    /// Looks up every required field in `schema`, checking its kind.
-    pub fn resolve(schema: &Schema) -> Result<Fields> {
-        for (name, kind) in REQUIRED_FIELDS {
-            let field = schema
-                .get_field(name)
-                .map_err(|_| Error::Schema(format!("the schema has no field `{name}`")))?;
-            let actual = schema.get_field_entry(field).field_type();
-            if !kind_matches(*kind, actual) {
-                return Err(Error::Schema(format!(
-                    "field `{name}` should be of type {kind:?}, the schema declares {:?}",
-                    actual.value_type()
-                )));
-            }
-        }
-        let get = |name: &str| schema.get_field(name).expect("checked above");
-        Ok(Fields {
-            article_id: get("article_id"),
-            article_key: get("article_key"),
-            paragraph: get("paragraph"),
-            offset: get("offset"),
-            heading: get("heading"),
-            title: get("title"),
-            body: get("body"),
-            author: get("author"),
-            source: get("source"),
-            url: get("url"),
-            date: get("date"),
-            entities: get("entities"),
-            country_evidence: get("country_evidence"),
-            content_hash: get("content_hash"),
-        })
-    }
-}
-
-fn kind_matches(kind: Kind, actual: &FieldType) -> bool {
-    matches!(
-        (kind, actual),
-        (Kind::Text | Kind::String, FieldType::Str(_))
-            | (Kind::U64, FieldType::U64(_))
-            | (Kind::Date, FieldType::Date(_))
-            | (Kind::Facet, FieldType::Facet(_))
-    )
-}
-
 /// The shipped schema, built and checked: what every command starts from.
 #[derive(Debug, Clone)]
 pub struct IndexSchema {
@@ -326,7 +228,7 @@ mod tests {
     #[test]
     fn shipped_schema_provides_every_field_the_code_uses() {
         let schema = IndexSchema::load().expect("shipped schema loads");
-        for (name, _) in REQUIRED_FIELDS {
+        for (name, _) in super::super::format::REQUIRED_FIELDS {
             assert!(schema.schema.get_field(name).is_ok(), "missing {name}");
         }
         assert_eq!(schema.file.version, 2);
@@ -366,7 +268,7 @@ mod tests {
     fn text_fields_use_the_english_stemmer_with_positions() {
         let schema = IndexSchema::load().unwrap();
         let body = schema.schema.get_field_entry(schema.fields.body);
-        let FieldType::Str(options) = body.field_type() else {
+        let tantivy::schema::FieldType::Str(options) = body.field_type() else {
             panic!("body is text")
         };
         let indexing = options.get_indexing_options().unwrap();

@@ -1,28 +1,34 @@
-//! Stage 6 of ingest: documents → index.
+//! The write side of the local index: documents → index folder.
 //!
-//! Wraps tantivy's `IndexWriter` with the two operations ingest needs: replace all paragraphs
+//! Wraps tantivy's `IndexWriter` with what ingest and removal need: replace all paragraphs
 //! of an article (delete by id, then add, in one commit, so a re-ingest never duplicates),
-//! and look up what the last commit holds for an article (its content hash) so that
-//! unchanged articles are skipped.
+//! look up what the last commit holds for an article (its content hash) so that unchanged
+//! articles are skipped, and delete the articles a selector names.
 
 use std::collections::BTreeSet;
+use std::ops::Bound;
+use std::path::Path;
 
 use rustc_hash::FxHashSet;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::query::{BooleanQuery, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
+use super::format::{self, name, Fields};
+use super::index::LedeIndex;
+use crate::backend::Store;
+use crate::document::ArticleFields;
 use crate::error::{Error, Result};
-use crate::index::LedeIndex;
-use crate::schema::Fields;
+use crate::ingest::AnalysedArticle;
+use crate::remove::{RemoveReport, Selector};
 
 /// Default memory budget of the tantivy writer, shared by its threads.
 pub const DEFAULT_MEMORY_BUDGET: usize = 48 * 1024 * 1024;
 
-/// Writes articles into an index.
-pub struct Writer {
+/// Writes articles into a local index.
+pub struct LocalWriter {
     writer: IndexWriter,
     reader: IndexReader,
     fields: Fields,
@@ -32,10 +38,20 @@ pub struct Writer {
     added_since_commit: FxHashSet<String>,
 }
 
-impl Writer {
-    /// Opens the index for writing. Fails with a clear message when another process holds the
-    /// index's write lock.
-    pub fn open(index: &LedeIndex, memory_budget: usize, threads: usize) -> Result<Writer> {
+impl LocalWriter {
+    /// Opens the index at `path` for writing, creating it when there is none. Fails with a
+    /// clear message when another process holds the index's write lock.
+    pub fn open(path: &Path, memory_budget: usize, threads: usize) -> Result<LocalWriter> {
+        LocalWriter::of(&LedeIndex::open_or_create(path)?, memory_budget, threads)
+    }
+
+    /// Opens the existing index at `path` for writing; a missing index is an error.
+    pub fn open_existing(path: &Path, memory_budget: usize) -> Result<LocalWriter> {
+        LocalWriter::of(&LedeIndex::open_writable(path)?, memory_budget, 1)
+    }
+
+    /// A writer of an index already open.
+    pub fn of(index: &LedeIndex, memory_budget: usize, threads: usize) -> Result<LocalWriter> {
         let writer = index
             .index
             .writer_with_num_threads(threads.max(1), memory_budget)
@@ -50,7 +66,7 @@ impl Writer {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(Writer {
+        Ok(LocalWriter {
             writer,
             reader,
             fields: index.schema.fields,
@@ -58,55 +74,15 @@ impl Writer {
         })
     }
 
-    /// The content hash the last commit holds for an article, if it holds the article. The
-    /// hash is stored on the article's first paragraph.
-    pub fn stored_hash(&self, article_id: &str) -> Result<Option<String>> {
-        let searcher = self.reader.searcher();
-        let term =
-            |term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
-        let query = BooleanQuery::intersection(vec![
-            term(Term::from_field_text(self.fields.article_id, article_id)),
-            term(Term::from_field_u64(self.fields.paragraph, 0)),
-        ]);
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        let Some((_, address)) = top.first() else {
-            return Ok(None);
-        };
-        let doc: TantivyDocument = searcher.doc(*address)?;
-        Ok(doc
-            .get_first(self.fields.content_hash)
-            .and_then(|v| v.as_str())
-            .map(str::to_string))
-    }
-
-    /// Replaces every paragraph of `article_id` with `documents`. `in_last_commit` says
-    /// whether the last commit holds the article, as [`Writer::stored_hash`] found.
-    pub fn replace(
-        &mut self,
-        article_id: &str,
-        in_last_commit: bool,
-        documents: Vec<TantivyDocument>,
-    ) -> Result<()> {
-        let added_again = !self.added_since_commit.insert(article_id.to_string());
-        if added_again || in_last_commit {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.article_id, article_id));
-        }
-        for doc in documents {
-            self.writer.add_document(doc)?;
-        }
-        Ok(())
-    }
-
     /// Deletes every article that has a paragraph matching `query` in the last commit, and
     /// returns their ids and how many paragraphs they had.
-    pub fn remove_matching(&mut self, query: &dyn Query) -> Result<(BTreeSet<String>, usize)> {
+    fn remove_matching(&mut self, query: &dyn Query) -> Result<(BTreeSet<String>, usize)> {
         let searcher = self.reader.searcher();
         // Opened once per segment, not once per matching paragraph.
         let columns = searcher
             .segment_readers()
             .iter()
-            .map(|segment| segment.fast_fields().str("article_id"))
+            .map(|segment| segment.fast_fields().str(name::ARTICLE_ID))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let mut ids = BTreeSet::new();
         let mut id = String::new();
@@ -133,16 +109,94 @@ impl Writer {
         Ok((ids, paragraphs))
     }
 
-    /// Makes everything written so far durable and visible to new readers.
-    pub fn commit(&mut self) -> Result<()> {
+    /// The passages a selector names.
+    fn selected(&self, selector: &Selector) -> Box<dyn Query> {
+        let exact = |field: Field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        match selector {
+            Selector::Article(id) => exact(self.fields.article_id, id),
+            Selector::Source(name) => exact(self.fields.source, name),
+            Selector::SourceFolder(prefix) => {
+                // Every name that starts with `prefix` sorts between it and `prefix`
+                // followed by the largest character.
+                let upper = format!("{prefix}\u{10FFFF}");
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_text(self.fields.source, prefix)),
+                    Bound::Excluded(Term::from_field_text(self.fields.source, &upper)),
+                ))
+            }
+        }
+    }
+}
+
+impl Store for LocalWriter {
+    type Encoded = Vec<TantivyDocument>;
+
+    fn encode(&self, analysed: &AnalysedArticle, content_hash: &str) -> Vec<TantivyDocument> {
+        ArticleFields::new(analysed, content_hash)
+            .documents()
+            .map(|document| format::write(&self.fields, &document))
+            .collect()
+    }
+
+    /// The hash is stored on the article's first paragraph.
+    fn stored_hash(&mut self, article_id: &str) -> Result<Option<String>> {
+        let searcher = self.reader.searcher();
+        let term =
+            |term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
+        let query = BooleanQuery::intersection(vec![
+            term(Term::from_field_text(self.fields.article_id, article_id)),
+            term(Term::from_field_u64(self.fields.paragraph, 0)),
+        ]);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = top.first() else {
+            return Ok(None);
+        };
+        Ok(format::content_hash(&self.fields, &searcher.doc(*address)?))
+    }
+
+    fn replace(
+        &mut self,
+        article_id: &str,
+        in_last_commit: bool,
+        documents: Vec<TantivyDocument>,
+    ) -> Result<()> {
+        let added_again = !self.added_since_commit.insert(article_id.to_string());
+        if added_again || in_last_commit {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.article_id, article_id));
+        }
+        for doc in documents {
+            self.writer.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    fn remove(&mut self, selectors: &[Selector]) -> Result<RemoveReport> {
+        let mut report = RemoveReport::default();
+        for selector in selectors {
+            let (ids, paragraphs) = self.remove_matching(self.selected(selector).as_ref())?;
+            report.paragraphs += paragraphs;
+            report.articles.extend(ids);
+        }
+        report.articles.sort();
+        report.articles.dedup();
+        Ok(report)
+    }
+
+    fn commit(&mut self) -> Result<()> {
         self.writer.commit()?;
         self.reader.reload()?;
         self.added_since_commit.clear();
         Ok(())
     }
 
-    /// Commits and waits for background merges, releasing the lock.
-    pub fn finish(mut self) -> Result<()> {
+    /// Also waits for background merges.
+    fn finish(mut self) -> Result<()> {
         self.commit()?;
         self.writer.wait_merging_threads()?;
         Ok(())
@@ -153,21 +207,10 @@ impl Writer {
 mod tests {
     use super::*;
     use crate::article::Article;
-    use crate::document::{paragraph_document, ArticleFields};
-    use crate::paragraph::split;
+    use crate::ingest::AnalysedParagraph;
     use crate::resolve::ResolvedParagraph;
 
-    fn documents(fields: &Fields, article: &Article) -> Vec<TantivyDocument> {
-        let shared = ArticleFields::new(article, "h1");
-        split(&article.body)
-            .iter()
-            .map(|p| paragraph_document(fields, &shared, p, &ResolvedParagraph::default()))
-            .collect()
-    }
-
-    /// Writes article "a" with `body` (content hash "h1").
-    fn write_a(writer: &mut Writer, index: &LedeIndex, body: &str) {
-        let in_last_commit = writer.stored_hash("a").unwrap().is_some();
+    fn analysed(body: &str) -> AnalysedArticle {
         let article = Article {
             id: "a".into(),
             title: None,
@@ -177,17 +220,28 @@ mod tests {
             source: "a.txt".into(),
             body: body.into(),
         };
-        writer
-            .replace(
-                "a",
-                in_last_commit,
-                documents(&index.schema.fields, &article),
-            )
-            .unwrap();
+        let paragraphs = crate::paragraph::split(&article.body)
+            .into_iter()
+            .map(|paragraph| AnalysedParagraph {
+                paragraph,
+                resolved: ResolvedParagraph::default(),
+            })
+            .collect();
+        AnalysedArticle {
+            article,
+            paragraphs,
+        }
+    }
+
+    /// Writes article "a" with `body` (content hash "h1").
+    fn write_a(writer: &mut LocalWriter, body: &str) {
+        let in_last_commit = writer.stored_hash("a").unwrap().is_some();
+        let encoded = writer.encode(&analysed(body), "h1");
+        writer.replace("a", in_last_commit, encoded).unwrap();
     }
 
     /// Paragraphs the index holds once `writer` has finished.
-    fn paragraphs_after(writer: Writer, index: &LedeIndex) -> u64 {
+    fn paragraphs_after(writer: LocalWriter, index: &LedeIndex) -> u64 {
         writer.finish().unwrap();
         index.index.reader().unwrap().searcher().num_docs()
     }
@@ -196,12 +250,12 @@ mod tests {
     fn replacing_an_article_removes_its_old_paragraphs() {
         let dir = tempfile::tempdir().unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
-        write_a(&mut writer, &index, "One.\n\nTwo.\n\nThree.");
+        let mut writer = LocalWriter::of(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        write_a(&mut writer, "One.\n\nTwo.\n\nThree.");
         writer.commit().unwrap();
         assert_eq!(writer.stored_hash("a").unwrap().as_deref(), Some("h1"));
         assert_eq!(writer.stored_hash("b").unwrap(), None);
-        write_a(&mut writer, &index, "Only one.");
+        write_a(&mut writer, "Only one.");
         assert_eq!(paragraphs_after(writer, &index), 1);
     }
 
@@ -209,9 +263,9 @@ mod tests {
     fn an_article_written_twice_before_a_commit_is_kept_once() {
         let dir = tempfile::tempdir().unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        let mut writer = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
-        write_a(&mut writer, &index, "One.\n\nTwo.");
-        write_a(&mut writer, &index, "Three.");
+        let mut writer = LocalWriter::of(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        write_a(&mut writer, "One.\n\nTwo.");
+        write_a(&mut writer, "Three.");
         assert_eq!(paragraphs_after(writer, &index), 1);
     }
 
@@ -219,8 +273,8 @@ mod tests {
     fn a_second_writer_is_refused_naming_the_index() {
         let dir = tempfile::tempdir().unwrap();
         let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        let _first = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
-        let err = Writer::open(&index, DEFAULT_MEMORY_BUDGET, 1)
+        let _first = LocalWriter::of(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        let err = LocalWriter::of(&index, DEFAULT_MEMORY_BUDGET, 1)
             .err()
             .unwrap();
         assert!(matches!(err, Error::Locked { .. }), "{err}");

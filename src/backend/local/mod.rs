@@ -1,0 +1,149 @@
+//! The embedded index: a tantivy index in one folder.
+//!
+//! `index` opens and creates the folder, `schema` reads the field declarations of
+//! `schema/index.json`, `format` lays a passage out in fields and reads it back, `writer`
+//! writes and removes articles (through `directory`, which keeps merges from inflating the
+//! resident memory), `compile` turns a plan into a tantivy query, and `search` and `facet`
+//! collect hits and counts in one pass over the matches.
+
+pub mod compile;
+pub mod directory;
+pub mod facet;
+pub mod format;
+pub mod index;
+pub mod schema;
+pub mod search;
+pub mod writer;
+
+use std::path::Path;
+
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{IndexReader, ReloadPolicy, Term};
+
+use super::{ArticlePassages, Backend, Counted, Found, Search, Selection, Summary};
+use crate::error::Result;
+use crate::query::request::FacetKind;
+use crate::query::response::ContextParagraph;
+use crate::query::top::TopKind;
+use facet::FieldValueCollector;
+use format::Fields;
+pub use index::LedeIndex;
+pub use writer::{LocalWriter, DEFAULT_MEMORY_BUDGET};
+
+/// The read side of a local index.
+pub struct LocalReader {
+    index: LedeIndex,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl LocalReader {
+    /// Opens the index at `path` for searching.
+    pub fn open(path: &Path) -> Result<LocalReader> {
+        LocalReader::of(LedeIndex::open(path)?)
+    }
+
+    /// Searches an index already open.
+    pub fn of(index: LedeIndex) -> Result<LocalReader> {
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(LocalReader {
+            fields: index.schema.fields,
+            index,
+            reader,
+        })
+    }
+}
+
+impl Backend for LocalReader {
+    fn location(&self) -> String {
+        self.index.path.display().to_string()
+    }
+
+    fn facet_values(&self, kind: FacetKind) -> Result<Vec<String>> {
+        Ok(facet::values(&self.reader.searcher(), kind)?)
+    }
+
+    fn search(&self, search: &Search<'_>) -> Result<Found> {
+        let query = compile::selection(&self.fields, &search.selection);
+        search::search(
+            &self.reader.searcher(),
+            &self.fields,
+            query.as_ref(),
+            search,
+        )
+    }
+
+    fn article_passages(
+        &self,
+        selection: &Selection<'_>,
+        articles: &[&str],
+    ) -> Result<ArticlePassages> {
+        let query = compile::selection(&self.fields, selection);
+        let counts = search::passages_per_article(&self.reader.searcher(), query.as_ref())?;
+        Ok(ArticlePassages {
+            distinct: counts.len() as u64,
+            of: articles
+                .iter()
+                .map(|id| {
+                    let key = crate::document::article_key(id);
+                    counts.get(&key).copied().unwrap_or(0)
+                })
+                .collect(),
+        })
+    }
+
+    fn count_values(&self, selection: &Selection<'_>, kind: TopKind) -> Result<Counted> {
+        let searcher = self.reader.searcher();
+        let query = compile::selection(&self.fields, selection);
+        let (total, values) = match kind {
+            TopKind::Entity(kind) => {
+                let (total, mut counts) = searcher.search(
+                    query.as_ref(),
+                    &(Count, facet::EntityFacetCollector::new(&[kind])),
+                )?;
+                (total, counts.pop().unwrap_or_default())
+            }
+            TopKind::Author => searcher.search(
+                query.as_ref(),
+                &(Count, FieldValueCollector::new(self.fields.author)),
+            )?,
+        };
+        Ok(Counted {
+            total: total as u64,
+            values,
+        })
+    }
+
+    fn context(&self, article_id: &str, paragraph: u64, n: usize) -> Result<Vec<ContextParagraph>> {
+        search::context(
+            &self.reader.searcher(),
+            &self.fields,
+            article_id,
+            paragraph,
+            n,
+        )
+    }
+
+    fn summary(&self) -> Result<super::Summary> {
+        let searcher = self.reader.searcher();
+        // Every article has a paragraph 0: counting those counts articles, deletions included.
+        let first_paragraphs = TermQuery::new(
+            Term::from_field_u64(self.fields.paragraph, 0),
+            IndexRecordOption::Basic,
+        );
+        Ok(Summary {
+            location: self.location(),
+            articles: searcher.search(&first_paragraphs, &Count)? as u64,
+            passages: searcher.num_docs(),
+            size_bytes: self.index.size_on_disk(),
+            segments: searcher.segment_readers().len(),
+            schema_version: self.index.schema.file.version,
+        })
+    }
+}

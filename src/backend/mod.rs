@@ -1,0 +1,195 @@
+//! Where passages are kept and searched: one small interface, so that the ingest pipeline,
+//! the query engine and the command line never know which index they talk to.
+//!
+//! [`Store`] is the write side (write an analysed article's paragraphs, remove articles,
+//! commit); [`Backend`] is the read side (one search with its facet counts, counts per
+//! value, the paragraphs around a hit, what the index holds). Everything that gives a query
+//! its meaning (the query language, analysis, falling back to any of the words, counting a
+//! filtered facet without its own filter, snippets) lives above this interface in
+//! [`crate::query`], so every implementation answers alike. [`local`] is the embedded
+//! tantivy index folder.
+
+pub mod local;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+use crate::ingest::AnalysedArticle;
+use crate::query::plan::{Filter, FilterKind, Plan};
+use crate::query::request::FacetKind;
+use crate::query::response::{ContextParagraph, Hit};
+use crate::query::top::TopKind;
+use crate::remove::{RemoveReport, Selector};
+
+/// The read side of an index.
+pub trait Backend: Send + Sync {
+    /// Where the index is, as shown to users (a folder or a URL).
+    fn location(&self) -> String;
+
+    /// Every value of a facet kind the index holds, for matching typed names
+    /// (`--person putin`).
+    fn facet_values(&self, kind: FacetKind) -> Result<Vec<String>>;
+
+    /// One search: the exact total, a page of hits (without snippets, which the query
+    /// engine adds) and the counts of the facets asked for, over every match.
+    fn search(&self, search: &Search<'_>) -> Result<Found>;
+
+    /// How many distinct articles the matches come from, and how many matching passages
+    /// each of `articles` has.
+    fn article_passages(
+        &self,
+        selection: &Selection<'_>,
+        articles: &[&str],
+    ) -> Result<ArticlePassages>;
+
+    /// Values of `kind` over the matches, with passages and distinct articles each, most
+    /// passages first; and the number of matching passages.
+    fn count_values(&self, selection: &Selection<'_>, kind: TopKind) -> Result<Counted>;
+
+    /// The paragraphs of `article_id` within `n` of `paragraph`, in order, that one left out.
+    fn context(&self, article_id: &str, paragraph: u64, n: usize) -> Result<Vec<ContextParagraph>>;
+
+    /// What the index holds.
+    fn summary(&self) -> Result<Summary>;
+}
+
+/// The write side of an index. Articles are written in reading order; a later version of
+/// an article replaces an earlier one, in the same ingest or across ingests.
+pub trait Store: Sync {
+    /// An analysed article made ready to write. Analysis workers make it in parallel
+    /// (through [`Store::encode`]), the writer takes it in reading order.
+    type Encoded: Send;
+
+    /// Turns an analysed article into what [`Store::replace`] writes.
+    fn encode(&self, analysed: &AnalysedArticle, content_hash: &str) -> Self::Encoded;
+
+    /// The content hash the last commit holds for an article, if it holds the article.
+    fn stored_hash(&mut self, article_id: &str) -> Result<Option<String>>;
+
+    /// Replaces every paragraph of `article_id` with the encoded ones. `in_last_commit` says
+    /// whether the last commit holds the article, as [`Store::stored_hash`] found.
+    fn replace(
+        &mut self,
+        article_id: &str,
+        in_last_commit: bool,
+        encoded: Self::Encoded,
+    ) -> Result<()>;
+
+    /// Deletes the articles the selectors name from what the last commit holds.
+    fn remove(&mut self, selectors: &[Selector]) -> Result<RemoveReport>;
+
+    /// Makes everything written so far durable and visible to new readers.
+    fn commit(&mut self) -> Result<()>;
+
+    /// Commits and releases the index for other writers.
+    fn finish(self) -> Result<()>;
+}
+
+/// The passages a request selects: its text query and its filters, one kind of filter
+/// possibly left out (to count a facet disjunctively, or to count undated articles).
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'a> {
+    /// The analysed text query.
+    pub plan: &'a Plan,
+    /// Filters, each a conjunct.
+    pub filters: &'a [Filter],
+    /// A kind of filter to leave out.
+    pub without: Option<FilterKind>,
+}
+
+impl<'a> Selection<'a> {
+    /// The filters that apply.
+    pub fn active_filters(&self) -> impl Iterator<Item = &'a Filter> + 'a {
+        let without = self.without;
+        self.filters
+            .iter()
+            .filter(move |filter| Some(filter.kind()) != without)
+    }
+}
+
+/// One search.
+#[derive(Debug, Clone, Copy)]
+pub struct Search<'a> {
+    /// The passages to find.
+    pub selection: Selection<'a>,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Hits to return; 0 for counts only.
+    pub limit: usize,
+    /// The best passage of each article instead of every passage.
+    pub per_article: bool,
+    /// Facets to count over every match.
+    pub facets: &'a [FacetKind],
+    /// Attach the score breakdown to each hit.
+    pub explain: bool,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// Matching passages in all.
+    pub total: u64,
+    /// The page asked for, best first, without snippets.
+    pub hits: Vec<Hit>,
+    /// Counts of each facet asked for, in the order asked.
+    pub facets: Vec<Vec<FacetCount>>,
+}
+
+/// Counts of one value over the matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    /// The value as stored (`KP`, `Vladimir Putin`).
+    pub value: String,
+    /// Matching passages with this value.
+    pub passages: u64,
+    /// Distinct articles among them.
+    pub articles: u64,
+}
+
+/// The values of one kind over the matches of a selection.
+#[derive(Debug, Clone, Default)]
+pub struct Counted {
+    /// Matching passages.
+    pub total: u64,
+    /// Most passages first, then most articles, then by value.
+    pub values: Vec<FacetCount>,
+}
+
+/// Matching passages counted by article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticlePassages {
+    /// Distinct articles among the matches.
+    pub distinct: u64,
+    /// Matching passages of each article asked about, in the order asked.
+    pub of: Vec<u64>,
+}
+
+/// What an index holds, as a backend can tell without a query.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Where the index is.
+    pub location: String,
+    /// Articles indexed.
+    pub articles: u64,
+    /// Passages indexed.
+    pub passages: u64,
+    /// Size on disk in bytes.
+    pub size_bytes: u64,
+    /// Segments (or shards) of the index.
+    pub segments: usize,
+    /// Schema version.
+    pub schema_version: u32,
+}
+
+/// Opens the index at `location` for reading.
+pub fn open(location: &Path) -> Result<Box<dyn Backend>> {
+    Ok(Box::new(local::LocalReader::open(location)?))
+}
+
+/// The folder article ids are made relative to: the one holding the index.
+pub fn id_base(location: &Path) -> PathBuf {
+    match location.parent() {
+        Some(parent) if parent != Path::new("") => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}

@@ -1,0 +1,45 @@
+//! The filter flags `lede query` and `lede facets` share, defined once.
+
+use lede::article::ArticleDate;
+use lede::query::request::QueryRequest;
+
+/// Filters of a query: several values of one flag are any of them; different flags all
+/// apply.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Filters {
+    /// Keep passages about this country: ISO code, English name or alias, any case; repeat for any of several
+    #[arg(long, value_name = "COUNTRY")]
+    country: Vec<String>,
+    /// Keep passages naming this person ("putin" finds "Vladimir Putin"); repeatable
+    #[arg(long, value_name = "NAME")]
+    person: Vec<String>,
+    /// Keep passages naming this organisation; repeatable
+    #[arg(long, value_name = "NAME")]
+    org: Vec<String>,
+    /// Keep passages of this article id; repeatable
+    #[arg(long, value_name = "ID")]
+    article: Vec<String>,
+    /// Keep articles dated on or after this day (YYYY-MM-DD); undated articles are left out and counted
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    since: Option<ArticleDate>,
+    /// Keep articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    until: Option<ArticleDate>,
+}
+
+impl Filters {
+    /// Puts the filters into `request`.
+    pub fn apply(&self, request: &mut QueryRequest) {
+        request.countries = self.country.clone();
+        request.persons = self.person.clone();
+        request.orgs = self.org.clone();
+        request.articles = self.article.clone();
+        request.since = self.since;
+        request.until = self.until;
+    }
+}
+
+/// Reads a `--since` or `--until` day.
+fn parse_date(text: &str) -> Result<ArticleDate, String> {
+    ArticleDate::parse(text).ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD"))
+}
