@@ -2,16 +2,13 @@
 //! pipe, none with NO_COLOR or --color never, colour in a pipe with --color always; and text
 //! wrapped at the terminal's width.
 
-mod util;
-
-use util::TestEnv;
+use crate::util::TestEnv;
 
 const ESC: char = '\u{1b}';
 
-fn indexed() -> TestEnv {
-    let env = TestEnv::with_corpus();
-    env.lede_ok(&["ingest", "corpus/", "--quiet"], 0);
-    env
+/// The shared index of `corpus/` (read only).
+fn indexed() -> &'static TestEnv {
+    TestEnv::indexed_corpus()
 }
 
 /// Text without the SGR colour sequences.

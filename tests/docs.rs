@@ -1,11 +1,9 @@
 //! `lede completions` and `lede man` end to end: generated from the command definitions,
 //! so they must name every command.
 
-mod util;
-
 use std::process::{Command, Stdio};
 
-use util::TestEnv;
+use crate::util::TestEnv;
 
 const COMMANDS: [&str; 5] = ["ingest", "query", "facets", "extract", "stats"];
 

@@ -1,8 +1,6 @@
 //! `lede extract` end to end: paragraphs, spans and countries of the seed article.
 
-mod util;
-
-use util::TestEnv;
+use crate::util::TestEnv;
 
 fn seed_records(env: &TestEnv) -> Vec<serde_json::Value> {
     env.lede_ok(&["extract", "corpus/vladivostok-summit.txt"], 0)

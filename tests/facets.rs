@@ -1,14 +1,11 @@
 //! `lede facets` end to end: the top values of a facet over the index or a query, as a
 //! table and as JSON, and its errors.
 
-mod util;
+use crate::util::{assert_golden, TestEnv};
 
-use util::{assert_golden, TestEnv};
-
-fn indexed() -> TestEnv {
-    let env = TestEnv::with_corpus();
-    env.lede_ok(&["ingest", "corpus/"], 0);
-    env
+/// The shared index of `corpus/` (read only).
+fn indexed() -> &'static TestEnv {
+    TestEnv::indexed_corpus()
 }
 
 fn values(json: &serde_json::Value) -> Vec<(String, u64, u64)> {

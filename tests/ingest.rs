@@ -1,8 +1,6 @@
 //! `lede ingest` and `lede stats` end to end: formats, re-ingest, bad input, exit codes.
 
-mod util;
-
-use util::TestEnv;
+use crate::util::TestEnv;
 
 fn stats(env: &TestEnv) -> serde_json::Value {
     env.lede_ok(&["stats", "--json"], 0).json()

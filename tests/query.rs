@@ -1,13 +1,10 @@
 //! `lede query` end to end on the seed article.
 
-mod util;
+use crate::util::{assert_golden, TestEnv};
 
-use util::{assert_golden, TestEnv};
-
-fn indexed() -> TestEnv {
-    let env = TestEnv::with_corpus();
-    env.lede_ok(&["ingest", "corpus/"], 0);
-    env
+/// The shared index of `corpus/` (read only).
+fn indexed() -> &'static TestEnv {
+    TestEnv::indexed_corpus()
 }
 
 fn codes(values: &serde_json::Value) -> Vec<String> {

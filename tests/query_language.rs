@@ -1,13 +1,17 @@
 //! The query language, filters, paging, context, explanations and batch runs, end to end on
 //! small corpora the tests write.
 
-mod util;
-
+use crate::util::TestEnv;
 use serde_json::Value;
-use util::TestEnv;
 
-/// Four dated articles and one undated, as JSON Lines.
-fn corpus() -> TestEnv {
+/// Four dated articles and one undated, as JSON Lines; indexed once, shared by the tests
+/// (which only query it).
+fn corpus() -> &'static TestEnv {
+    static CORPUS: std::sync::OnceLock<TestEnv> = std::sync::OnceLock::new();
+    CORPUS.get_or_init(written_corpus)
+}
+
+fn written_corpus() -> TestEnv {
     let env = TestEnv::new();
     let lines = [
         r#"{"id": "a1", "title": "Arms deal", "date": "2023-09-01", "body": "Moscow seeks a weapons supply from Pyongyang.\n\nThe supply of food is another matter.\n\nAnalysts doubt the weapons will arrive."}"#,
@@ -57,9 +61,9 @@ fn marked(hit: &Value) -> Vec<String> {
 #[test]
 fn words_are_anded_and_phrases_keep_their_order() {
     let env = corpus();
-    let and = query(&env, &["weapons supply"]);
+    let and = query(env, &["weapons supply"]);
     assert_eq!(and["total"], 3, "{and}");
-    let phrase = query(&env, &["\"weapons supply\""]);
+    let phrase = query(env, &["\"weapons supply\""]);
     assert_eq!(
         hits(&phrase),
         [("a1".to_string(), 0), ("u1".to_string(), 0)]
@@ -68,7 +72,7 @@ fn words_are_anded_and_phrases_keep_their_order() {
     for hit in phrase["hits"].as_array().unwrap() {
         assert_eq!(marked(hit), ["weapons", "supply"]);
     }
-    let sloppy = query(&env, &["\"weapons supply\"~2"]);
+    let sloppy = query(env, &["\"weapons supply\"~2"]);
     assert_eq!(sloppy["total"], 3, "{sloppy}");
 }
 
@@ -76,16 +80,16 @@ fn words_are_anded_and_phrases_keep_their_order() {
 fn or_exclusion_groups_fields_and_prefixes() {
     let env = corpus();
     // Title words match every paragraph of their article: "Computing history" has two.
-    assert_eq!(query(&env, &["food OR computer"])["total"], 3);
-    let excluded = query(&env, &["weapons -summit"]);
+    assert_eq!(query(env, &["food OR computer"])["total"], 3);
+    let excluded = query(env, &["weapons -summit"]);
     assert!(
         hits(&excluded).iter().all(|(id, _)| id != "a4"),
         "{excluded}"
     );
-    assert_eq!(query(&env, &["(food OR computation) -slow"])["total"], 2);
-    let title = query(&env, &["title:summit"]);
+    assert_eq!(query(env, &["(food OR computation) -slow"])["total"], 2);
+    let title = query(env, &["title:summit"]);
     assert!(hits(&title).iter().all(|(id, _)| id == "a4"));
-    let prefix = query(&env, &["comput*"]);
+    let prefix = query(env, &["comput*"]);
     assert_eq!(prefix["total"], 2);
     assert_eq!(marked(&prefix["hits"][0]).len(), 2, "{prefix}");
 }
@@ -93,16 +97,16 @@ fn or_exclusion_groups_fields_and_prefixes() {
 #[test]
 fn punctuation_inside_words_reads_as_a_phrase_of_its_parts() {
     let env = corpus();
-    assert_eq!(query(&env, &["tnf-alpha"])["total"], 1);
-    assert_eq!(query(&env, &["U.S."])["total"], 1);
-    assert_eq!(query(&env, &["1/2000"])["total"], 0);
+    assert_eq!(query(env, &["tnf-alpha"])["total"], 1);
+    assert_eq!(query(env, &["U.S."])["total"], 1);
+    assert_eq!(query(env, &["1/2000"])["total"], 0);
 }
 
 #[test]
 fn repeated_words_weigh_more() {
     let env = corpus();
-    let food = query(&env, &["--any", "food food slow"]);
-    let slow = query(&env, &["--any", "food slow slow"]);
+    let food = query(env, &["--any", "food food slow"]);
+    let slow = query(env, &["--any", "food slow slow"]);
     assert_eq!(hits(&food)[0].0, "a1", "{food}");
     assert_eq!(hits(&slow)[0].0, "a3", "{slow}");
 }
@@ -120,13 +124,13 @@ fn and_falls_back_to_or_with_a_notice_and_any_asks_for_or() {
     let response = run.json();
     assert_eq!(response["total"], 2);
     assert_eq!(response["notices"].as_array().unwrap().len(), 1);
-    assert_eq!(query(&env, &["--any", "food slow"])["total"], 2);
+    assert_eq!(query(env, &["--any", "food slow"])["total"], 2);
 }
 
 #[test]
 fn per_article_shows_the_best_passage_of_each_article_with_counts() {
     let env = corpus();
-    let response = query(&env, &["weapons", "--per-article"]);
+    let response = query(env, &["weapons", "--per-article"]);
     let ids: Vec<String> = hits(&response).into_iter().map(|(id, _)| id).collect();
     let mut unique = ids.clone();
     unique.sort();
@@ -147,18 +151,18 @@ fn per_article_shows_the_best_passage_of_each_article_with_counts() {
 fn dates_persons_orgs_and_articles_filter() {
     let env = corpus();
     let dated = query(
-        &env,
+        env,
         &["weapons", "--since", "2023-09-01", "--until", "2023-12-31"],
     );
     let ids: Vec<String> = hits(&dated).into_iter().map(|(id, _)| id).collect();
     assert!(ids.iter().all(|id| id == "a1" || id == "a2"), "{dated}");
     assert_eq!(dated["undated_left_out"], 1);
-    let putin = query(&env, &["", "--person", "putin"]);
+    let putin = query(env, &["", "--person", "putin"]);
     assert!(hits(&putin).iter().all(|(id, _)| id == "a2"));
     assert!(putin["total"].as_u64().unwrap() >= 1);
-    let nato = query(&env, &["", "--org", "nato"]);
+    let nato = query(env, &["", "--org", "nato"]);
     assert_eq!(hits(&nato), [("a4".to_string(), 0)]);
-    let article = query(&env, &["weapons", "--article", "a1"]);
+    let article = query(env, &["weapons", "--article", "a1"]);
     assert!(hits(&article).iter().all(|(id, _)| id == "a1"));
     let run = env.lede(&["query", "x", "--person", "nobody at all"]);
     assert_eq!(run.code, 2);
@@ -171,7 +175,7 @@ fn dates_persons_orgs_and_articles_filter() {
 #[test]
 fn a_filtered_facet_still_counts_the_other_values() {
     let env = corpus();
-    let response = query(&env, &["weapons", "--country", "JP", "--facet", "country"]);
+    let response = query(env, &["weapons", "--country", "JP", "--facet", "country"]);
     assert_eq!(response["total"], 1);
     let countries: Vec<&str> = response["facets"]["country"]
         .as_array()
@@ -188,7 +192,7 @@ fn a_filtered_facet_still_counts_the_other_values() {
 #[test]
 fn context_offset_and_explain() {
     let env = corpus();
-    let response = query(&env, &["\"food\"", "-C", "1", "--explain"]);
+    let response = query(env, &["\"food\"", "-C", "1", "--explain"]);
     let hit = &response["hits"][0];
     let context: Vec<u64> = hit["context"]
         .as_array()
@@ -203,8 +207,8 @@ fn context_offset_and_explain() {
         text.contains("[paragraph 0]") && text.contains("[paragraph 2]"),
         "{text}"
     );
-    let all = hits(&query(&env, &["weapons"]));
-    let page = hits(&query(&env, &["weapons", "--offset", "2"]));
+    let all = hits(&query(env, &["weapons"]));
+    let page = hits(&query(env, &["weapons", "--offset", "2"]));
     assert_eq!(page, all[2..].to_vec());
 }
 

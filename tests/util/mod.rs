@@ -6,6 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 /// A temporary working folder with its own index.
 pub struct TestEnv {
@@ -80,6 +81,17 @@ impl TestEnv {
             );
         }
         env
+    }
+
+    /// A copy of `corpus/` with its index, built once per test run and shared by the tests
+    /// that only query it: ingesting it again for every test cost most of the suite's time.
+    pub fn indexed_corpus() -> &'static TestEnv {
+        static INDEXED: OnceLock<TestEnv> = OnceLock::new();
+        INDEXED.get_or_init(|| {
+            let env = TestEnv::with_corpus();
+            env.lede_ok(&["ingest", "corpus/", "--quiet"], 0);
+            env
+        })
     }
 
     /// The working folder.

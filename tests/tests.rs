@@ -1,0 +1,14 @@
+//! End-to-end tests: one test binary (as ripgrep's `tests/`), so that the suite links
+//! once, with one module per command or concern. Every test runs the real `lede` binary in
+//! a temporary folder (see `util`).
+
+mod util;
+
+mod colour;
+mod docs;
+mod extract;
+mod facets;
+mod ingest;
+mod query;
+mod query_language;
+mod reliability;
