@@ -87,8 +87,8 @@ pub enum Error {
         /// Why it is refused, with a suggestion where one exists.
         message: String,
     },
-    /// The query text cannot be read.
-    #[error("query {query:?}: {message}")]
+    /// The query is refused (past a limit on its cost).
+    #[error("query {}: {message}", shortened(query))]
     Query {
         /// The query as given.
         query: String,
@@ -101,6 +101,17 @@ pub enum Error {
     /// The search engine failed.
     #[error("index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// A query as error messages quote it: whole when short, else its start.
+fn shortened(query: &str) -> String {
+    const SHOWN: usize = 60;
+    if query.chars().count() <= SHOWN {
+        format!("{query:?}")
+    } else {
+        let start: String = query.chars().take(SHOWN).collect();
+        format!("{start:?}… ({} characters)", query.chars().count())
+    }
 }
 
 impl Error {

@@ -11,4 +11,5 @@ mod facets;
 mod ingest;
 mod query;
 mod query_language;
+mod query_trust;
 mod reliability;

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::filters::Filters;
+use super::filters::{Filters, WordsArg};
 use super::{output, Global, Outcome};
 use lede::query::request::QueryRequest;
 use lede::query::top::TopKind;
@@ -37,9 +37,8 @@ pub struct Args {
     /// Values to list, most frequent first
     #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT, value_name = "N")]
     limit: usize,
-    /// Match passages with any of the words instead of all
-    #[arg(long)]
-    any: bool,
+    #[command(flatten)]
+    words: WordsArg,
     #[command(flatten)]
     filters: Filters,
     /// Print one JSON object instead of a table
@@ -63,7 +62,7 @@ fn parse_kind(text: &str) -> Result<TopKind, String> {
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     let engine = QueryEngine::new(lede::backend::open(&global.index)?)?;
     let mut request = QueryRequest::new(args.text.unwrap_or_default());
-    request.any = args.any;
+    request.words = args.words.choice();
     args.filters.apply(&mut request);
     let top = engine.top_values(&request, args.kind, args.limit)?;
     let mut errors = output::stderr(global.color);

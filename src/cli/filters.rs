@@ -1,7 +1,29 @@
 //! The filter flags `lede query` and `lede facets` share, defined once.
 
 use lede::article::ArticleDate;
-use lede::query::request::QueryRequest;
+use lede::query::request::{QueryRequest, WordMatch};
+
+/// `--any` or `--all`: how many of the words a passage needs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WordsArg {
+    /// Match passages with any of the words instead of all
+    #[arg(long, conflicts_with = "all")]
+    any: bool,
+    /// Match only passages with every word, never falling back to any of them
+    #[arg(long)]
+    all: bool,
+}
+
+impl WordsArg {
+    /// The choice made, or the default.
+    pub fn choice(&self) -> WordMatch {
+        match (self.any, self.all) {
+            (true, _) => WordMatch::Any,
+            (_, true) => WordMatch::All,
+            _ => WordMatch::Default,
+        }
+    }
+}
 
 /// Filters of a query: several values of one flag are any of them; different flags all
 /// apply.

@@ -3,10 +3,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::filters::Filters;
+use super::filters::{Filters, WordsArg};
 use super::{output, Global, Outcome};
 use lede::query::batch;
 use lede::query::request::{FacetKind, QueryRequest, DEFAULT_FACET_LIMIT, DEFAULT_LIMIT};
+use lede::query::response::QueryResponse;
 use lede::query::QueryEngine;
 use lede::render::{json, text, trec};
 
@@ -53,9 +54,8 @@ pub struct Args {
     /// Passages to skip, for paging
     #[arg(long, default_value_t = 0, value_name = "N")]
     offset: usize,
-    /// Match passages with any of the words instead of all
-    #[arg(long)]
-    any: bool,
+    #[command(flatten)]
+    words: WordsArg,
     /// Show the best passage of each article (and how many of its passages match)
     #[arg(long)]
     per_article: bool,
@@ -104,6 +104,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     // A TREC run ranks articles and shows no text.
     template.per_article |= format == Format::Trec;
     template.snippets = format != Format::Trec;
+    let batch = args.batch.is_some();
     let queries = match &args.batch {
         Some(path) => batch::read(path)?,
         None => vec![batch::BatchQuery {
@@ -111,43 +112,101 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
             text: args.text.clone().unwrap_or_default(),
         }],
     };
-    let mut out = output::stdout(global.color);
-    let mut errors = output::stderr(global.color);
-    let mut found = false;
+    let mut printer = Printer {
+        out: output::stdout(global.color),
+        errors: output::stderr(global.color),
+        format,
+        batch,
+        why: args.why,
+    };
+    let (mut found, mut refused) = (false, false);
     for query in &queries {
         let request = QueryRequest {
             text: query.text.clone(),
             ..template.clone()
         };
         let started = std::time::Instant::now();
-        let mut response = engine.query(&request)?;
-        let took_ms = started.elapsed().as_secs_f64() * 1000.0;
-        if !response.notices.is_empty() {
-            // Keep notices after the answers to the queries before them on a terminal.
-            out.flush()?;
-        }
-        for notice in &response.notices {
-            text::notice(&mut errors, &query.id, args.batch.is_some(), notice)?;
-        }
-        found |= response.total > 0;
-        match format {
-            Format::Json => {
-                if args.batch.is_some() {
+        match engine.query(&request) {
+            Ok(mut response) => {
+                if batch {
+                    let took_ms = started.elapsed().as_secs_f64() * 1000.0;
                     response.query_id = Some(query.id.clone());
                     response.took_ms = Some((took_ms * 1000.0).round() / 1000.0);
                 }
-                json::query(&mut out, &response)?;
+                found |= response.total > 0;
+                printer.answer(query, &response)?;
             }
-            Format::Trec => trec::run(&mut out, &query.id, &response)?,
-            Format::Text => text::query(&mut out, &response, output::text_options(args.why))?,
+            // One refused query of a batch does not stop the others.
+            Err(error @ lede::Error::Query { .. }) if batch => {
+                refused = true;
+                printer.refusal(query, &error)?;
+            }
+            Err(error) => return Err(error.into()),
         }
     }
-    out.flush()?;
-    Ok(if found {
+    printer.out.flush()?;
+    Ok(if refused {
+        Outcome::Failed
+    } else if found {
         Outcome::Done
     } else {
         Outcome::NothingFound
     })
+}
+
+/// Prints the answers of a run in one format.
+struct Printer {
+    out: termcolor::BufferedStandardStream,
+    errors: termcolor::StandardStream,
+    format: Format,
+    batch: bool,
+    why: bool,
+}
+
+impl Printer {
+    fn answer(
+        &mut self,
+        query: &batch::BatchQuery,
+        response: &QueryResponse,
+    ) -> anyhow::Result<()> {
+        if !response.notices.is_empty() {
+            // Keep notices after the answers to the queries before them on a terminal.
+            self.out.flush()?;
+        }
+        for notice in &response.notices {
+            text::notice(&mut self.errors, &query.id, self.batch, notice)?;
+        }
+        match self.format {
+            Format::Json => json::query(&mut self.out, response)?,
+            Format::Trec => trec::run(&mut self.out, &query.id, response)?,
+            Format::Text => {
+                if self.batch {
+                    text::batch_header(&mut self.out, &query.id, &query.text)?;
+                }
+                text::query(&mut self.out, response, output::text_options(self.why))?;
+                if self.batch {
+                    writeln!(self.out)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A query of a batch refused for its cost: an error line naming it, and in JSON an
+    /// object in its place so that answers stay one a line in the order of the queries.
+    fn refusal(&mut self, query: &batch::BatchQuery, error: &lede::Error) -> anyhow::Result<()> {
+        self.out.flush()?;
+        text::query_error(&mut self.errors, &query.id, &error.to_string())?;
+        match self.format {
+            Format::Json => json::query_error(&mut self.out, &query.id, &query.text, error)?,
+            Format::Text => {
+                text::batch_header(&mut self.out, &query.id, &query.text)?;
+                text::refused(&mut self.out)?;
+            }
+            Format::Trec => {}
+        }
+        Ok(())
+    }
 }
 
 fn request(args: &Args, text: String) -> QueryRequest {
@@ -160,7 +219,7 @@ fn request(args: &Args, text: String) -> QueryRequest {
     let mut request = QueryRequest {
         limit: args.limit,
         offset: args.offset,
-        any: args.any,
+        words: args.words.choice(),
         per_article: args.per_article,
         context: args.context,
         explain: args.explain,

@@ -1,5 +1,6 @@
-//! Query files for batch runs: BEIR-style JSON Lines (`_id` or `id`, `text` or `query`) or
-//! plain text, one query a line (ids are line numbers).
+//! Query files for batch runs: one query a line, either a JSON object (BEIR style: `_id` or
+//! `id`, `text` or `query`) or plain query text (its id is the line number). A file may mix
+//! both: a line that starts with `{` is read as JSON wherever it stands.
 
 use std::path::Path;
 
@@ -27,7 +28,6 @@ pub fn read(path: &Path) -> Result<Vec<BatchQuery>> {
 
 /// Parses query-file content; an error gives the 1-based line and the reason.
 pub fn parse(content: &str) -> std::result::Result<Vec<BatchQuery>, (usize, String)> {
-    let json = content.trim_start().starts_with('{');
     let mut queries = Vec::new();
     for (i, line) in content.lines().enumerate() {
         let number = i + 1;
@@ -35,7 +35,7 @@ pub fn parse(content: &str) -> std::result::Result<Vec<BatchQuery>, (usize, Stri
         if line.is_empty() {
             continue;
         }
-        if !json {
+        if !line.starts_with('{') {
             queries.push(BatchQuery {
                 id: number.to_string(),
                 text: line.to_string(),
@@ -90,6 +90,24 @@ mod tests {
                 id: "3".into(),
                 text: "third line".into()
             }
+        );
+    }
+
+    #[test]
+    fn json_lines_are_read_as_json_wherever_they_stand() {
+        let q = parse("plain words\n{\"_id\": \"q2\", \"text\": \"from json\"}\n").unwrap();
+        assert_eq!(
+            q,
+            [
+                BatchQuery {
+                    id: "1".into(),
+                    text: "plain words".into()
+                },
+                BatchQuery {
+                    id: "q2".into(),
+                    text: "from json".into()
+                }
+            ]
         );
     }
 

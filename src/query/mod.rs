@@ -10,6 +10,9 @@ pub mod snippet;
 pub mod syntax;
 pub mod top;
 
+#[cfg(test)]
+mod semantics_tests;
+
 use std::collections::BTreeMap;
 
 use tantivy::tokenizer::TextAnalyzer;
@@ -18,7 +21,7 @@ use crate::backend::{Backend, FacetCount, Found, Search, Selection};
 use crate::error::Result;
 use crate::gazetteer::{Countries, CountryCode};
 use plan::{Filter, FilterKind, PlannedQuery};
-use request::{FacetKind, QueryRequest};
+use request::{FacetKind, QueryRequest, WordMatch};
 use response::{FacetValue, Hit, QueryResponse, SnippetData};
 use snippet::Highlighter;
 
@@ -49,9 +52,10 @@ impl QueryEngine {
 
     /// Answers one request.
     pub fn query(&self, request: &QueryRequest) -> Result<QueryResponse> {
+        request.check()?;
         // Facets with a filter of their own are counted without it (disjunctive), so that
         // `--country KP` still shows what the other countries would give.
-        let planned = self.plan(request, request.any)?;
+        let planned = self.plan(request, request.words == WordMatch::Any)?;
         let (own_filter, plain): (Vec<FacetKind>, Vec<FacetKind>) = request
             .facets
             .iter()
@@ -119,7 +123,7 @@ impl QueryEngine {
         run: impl Fn(&PlannedQuery) -> Result<T>,
     ) -> Result<(PlannedQuery, T)> {
         let found = run(&planned)?;
-        if found.matched() > 0 || request.any || !planned.relaxable {
+        if found.matched() > 0 || request.words != WordMatch::Default || !planned.relaxable {
             return Ok((planned, found));
         }
         let mut relaxed = self.plan(request, true)?;
@@ -392,7 +396,7 @@ mod tests {
         ) {
             let engine = ENGINE.with(|e| e.clone());
             let mut request = QueryRequest::new(text.as_str());
-            request.any = any;
+            request.words = if any { WordMatch::Any } else { WordMatch::Default };
             request.per_article = per_article;
             request.facets = vec![FacetKind::Country];
             // An error is allowed (bad filters); a panic is not. Highlights slice the text.

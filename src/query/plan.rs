@@ -184,7 +184,10 @@ pub struct Context<'a> {
 
 /// Plans `request`. `any` asks for OR semantics between words.
 pub fn plan(request: &QueryRequest, context: &Context<'_>, any: bool) -> Result<PlannedQuery> {
-    let parsed = syntax::parse(&request.text);
+    let parsed = syntax::parse(&request.text).map_err(|refused| Error::Query {
+        query: request.text.clone(),
+        message: refused.0,
+    })?;
     let mut builder = Builder {
         analyzer: context.analyzer.clone(),
         any,
@@ -275,7 +278,7 @@ impl Builder {
                     .collect();
                 (!clauses.is_empty()).then_some(Plan::Bool(clauses))
             }
-            Node::Not(inner) => self.node(inner),
+            Node::Not(inner) => self.node(inner).map(complement),
             Node::And(parts) => self.and(parts),
         }
     }
@@ -377,6 +380,13 @@ impl Builder {
         self.highlight.prefixes.insert(prefix.clone());
         Some(Plan::Prefix { field, prefix })
     }
+}
+
+/// Every passage without a match of `plan`, scoring nothing: an exclusion outside a
+/// conjunction ("-nuclear" alone, "weapons OR -nuclear") still excludes.
+fn complement(plan: Plan) -> Plan {
+    let without = Plan::Bool(vec![(Occur::Must, Plan::All), (Occur::MustNot, plan)]);
+    Plan::Boost(Box::new(without), 0.0)
 }
 
 /// The filters of a request, resolved to stored values.

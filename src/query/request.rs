@@ -11,6 +11,12 @@ use crate::article::ArticleDate;
 pub const DEFAULT_LIMIT: usize = 10;
 /// Default number of values listed per facet.
 pub const DEFAULT_FACET_LIMIT: usize = 25;
+/// Most passages one request returns (`--limit`).
+pub const MAX_LIMIT: usize = 10_000;
+/// Most passages a request may skip (`--offset`): paging deeper costs memory and time.
+pub const MAX_OFFSET: usize = 1_000_000;
+/// Most paragraphs shown before and after each hit (`-C`).
+pub const MAX_CONTEXT: usize = 50;
 
 /// A facet users can count and filter by. Ordered by name, as JSON objects list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,6 +78,18 @@ impl fmt::Display for FacetKind {
     }
 }
 
+/// How many of a query's words a passage needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WordMatch {
+    /// Every word; when no passage has them all, any of them, with a notice.
+    #[default]
+    Default,
+    /// Every word, and nothing else (`--all`).
+    All,
+    /// Any of the words (`--any`).
+    Any,
+}
+
 /// A search request.
 #[derive(Debug, Clone)]
 pub struct QueryRequest {
@@ -93,8 +111,8 @@ pub struct QueryRequest {
     pub since: Option<ArticleDate>,
     /// Keep articles dated on or before this day.
     pub until: Option<ArticleDate>,
-    /// OR between words instead of AND.
-    pub any: bool,
+    /// How many of the words a passage needs.
+    pub words: WordMatch,
     /// The best passage per article instead of every passage.
     pub per_article: bool,
     /// Paragraphs of context before and after each hit.
@@ -110,6 +128,25 @@ pub struct QueryRequest {
 }
 
 impl QueryRequest {
+    /// Refuses paging and context past the limits that keep a request's cost bounded,
+    /// naming the flag.
+    pub fn check(&self) -> crate::Result<()> {
+        for (flag, value, max) in [
+            ("--limit", self.limit, MAX_LIMIT),
+            ("--offset", self.offset, MAX_OFFSET),
+            ("--context", self.context, MAX_CONTEXT),
+        ] {
+            if value > max {
+                return Err(crate::Error::Argument {
+                    argument: flag.into(),
+                    value: value.to_string(),
+                    message: format!("the most lede takes is {max}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// A request for `text` with default paging and no filters or facets.
     pub fn new(text: impl Into<String>) -> QueryRequest {
         QueryRequest {
@@ -122,7 +159,7 @@ impl QueryRequest {
             articles: Vec::new(),
             since: None,
             until: None,
-            any: false,
+            words: WordMatch::Default,
             per_article: false,
             context: 0,
             explain: false,

@@ -12,9 +12,10 @@
 //! ```
 //!
 //! The reader is lenient: an unclosed quote or parenthesis is closed at the end of the
-//! query and reported as a notice, a stray ")" is ignored with a notice. It never fails,
-//! so a batch of thousands of queries never stops on one typo; every change of meaning is
-//! said.
+//! query and reported as a notice, a stray ")" or a dangling "OR" is ignored with a
+//! notice, so a batch of thousands of queries never stops on one typo; every change of
+//! meaning is said. Only a query past the limits that bound its cost (length, nesting,
+//! number of terms) is refused.
 
 /// A field a query word may be restricted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +60,15 @@ pub enum Node {
     Not(Box<Node>),
 }
 
+/// Longest query text read, in characters.
+pub const MAX_QUERY_CHARS: usize = 10_000;
+/// Deepest nesting of parentheses.
+pub const MAX_DEPTH: usize = 32;
+/// Most words, phrases and prefixes in one query.
+pub const MAX_TERMS: usize = 64;
+/// Largest phrase slop (`"..."~N`).
+pub const MAX_SLOP: u32 = 50;
+
 /// A parsed query and what the reader had to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed {
@@ -67,6 +77,12 @@ pub struct Parsed {
     /// One-line notices about lenient readings ("closed the quote opened at character 9").
     pub notices: Vec<String>,
 }
+
+/// Why a query is refused: it is past one of the limits that keep every query's cost
+/// bounded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TooComplex(pub String);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
@@ -80,127 +96,184 @@ enum Token {
     Field(FieldName),
 }
 
-/// Reads a query. Never fails: problems become notices.
-pub fn parse(text: &str) -> Parsed {
-    let mut notices = Vec::new();
-    let tokens = lex(text, &mut notices);
-    let mut reader = Reader {
-        tokens,
+/// Reads a query. Typos are read leniently and said in notices; only a query past the
+/// limits ([`MAX_QUERY_CHARS`], [`MAX_DEPTH`], [`MAX_TERMS`]) is refused.
+pub fn parse(text: &str) -> Result<Parsed, TooComplex> {
+    let length = text.chars().count();
+    if length > MAX_QUERY_CHARS {
+        return Err(TooComplex(format!(
+            "the query has {length} characters; the most lede reads is {MAX_QUERY_CHARS}"
+        )));
+    }
+    let mut lexer = Lexer {
+        chars: text.chars().collect(),
         at: 0,
-        notices,
+        tokens: Vec::new(),
+        notices: Notices::default(),
+    };
+    lexer.run();
+    let terms = lexer
+        .tokens
+        .iter()
+        .filter(|t| matches!(t, Token::Word(_) | Token::Phrase { .. }))
+        .count();
+    if terms > MAX_TERMS {
+        return Err(TooComplex(format!(
+            "the query has {terms} words, phrases and prefixes; the most lede takes is {MAX_TERMS}"
+        )));
+    }
+    let mut reader = Reader {
+        tokens: lexer.tokens,
+        at: 0,
+        notices: lexer.notices,
         depth: 0,
     };
-    let root = reader.or();
-    while reader.at < reader.tokens.len() {
-        // Only a stray ")" stops `or` early.
-        reader
-            .notices
-            .push("ignored a \")\" that closes no parenthesis".into());
-        reader.at += 1;
-        if let Some(more) = reader.or() {
-            // Keep what follows the stray parenthesis, joined by the default operator.
-            return Parsed {
-                root: Some(match root {
-                    Some(first) => Node::And(vec![first, more]),
-                    None => more,
-                }),
-                notices: reader.notices,
-            };
-        }
-    }
-    Parsed {
+    let root = reader.top()?;
+    Ok(Parsed {
         root,
-        notices: reader.notices,
+        notices: reader.notices.into_lines(),
+    })
+}
+
+/// Notices in the order first given; a notice given again is counted, not repeated.
+#[derive(Default)]
+struct Notices(Vec<(String, usize)>);
+
+impl Notices {
+    fn push(&mut self, notice: impl Into<String>) {
+        let notice = notice.into();
+        match self.0.iter_mut().find(|(n, _)| *n == notice) {
+            Some((_, count)) => *count += 1,
+            None => self.0.push((notice, 1)),
+        }
+    }
+
+    fn into_lines(self) -> Vec<String> {
+        self.0
+            .into_iter()
+            .map(|(notice, count)| match count {
+                1 => notice,
+                n => format!("{notice} ({n} times)"),
+            })
+            .collect()
     }
 }
 
-fn lex(text: &str, notices: &mut Vec<String>) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    let position = |i: usize| i + 1;
-    while i < chars.len() {
-        let c = chars[i].1;
-        match c {
-            c if c.is_whitespace() => i += 1,
-            '(' => {
-                tokens.push(Token::Open);
-                i += 1;
-            }
-            ')' => {
-                tokens.push(Token::Close);
-                i += 1;
-            }
-            '"' | '“' | '”' => {
-                let opened = i;
-                let mut j = i + 1;
-                while j < chars.len() && !matches!(chars[j].1, '"' | '“' | '”') {
-                    j += 1;
-                }
-                let inner: String = chars[i + 1..j].iter().map(|&(_, c)| c).collect();
-                if j >= chars.len() {
-                    notices.push(format!(
-                        "the quote at character {} is never closed: read as a phrase to the end",
-                        position(opened)
-                    ));
-                }
-                i = (j + 1).min(chars.len());
-                let mut slop = 0;
-                if chars.get(i).is_some_and(|&(_, c)| c == '~') {
-                    let digits: String = chars[i + 1..]
-                        .iter()
-                        .map(|&(_, c)| c)
-                        .take_while(char::is_ascii_digit)
-                        .collect();
-                    slop = digits.parse().unwrap_or(2).min(100);
-                    i += 1 + digits.chars().count();
-                }
-                tokens.push(Token::Phrase { text: inner, slop });
-            }
-            '-' if starts_word(&chars, i + 1) && at_word_start(&chars, i) => {
-                tokens.push(Token::Minus);
-                i += 1;
-            }
-            '+' if starts_word(&chars, i + 1) && at_word_start(&chars, i) => {
-                tokens.push(Token::Plus);
-                i += 1;
-            }
-            _ => {
-                let start = i;
-                while i < chars.len()
-                    && !chars[i].1.is_whitespace()
-                    && !matches!(chars[i].1, '(' | ')' | '"' | '“' | '”')
-                {
-                    i += 1;
-                }
-                let word: String = chars[start..i].iter().map(|&(_, c)| c).collect();
-                match word.as_str() {
-                    "OR" | "||" => tokens.push(Token::Or),
-                    "AND" | "&&" => {}
-                    _ => match field_prefix(&word) {
-                        Some((field, rest)) => {
-                            tokens.push(Token::Field(field));
-                            if !rest.is_empty() {
-                                tokens.push(Token::Word(rest.to_string()));
-                            }
-                        }
-                        None => tokens.push(Token::Word(word)),
-                    },
-                }
+/// Cuts a query into tokens.
+struct Lexer {
+    chars: Vec<char>,
+    at: usize,
+    tokens: Vec<Token>,
+    notices: Notices,
+}
+
+impl Lexer {
+    fn run(&mut self) {
+        while let Some(&c) = self.chars.get(self.at) {
+            match c {
+                c if c.is_whitespace() => self.at += 1,
+                '(' => self.single(Token::Open),
+                ')' => self.single(Token::Close),
+                '"' | '“' | '”' => self.phrase(),
+                '-' if self.starts_operand(self.at) => self.single(Token::Minus),
+                '+' if self.starts_operand(self.at) => self.single(Token::Plus),
+                _ => self.word(),
             }
         }
     }
-    tokens
-}
 
-fn starts_word(chars: &[(usize, char)], i: usize) -> bool {
-    chars
-        .get(i)
-        .is_some_and(|&(_, c)| !c.is_whitespace() && c != ')')
-}
+    fn single(&mut self, token: Token) {
+        self.tokens.push(token);
+        self.at += 1;
+    }
 
-fn at_word_start(chars: &[(usize, char)], i: usize) -> bool {
-    i == 0 || chars[i - 1].1.is_whitespace() || chars[i - 1].1 == '('
+    /// `-` or `+` at `at` is an operator when it starts a word and is followed by one.
+    fn starts_operand(&self, at: usize) -> bool {
+        let before = at.checked_sub(1).map(|i| self.chars[i]);
+        let after = self.chars.get(at + 1).copied();
+        before.is_none_or(|c| c.is_whitespace() || c == '(')
+            && after.is_some_and(|c| !c.is_whitespace() && c != ')')
+    }
+
+    /// A quoted phrase, with its slop (`"..."~3`).
+    fn phrase(&mut self) {
+        let opened = self.at;
+        let is_quote = |c: &char| matches!(c, '"' | '“' | '”');
+        let end = self.chars[opened + 1..]
+            .iter()
+            .position(is_quote)
+            .map(|i| opened + 1 + i);
+        let close = end.unwrap_or(self.chars.len());
+        let text: String = self.chars[opened + 1..close].iter().collect();
+        if end.is_none() {
+            self.notices.push(format!(
+                "the quote at character {} is never closed: read as a phrase to the end",
+                opened + 1
+            ));
+        }
+        self.at = (close + 1).min(self.chars.len());
+        let slop = self.slop();
+        self.tokens.push(Token::Phrase { text, slop });
+    }
+
+    /// `~N` after a phrase: `~` alone is 2; past [`MAX_SLOP`] is cut to it, with a notice.
+    fn slop(&mut self) -> u32 {
+        if self.chars.get(self.at) != Some(&'~') {
+            return 0;
+        }
+        self.at += 1;
+        let digits: String = self.chars[self.at..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        self.at += digits.len();
+        if digits.is_empty() {
+            return 2;
+        }
+        match digits.parse::<u32>() {
+            Ok(slop) if slop <= MAX_SLOP => slop,
+            _ => {
+                self.notices.push(format!(
+                    "a phrase's distance ~{digits} is more than {MAX_SLOP}: read as ~{MAX_SLOP}"
+                ));
+                MAX_SLOP
+            }
+        }
+    }
+
+    /// A run of characters up to a space, a parenthesis or a quote: a word, an operator
+    /// (`OR`, `AND`) or a field and its word (`title:summit`).
+    fn word(&mut self) {
+        let start = self.at;
+        while self
+            .chars
+            .get(self.at)
+            .is_some_and(|&c| !c.is_whitespace() && !matches!(c, '(' | ')' | '"' | '“' | '”'))
+        {
+            self.at += 1;
+        }
+        let word: String = self.chars[start..self.at].iter().collect();
+        match word.as_str() {
+            "OR" | "||" => self.tokens.push(Token::Or),
+            "AND" | "&&" => {}
+            _ => match field_prefix(&word) {
+                Some((field, rest)) => {
+                    self.tokens.push(Token::Field(field));
+                    if !rest.is_empty() {
+                        self.tokens.push(Token::Word(rest.to_string()));
+                    }
+                }
+                None => {
+                    if let Some(name) = unknown_field(&word) {
+                        self.notices.push(format!(
+                            "\"{name}:\" is not a field (title:, body:): searched as words"
+                        ));
+                    }
+                    self.tokens.push(Token::Word(word));
+                }
+            },
+        }
+    }
 }
 
 /// `title:word` → (Title, "word"); `title:` alone applies to the next phrase or group.
@@ -214,10 +287,22 @@ fn field_prefix(word: &str) -> Option<(FieldName, &str)> {
     Some((field, rest))
 }
 
+/// The name of what looks like a field restriction but is not one (`titel:summit`);
+/// times (`10:30`), addresses (`http://…`) and lone colons are not.
+fn unknown_field(word: &str) -> Option<&str> {
+    let (name, rest) = word.split_once(':')?;
+    let looks_like_field = name.len() >= 2
+        && name.chars().all(|c| c.is_ascii_alphabetic())
+        && !rest.is_empty()
+        && !rest.starts_with('/');
+    looks_like_field.then_some(name)
+}
+
+/// Reads tokens into a tree.
 struct Reader {
     tokens: Vec<Token>,
     at: usize,
-    notices: Vec<String>,
+    notices: Notices,
     depth: usize,
 }
 
@@ -226,50 +311,73 @@ impl Reader {
         self.tokens.get(self.at)
     }
 
-    fn or(&mut self) -> Option<Node> {
-        let mut parts = Vec::new();
-        if let Some(first) = self.and() {
-            parts.push(first);
-        }
-        while self.peek() == Some(&Token::Or) {
-            self.at += 1;
-            if let Some(next) = self.and() {
-                parts.push(next);
-            }
-        }
-        match parts.len() {
-            0 => None,
-            1 => parts.pop(),
-            _ => Some(Node::Or(parts)),
-        }
-    }
-
-    fn and(&mut self) -> Option<Node> {
+    /// The whole query: stray ")" are skipped with a notice, and what follows them is
+    /// joined to what came before by the default operator.
+    fn top(&mut self) -> Result<Option<Node>, TooComplex> {
         let mut parts = Vec::new();
         loop {
-            match self.peek() {
-                None | Some(Token::Or) => break,
-                Some(Token::Close) if self.depth > 0 => break,
-                Some(Token::Close) => break,
-                _ => {
-                    if let Some(node) = self.unary() {
-                        parts.push(node);
-                    }
-                }
+            if let Some(part) = self.or()? {
+                parts.push(part);
             }
+            if self.at >= self.tokens.len() {
+                break;
+            }
+            // Only a stray ")" stops `or` early.
+            self.notices
+                .push("ignored a \")\" that closes no parenthesis");
+            self.at += 1;
         }
-        match parts.len() {
+        Ok(match parts.len() {
             0 => None,
             1 => parts.pop(),
             _ => Some(Node::And(parts)),
-        }
+        })
     }
 
-    fn unary(&mut self) -> Option<Node> {
+    fn or(&mut self) -> Result<Option<Node>, TooComplex> {
+        let mut parts = Vec::new();
+        let mut dangling = false;
+        match self.and()? {
+            Some(first) => parts.push(first),
+            None => dangling = self.peek() == Some(&Token::Or),
+        }
+        while self.peek() == Some(&Token::Or) {
+            self.at += 1;
+            match self.and()? {
+                Some(next) => parts.push(next),
+                None => dangling = true,
+            }
+        }
+        if dangling {
+            self.notices
+                .push("\"OR\" needs words on both sides: read without it");
+        }
+        Ok(match parts.len() {
+            0 => None,
+            1 => parts.pop(),
+            _ => Some(Node::Or(parts)),
+        })
+    }
+
+    fn and(&mut self) -> Result<Option<Node>, TooComplex> {
+        let mut parts = Vec::new();
+        while !matches!(self.peek(), None | Some(Token::Or) | Some(Token::Close)) {
+            if let Some(node) = self.unary()? {
+                parts.push(node);
+            }
+        }
+        Ok(match parts.len() {
+            0 => None,
+            1 => parts.pop(),
+            _ => Some(Node::And(parts)),
+        })
+    }
+
+    fn unary(&mut self) -> Result<Option<Node>, TooComplex> {
         match self.peek() {
             Some(Token::Minus) => {
                 self.at += 1;
-                self.primary(None).map(|n| Node::Not(Box::new(n)))
+                Ok(self.primary(None)?.map(|n| Node::Not(Box::new(n))))
             }
             Some(Token::Plus) => {
                 self.at += 1;
@@ -279,33 +387,41 @@ impl Reader {
         }
     }
 
-    fn primary(&mut self, field: Option<FieldName>) -> Option<Node> {
+    fn primary(&mut self, field: Option<FieldName>) -> Result<Option<Node>, TooComplex> {
         let token = self.tokens.get(self.at).cloned();
         self.at += 1;
-        match token? {
-            Token::Open => {
-                self.depth += 1;
-                let inner = self.or();
-                self.depth -= 1;
-                if self.peek() == Some(&Token::Close) {
-                    self.at += 1;
-                } else {
-                    self.notices
-                        .push("a \"(\" is never closed: closed at the end of the query".into());
-                }
-                inner.map(|node| with_field(node, field))
-            }
-            Token::Field(f) => self.primary(Some(f)),
-            Token::Phrase { text, slop } => Some(Node::Phrase { field, text, slop }),
-            Token::Word(text) => Some(match text.strip_suffix('*') {
+        Ok(match token {
+            None | Some(Token::Minus | Token::Plus | Token::Or | Token::Close) => None,
+            Some(Token::Open) => self.group(field)?,
+            Some(Token::Field(f)) => self.primary(Some(f))?,
+            Some(Token::Phrase { text, slop }) => Some(Node::Phrase { field, text, slop }),
+            Some(Token::Word(text)) => Some(match text.strip_suffix('*') {
                 Some(prefix) if !prefix.is_empty() && !prefix.ends_with('*') => Node::Prefix {
                     field,
                     text: prefix.to_string(),
                 },
                 _ => Node::Word { field, text },
             }),
-            Token::Minus | Token::Plus | Token::Or | Token::Close => None,
+        })
+    }
+
+    /// A parenthesised group; its "(" is read.
+    fn group(&mut self, field: Option<FieldName>) -> Result<Option<Node>, TooComplex> {
+        if self.depth == MAX_DEPTH {
+            return Err(TooComplex(format!(
+                "parentheses nest more than {MAX_DEPTH} deep"
+            )));
         }
+        self.depth += 1;
+        let inner = self.or()?;
+        self.depth -= 1;
+        if self.peek() == Some(&Token::Close) {
+            self.at += 1;
+        } else {
+            self.notices
+                .push("a \"(\" is never closed: closed at the end of the query");
+        }
+        Ok(inner.map(|node| with_field(node, field)))
     }
 }
 
@@ -344,7 +460,7 @@ mod tests {
     }
 
     fn root(text: &str) -> Node {
-        let parsed = parse(text);
+        let parsed = parse(text).unwrap();
         assert!(parsed.notices.is_empty(), "{:?}", parsed.notices);
         parsed.root.unwrap()
     }
@@ -395,17 +511,17 @@ mod tests {
 
     #[test]
     fn typos_are_read_leniently_with_a_notice() {
-        let parsed = parse("weapons \"supply of");
+        let parsed = parse("weapons \"supply of").unwrap();
         assert_eq!(parsed.notices.len(), 1);
         assert!(
             parsed.notices[0].contains("character 9"),
             "{:?}",
             parsed.notices
         );
-        let parsed = parse("(a OR b");
+        let parsed = parse("(a OR b").unwrap();
         assert_eq!(parsed.root, Some(Node::Or(vec![word("a"), word("b")])));
         assert_eq!(parsed.notices.len(), 1);
-        let parsed = parse("a) b");
+        let parsed = parse("a) b").unwrap();
         assert_eq!(parsed.root, Some(Node::And(vec![word("a"), word("b")])));
         assert_eq!(parsed.notices.len(), 1);
     }
@@ -416,8 +532,73 @@ mod tests {
             "", " ", "\"", "()", ")(", "-", "OR", "OR OR", "title:", "*", "a~3", "\"\"~", "((((",
             "-(-a)",
         ] {
-            let _ = parse(text);
+            let _ = parse(text).unwrap();
         }
-        assert_eq!(parse("").root, None);
+        assert_eq!(parse("").unwrap().root, None);
+    }
+
+    #[test]
+    fn what_follows_several_stray_parentheses_is_kept() {
+        let parsed = parse("a) b) c").unwrap();
+        assert_eq!(
+            parsed.root,
+            Some(Node::And(vec![word("a"), word("b"), word("c")]))
+        );
+        assert_eq!(
+            parsed.notices,
+            ["ignored a \")\" that closes no parenthesis (2 times)"]
+        );
+    }
+
+    #[test]
+    fn limits_refuse_runaway_queries_at_their_boundary() {
+        let nested = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        assert!(parse(&nested(MAX_DEPTH + 1))
+            .unwrap_err()
+            .0
+            .contains("32 deep"));
+        assert!(parse(&"(".repeat(10_000)).is_err());
+        let words = |n: usize| vec!["w"; n].join(" ");
+        assert!(parse(&words(MAX_TERMS)).is_ok());
+        assert!(parse(&words(MAX_TERMS + 1)).is_err());
+        assert!(parse(&"x".repeat(MAX_QUERY_CHARS)).is_ok());
+        assert!(parse(&"x".repeat(MAX_QUERY_CHARS + 1)).is_err());
+        let sloppy = parse("\"a b\"~1000").unwrap();
+        assert_eq!(
+            sloppy.root,
+            Some(Node::Phrase {
+                field: None,
+                text: "a b".into(),
+                slop: MAX_SLOP
+            })
+        );
+        assert_eq!(sloppy.notices.len(), 1);
+        assert_eq!(
+            parse("\"a b\"~18446744073709551616").unwrap().notices.len(),
+            1
+        );
+    }
+
+    #[test]
+    fn repeated_notices_are_counted_not_repeated() {
+        let parsed = parse(&"(".repeat(5)).unwrap();
+        assert_eq!(
+            parsed.notices,
+            ["a \"(\" is never closed: closed at the end of the query (5 times)"]
+        );
+    }
+
+    #[test]
+    fn unknown_fields_and_lone_ors_get_a_notice() {
+        let parsed = parse("titel:summit").unwrap();
+        assert!(parsed.notices[0].contains("\"titel:\" is not a field"));
+        assert!(parse("10:30 http://x.org").unwrap().notices.is_empty());
+        for text in ["OR", "a OR", "OR a", "a OR OR b"] {
+            let parsed = parse(text).unwrap();
+            assert_eq!(parsed.notices.len(), 1, "{text}: {:?}", parsed.notices);
+            assert!(parsed.notices[0].contains("both sides"), "{text}");
+        }
+        assert!(parse("a OR b").unwrap().notices.is_empty());
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::request::{FacetKind, QueryRequest};
+use super::request::{FacetKind, QueryRequest, WordMatch};
 use super::response::FacetValue;
 use super::{selection, Matched, QueryEngine};
 use crate::backend::Counted;
@@ -71,63 +71,35 @@ impl QueryEngine {
         kind: TopKind,
         limit: usize,
     ) -> Result<TopValues> {
-        let (total, mut values, notices) = match kind {
-            TopKind::Entity(kind) => self.entity_values(request, kind)?,
-            TopKind::Author => self.author_values(request)?,
-        };
-        let distinct = values.len() as u64;
-        values.truncate(limit);
-        Ok(TopValues {
-            kind: kind.name().to_string(),
-            query: request.text.clone(),
-            total,
-            distinct,
-            values,
-            notices,
-        })
-    }
-
-    /// Entity facets: a query with no hits and every value of one facet.
-    fn entity_values(
-        &self,
-        request: &QueryRequest,
-        kind: FacetKind,
-    ) -> Result<(u64, Vec<FacetValue>, Vec<String>)> {
-        let request = QueryRequest {
-            limit: 0,
-            offset: 0,
-            per_article: false,
-            context: 0,
-            explain: false,
-            snippets: false,
-            facets: vec![kind],
-            facet_limit: usize::MAX,
-            ..request.clone()
-        };
-        let mut response = self.query(&request)?;
-        let values = response.facets.remove(&kind).unwrap_or_default();
-        Ok((response.total, values, response.notices))
-    }
-
-    /// Authors: counted over the matches; like a query, a text none of whose passages has
-    /// all the words falls back to any of them.
-    fn author_values(&self, request: &QueryRequest) -> Result<(u64, Vec<FacetValue>, Vec<String>)> {
-        let planned = self.plan(request, request.any)?;
+        let planned = self.plan(request, request.words == WordMatch::Any)?;
+        // A filter of the counted kind keeps its meaning here: `lede facets country
+        // --country iran` lists the countries named in passages about Iran.
         let (planned, counted) = self.search_relaxing(request, planned, |planned| {
-            self.backend
-                .count_values(&selection(planned, None), TopKind::Author)
+            self.backend.count_values(&selection(planned, None), kind)
         })?;
+        let distinct = counted.values.len() as u64;
         let values = counted
             .values
             .into_iter()
-            .map(|count| FacetValue {
-                label: count.value.clone(),
-                value: count.value,
-                passages: count.passages,
-                articles: count.articles,
+            .take(limit)
+            .map(|count| match kind {
+                TopKind::Entity(kind) => self.labelled(kind, count),
+                TopKind::Author => FacetValue {
+                    label: count.value.clone(),
+                    value: count.value,
+                    passages: count.passages,
+                    articles: count.articles,
+                },
             })
             .collect();
-        Ok((counted.total, values, planned.notices))
+        Ok(TopValues {
+            kind: kind.name().to_string(),
+            query: request.text.clone(),
+            total: counted.total,
+            distinct,
+            values,
+            notices: planned.notices,
+        })
     }
 }
 

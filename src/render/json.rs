@@ -19,6 +19,30 @@ pub fn query(out: &mut dyn Write, response: &QueryResponse) -> io::Result<()> {
     line(out, response)
 }
 
+/// A query of a batch refused for its cost, in place of its answer:
+/// `{"query_id", "query", "error"}`.
+pub fn query_error(
+    out: &mut dyn Write,
+    id: &str,
+    text: &str,
+    error: &crate::Error,
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Refused<'a> {
+        query_id: &'a str,
+        query: &'a str,
+        error: String,
+    }
+    line(
+        out,
+        &Refused {
+            query_id: id,
+            query: text,
+            error: error.to_string(),
+        },
+    )
+}
+
 /// Writes what `lede remove` did as one JSON object: `{"articles": [ids], "paragraphs": n}`.
 pub fn remove_report(out: &mut dyn Write, report: &RemoveReport) -> io::Result<()> {
     line(out, report)

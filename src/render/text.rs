@@ -47,16 +47,44 @@ pub fn query(
     response: &QueryResponse,
     options: TextOptions,
 ) -> io::Result<()> {
+    let shared_source = shared_source(&response.hits);
     for (rank, hit) in response.hits.iter().enumerate() {
-        hit_block(out, rank + 1, hit, options)?;
+        hit_block(out, rank + 1, hit, shared_source.is_none(), options)?;
     }
+    writeln!(out, "{}", summary(response, shared_source))?;
+    for (kind, values) in &response.facets {
+        writeln!(out)?;
+        facet_table(out, kind.name(), values)?;
+    }
+    Ok(())
+}
+
+/// The file every hit comes from, when they all come from one file that holds articles with
+/// ids of their own (a JSON Lines export): said once instead of on every hit.
+fn shared_source(hits: &[Hit]) -> Option<&str> {
+    let source = hits.first()?.source.as_deref()?;
+    (hits.len() > 1
+        && hits
+            .iter()
+            .all(|hit| hit.source.as_deref() == Some(source) && hit.article_id != source))
+    .then_some(source)
+}
+
+/// "3 of 12 matching passages shown, all from news.jsonl. 2 articles."
+fn summary(response: &QueryResponse, shared_source: Option<&str>) -> String {
     let shown = response.hits.len() as u64;
     let mut summary = match (response.total, shown) {
         (0, _) => format!("No passage matches {:?}.", clean(&response.query)),
-        (total, shown) if shown == total => format!("{total} matching passage{}.", plural(total)),
-        (total, 0) => format!("{total} matching passage{}.", plural(total)),
-        (total, shown) => format!("{shown} of {total} matching passages shown."),
+        (total, shown) if shown == total => format!("{total} matching passage{}", plural(total)),
+        (total, 0) => format!("{total} matching passage{}", plural(total)),
+        (total, shown) => format!("{shown} of {total} matching passages shown"),
     };
+    if response.total > 0 {
+        if let Some(source) = shared_source {
+            summary.push_str(&format!(", all from {}", clean(source)));
+        }
+        summary.push('.');
+    }
     if let Some(articles) = response.total_articles {
         summary.push_str(&format!(" {articles} article{}.", plural(articles)));
     }
@@ -66,65 +94,80 @@ pub fn query(
             plural(undated)
         ));
     }
-    writeln!(out, "{summary}")?;
-    for (kind, values) in &response.facets {
-        writeln!(out)?;
-        facet_table(out, kind.name(), values)?;
-    }
-    Ok(())
+    summary
 }
 
+/// One hit: its heading, what and where it is, its snippet and any context.
 fn hit_block(
     out: &mut dyn WriteColor,
     rank: usize,
     hit: &Hit,
+    with_source: bool,
     options: TextOptions,
 ) -> io::Result<()> {
     let heading = ColorSpec::new().set_bold(true).clone();
     let first = format!("{rank:>2} ");
     wrapped_line(out, &clean(&hit.heading), &first, &heading, options.width)?;
-    let mut meta = vec![
-        hit.source.clone().unwrap_or_else(|| hit.article_id.clone()),
-        format!("paragraph {}", hit.paragraph),
-    ];
+    let provenance = ColorSpec::new().set_fg(Some(Color::Cyan)).clone();
+    let fields: Vec<String> = metadata(hit, with_source)
+        .iter()
+        .map(|f| clean(f))
+        .collect();
+    wrapped_fields(out, &fields, &provenance, options.width)?;
+    if options.why && !hit.why.is_empty() {
+        why_line(out, hit)?;
+    }
+    let (before, after): (Vec<_>, Vec<_>) = hit
+        .context
+        .iter()
+        .partition(|c| c.paragraph < hit.paragraph);
+    for paragraph in before {
+        context_paragraph(out, paragraph, options)?;
+    }
+    snippet(out, hit, options)?;
+    for paragraph in after {
+        context_paragraph(out, paragraph, options)?;
+    }
+    if let Some(explanation) = &hit.explanation {
+        let pretty = serde_json::to_string_pretty(explanation).unwrap_or_default();
+        for line in pretty.lines() {
+            writeln!(out, "{INDENT}{}", clean(line))?;
+        }
+    }
+    writeln!(out)
+}
+
+/// What and where a hit is: its article id (what `--article` takes), the file it came from
+/// when that is not its id, paragraph, date, countries, matching passages, score.
+fn metadata(hit: &Hit, with_source: bool) -> Vec<String> {
+    let mut fields = vec![hit.article_id.clone()];
+    if let Some(source) = hit
+        .source
+        .as_ref()
+        .filter(|s| with_source && **s != hit.article_id)
+    {
+        fields.push(source.clone());
+    }
+    fields.push(format!("paragraph {}", hit.paragraph));
     if let Some(date) = &hit.date {
-        meta.push(date.to_string());
+        fields.push(date.to_string());
     }
     if !hit.countries.is_empty() {
         let names: Vec<String> = hit.countries.iter().map(|code| code.name()).collect();
-        meta.push(names.join(", "));
+        fields.push(names.join(", "));
     }
     if let Some(passages) = hit.article_passages {
-        meta.push(format!(
+        fields.push(format!(
             "{passages} matching passage{} in the article",
             plural(passages)
         ));
     }
-    meta.push(format!("score {:.2}", hit.score));
-    let provenance = ColorSpec::new().set_fg(Some(Color::Cyan)).clone();
-    wrapped_line(
-        out,
-        &clean(&meta.join(" · ")),
-        INDENT,
-        &provenance,
-        options.width,
-    )?;
-    if options.why && !hit.why.is_empty() {
-        why_line(out, hit)?;
-    }
-    let before: Vec<_> = hit
-        .context
-        .iter()
-        .filter(|c| c.paragraph < hit.paragraph)
-        .collect();
-    let after: Vec<_> = hit
-        .context
-        .iter()
-        .filter(|c| c.paragraph > hit.paragraph)
-        .collect();
-    for paragraph in before {
-        context_paragraph(out, paragraph, options)?;
-    }
+    fields.push(format!("score {:.2}", hit.score));
+    fields
+}
+
+/// The hit's snippet, with "…" where it starts or ends inside the passage.
+fn snippet(out: &mut dyn WriteColor, hit: &Hit, options: TextOptions) -> io::Result<()> {
     let snippet = &hit.snippet;
     let last_end = snippet.fragments.last().map_or(0, |f| f[1]);
     let prefix = if snippet.start > 0 { "…" } else { "" };
@@ -136,17 +179,35 @@ fn hit_block(
         prefix,
         suffix,
         options,
-    )?;
-    for paragraph in after {
-        context_paragraph(out, paragraph, options)?;
-    }
-    if let Some(explanation) = &hit.explanation {
-        let pretty = serde_json::to_string_pretty(explanation).unwrap_or_default();
-        for line in pretty.lines() {
-            writeln!(out, "{INDENT}{}", clean(line))?;
+    )
+}
+
+/// Writes `fields` joined by " · ", indented, breaking lines only between fields (a field
+/// longer than a line is wrapped at its spaces).
+fn wrapped_fields(
+    out: &mut dyn WriteColor,
+    fields: &[String],
+    spec: &ColorSpec,
+    width: usize,
+) -> io::Result<()> {
+    const SEPARATOR: &str = " · ";
+    let room = width.saturating_sub(INDENT.len()).max(20);
+    let mut lines: Vec<String> = Vec::new();
+    for field in fields {
+        match lines.last_mut() {
+            Some(line)
+                if line.chars().count() + SEPARATOR.len() + field.chars().count() <= room =>
+            {
+                line.push_str(SEPARATOR);
+                line.push_str(field);
+            }
+            _ => lines.push(field.clone()),
         }
     }
-    writeln!(out)
+    for line in lines {
+        wrapped_line(out, &line, INDENT, spec, width)?;
+    }
+    Ok(())
 }
 
 /// Writes one coloured line of `text` wrapped at `width` columns: the first line after
@@ -420,6 +481,28 @@ pub fn notice(out: &mut dyn WriteColor, id: &str, batch: bool, message: &str) ->
     }
 }
 
+/// A query of a batch that was refused, as `lede: error: query ID: reason`.
+pub fn query_error(out: &mut dyn WriteColor, id: &str, message: &str) -> io::Result<()> {
+    write!(out, "lede: ")?;
+    out.set_color(ColorSpec::new().set_fg(Some(Color::Red)).set_bold(true))?;
+    write!(out, "error")?;
+    out.reset()?;
+    writeln!(out, ": query {}: {}", clean(id), clean(message))
+}
+
+/// The line that opens each query's answer in a batch run: `query ID: TEXT`, in bold.
+pub fn batch_header(out: &mut dyn WriteColor, id: &str, text: &str) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    write!(out, "query {}: {}", clean(id), clean(text))?;
+    out.reset()?;
+    writeln!(out)
+}
+
+/// What a batch's text answer says for a refused query (the reason is on standard error).
+pub fn refused(out: &mut dyn WriteColor) -> io::Result<()> {
+    writeln!(out, "Refused (see the error above).\n")
+}
+
 /// One problem with an input, as `lede: error: path:line: message`.
 pub fn problem(out: &mut dyn WriteColor, problem: &Problem) -> io::Result<()> {
     let (label, color) = match problem.severity {
@@ -545,10 +628,47 @@ mod tests {
         assert!(!text.contains('\u{1b}'), "{text:?}");
         assert!(text.contains("**weapons**"), "{text}");
         assert!(
-            text.contains("corpus/a.txt · paragraph 2 · Russia · score 1.50"),
+            text.contains("   a · corpus/a.txt · paragraph 2 · Russia · score 1.50"),
             "{text}"
         );
         assert!(text.contains("Russia (RU)"), "{text}");
+    }
+
+    #[test]
+    fn hits_show_their_article_id_and_a_file_they_all_share_once() {
+        let mut response = response();
+        let mut second = response.hits[0].clone();
+        second.article_id = "b".into();
+        response.hits.push(second);
+        response.total = 2;
+        let mut out = NoColor::new(Vec::new());
+        query(&mut out, &response, TextOptions::default()).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert!(text.contains("   a · paragraph 2 ·"), "{text}");
+        assert!(text.contains("   b · paragraph 2 ·"), "{text}");
+        assert!(
+            text.contains("2 matching passages, all from corpus/a.txt."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_metadata_line_breaks_between_fields() {
+        let mut narrow = response();
+        narrow.hits[0].source = Some("feeds/2023/world-news-export.jsonl".into());
+        let options = TextOptions {
+            width: 44,
+            ..TextOptions::default()
+        };
+        let mut out = NoColor::new(Vec::new());
+        query(&mut out, &narrow, options).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert!(
+            text.contains(
+                "   a · feeds/2023/world-news-export.jsonl\n   paragraph 2 · Russia · score 1.50\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
@@ -615,7 +735,11 @@ mod tests {
         for line in text.lines().take(4) {
             assert!(line.chars().count() <= 40, "{line:?} in\n{text}");
         }
-        assert!(text.contains("\n   score 1.50\n"), "{text}");
+        // The metadata line breaks between fields, never inside "paragraph 2".
+        assert!(
+            text.contains("\n   a · corpus/a.txt · paragraph 2\n   Russia · score 1.50\n"),
+            "{text}"
+        );
         assert!(
             text.starts_with(" 1 A heading long enough to need two\n   lines"),
             "{text}"

@@ -1,0 +1,334 @@
+//! The query language against a brute-force evaluator.
+//!
+//! Random query trees (words, phrases with and without slop, prefixes, exclusions, OR,
+//! groups, fields, nesting) are written out as query text, run through the whole query
+//! engine over a small generated corpus, and the passages found are compared with a direct
+//! evaluation of the same tree over each passage's analysed words. The evaluator reads the
+//! generated tree, never lede's parse of the text, so a misreading anywhere between the
+//! text and the index (parser, plan, backend) shows up as a difference.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+
+use super::request::{QueryRequest, WordMatch};
+use super::QueryEngine;
+use crate::backend::local::{LocalReader, LocalWriter, DEFAULT_MEMORY_BUDGET};
+use crate::ingest::{ingest, IngestOptions, Strict};
+use crate::source::PathNames;
+
+/// Words of the generated corpus and queries; none is a function word, and each is its own
+/// stem's only spelling here.
+const VOCABULARY: [&str; 8] = [
+    "apple", "banana", "cherry", "grape", "lemon", "mango", "olive", "peach",
+];
+/// Words passages hold besides the vocabulary, so that phrases have gaps.
+const FILLER: [&str; 2] = ["river", "stone"];
+/// Articles in the generated corpus.
+const ARTICLES: usize = 40;
+
+/// A query as generated.
+#[derive(Debug, Clone)]
+enum Q {
+    Word(usize, Option<Field>),
+    Phrase(Vec<usize>, u32, Option<Field>),
+    Prefix(usize, usize, Option<Field>),
+    And(Vec<Q>),
+    Or(Vec<Q>),
+    Not(Box<Q>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Title,
+    Body,
+}
+
+impl Field {
+    fn prefix(field: Option<Field>) -> &'static str {
+        match field {
+            None => "",
+            Some(Field::Title) => "title:",
+            Some(Field::Body) => "body:",
+        }
+    }
+}
+
+/// One passage as the evaluator sees it: the analysed words of its title and paragraph.
+struct Passage {
+    key: (String, u64),
+    title: Vec<String>,
+    body: Vec<String>,
+}
+
+fn analyse(text: &str) -> Vec<String> {
+    let mut analyzer = crate::analyzer::en_stem();
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token().text.clone());
+    }
+    tokens
+}
+
+fn stem(word: usize) -> String {
+    analyse(VOCABULARY[word]).remove(0)
+}
+
+impl Q {
+    /// The query text.
+    fn text(&self) -> String {
+        match self {
+            Q::Word(w, field) => format!("{}{}", Field::prefix(*field), VOCABULARY[*w]),
+            Q::Phrase(words, slop, field) => {
+                let words: Vec<&str> = words.iter().map(|w| VOCABULARY[*w]).collect();
+                let slop = if *slop > 0 {
+                    format!("~{slop}")
+                } else {
+                    String::new()
+                };
+                format!("{}\"{}\"{slop}", Field::prefix(*field), words.join(" "))
+            }
+            Q::Prefix(w, len, field) => {
+                format!("{}{}*", Field::prefix(*field), &stem(*w)[..*len])
+            }
+            Q::And(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    Q::Or(_) | Q::And(_) => format!("({})", p.text()),
+                    _ => p.text(),
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            Q::Or(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    Q::Or(_) => format!("({})", p.text()),
+                    _ => p.text(),
+                })
+                .collect::<Vec<_>>()
+                .join(" OR "),
+            Q::Not(inner) => match inner.as_ref() {
+                Q::Word(..) | Q::Phrase(..) | Q::Prefix(..) => format!("-{}", inner.text()),
+                _ => format!("-({})", inner.text()),
+            },
+        }
+    }
+
+    /// Whether `passage` matches: words in order for a phrase (within `slop` positions for
+    /// two words), every positive part and no excluded part for AND (any positive part
+    /// with `any`), any part for OR, the complement for an exclusion anywhere.
+    fn matches(&self, passage: &Passage, any: bool) -> bool {
+        let in_fields = |field: Option<Field>, test: &dyn Fn(&[String]) -> bool| match field {
+            None => test(&passage.title) || test(&passage.body),
+            Some(Field::Title) => test(&passage.title),
+            Some(Field::Body) => test(&passage.body),
+        };
+        match self {
+            Q::Word(w, field) => {
+                let stem = stem(*w);
+                in_fields(*field, &|tokens| tokens.contains(&stem))
+            }
+            Q::Phrase(words, slop, field) => {
+                let stems: Vec<String> = words.iter().map(|w| stem(*w)).collect();
+                in_fields(*field, &|tokens| phrase_at(tokens, &stems, *slop))
+            }
+            Q::Prefix(w, len, field) => {
+                let prefix = stem(*w)[..*len].to_string();
+                in_fields(*field, &|tokens| {
+                    tokens.iter().any(|t| t.starts_with(&prefix))
+                })
+            }
+            Q::Or(parts) => parts.iter().any(|p| p.matches(passage, any)),
+            Q::Not(inner) => !inner.matches(passage, any),
+            Q::And(parts) => {
+                let (excluded, positive): (Vec<&Q>, Vec<&Q>) =
+                    parts.iter().partition(|p| matches!(p, Q::Not(_)));
+                let positives = positive.iter().map(|p| p.matches(passage, any));
+                let positive_ok = positive.is_empty()
+                    || if any {
+                        positives.into_iter().any(|m| m)
+                    } else {
+                        positives.into_iter().all(|m| m)
+                    };
+                positive_ok && excluded.iter().all(|p| p.matches(passage, any))
+            }
+        }
+    }
+}
+
+/// Whether `stems` stand in `tokens` in order; with two words, the second within `slop`
+/// positions of where it would stand in an exact phrase (tantivy's sloppy phrase).
+fn phrase_at(tokens: &[String], stems: &[String], slop: u32) -> bool {
+    if stems.len() == 2 && slop > 0 {
+        let at = |stem: &String| -> Vec<i64> {
+            tokens
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| *t == stem)
+                .map(|(i, _)| i as i64)
+                .collect()
+        };
+        let (firsts, seconds) = (at(&stems[0]), at(&stems[1]));
+        return firsts.iter().any(|first| {
+            seconds
+                .iter()
+                .any(|second| (second - 1 - first).unsigned_abs() <= u64::from(slop))
+        });
+    }
+    tokens.windows(stems.len()).any(|window| window == stems)
+}
+
+fn leaf() -> impl Strategy<Value = Q> {
+    let field = prop_oneof![
+        4 => Just(None),
+        1 => Just(Some(Field::Title)),
+        1 => Just(Some(Field::Body)),
+    ];
+    let word = 0..VOCABULARY.len();
+    prop_oneof![
+        4 => (word.clone(), field.clone()).prop_map(|(w, f)| Q::Word(w, f)),
+        // Slop only with two words: tantivy's sloppy phrases of more words are a heuristic
+        // this evaluator does not model.
+        1 => (word.clone(), word.clone(), 0u32..4, field.clone())
+            .prop_map(|(a, b, slop, f)| Q::Phrase(vec![a, b], slop, f)),
+        1 => (proptest::collection::vec(word.clone(), 3), field.clone())
+            .prop_map(|(words, f)| Q::Phrase(words, 0, f)),
+        1 => (word, 2usize..4, field).prop_map(|(w, len, f)| Q::Prefix(w, len, f)),
+    ]
+}
+
+fn query() -> impl Strategy<Value = Q> {
+    leaf().prop_recursive(4, 24, 4, |inner| {
+        prop_oneof![
+            3 => proptest::collection::vec(inner.clone(), 2..4).prop_map(Q::And),
+            2 => proptest::collection::vec(inner.clone(), 2..4).prop_map(Q::Or),
+            1 => inner.prop_map(|q| Q::Not(Box::new(q))),
+        ]
+    })
+}
+
+/// A small deterministic corpus as JSON Lines, and its passages as the evaluator sees them.
+fn corpus() -> (String, Vec<Passage>) {
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut words = |count: usize| -> String {
+        (0..count)
+            .map(|_| {
+                let i = next(VOCABULARY.len() + FILLER.len());
+                VOCABULARY.get(i).copied().unwrap_or(FILLER[i % 2])
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut lines = String::new();
+    let mut passages = Vec::new();
+    for article in 0..ARTICLES {
+        let title = words(1 + article % 3);
+        let paragraphs: Vec<String> = (0..1 + article % 3)
+            .map(|p| words(3 + (article + p) % 8) + ".")
+            .collect();
+        let id = format!("a{article}");
+        let record = serde_json::json!({"id": id, "title": title, "body": paragraphs.join("\n\n")});
+        lines.push_str(&format!("{record}\n"));
+        for (p, text) in paragraphs.iter().enumerate() {
+            passages.push(Passage {
+                key: (id.clone(), p as u64),
+                title: analyse(&title),
+                body: analyse(text),
+            });
+        }
+    }
+    (lines, passages)
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    engine: QueryEngine,
+    passages: Vec<Passage>,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let (lines, passages) = corpus();
+    let file = dir.path().join("corpus.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    let index = dir.path().join("idx");
+    let writer = LocalWriter::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+    let options = IngestOptions::new(vec![file], PathNames::new(dir.path()));
+    ingest(writer, &options, &mut Strict).unwrap();
+    let engine = QueryEngine::new(Box::new(LocalReader::open(&index).unwrap())).unwrap();
+    Fixture {
+        _dir: dir,
+        engine,
+        passages,
+    }
+}
+
+thread_local! {
+    static FIXTURE: Fixture = fixture();
+}
+
+/// The passages lede finds for `text`.
+fn found(engine: &QueryEngine, text: &str, words: WordMatch) -> BTreeSet<(String, u64)> {
+    let mut request = QueryRequest::new(text);
+    request.words = words;
+    request.limit = 1_000;
+    let response = engine.query(&request).unwrap();
+    assert_eq!(response.total as usize, response.hits.len(), "{text}");
+    response
+        .hits
+        .into_iter()
+        .map(|hit| (hit.article_id, hit.paragraph))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_query_finds_exactly_what_its_tree_means(q in query(), any in proptest::bool::ANY) {
+        let text = q.text();
+        FIXTURE.with(|fixture| {
+            let words = if any { WordMatch::Any } else { WordMatch::All };
+            let lede = found(&fixture.engine, &text, words);
+            let expected: BTreeSet<(String, u64)> = fixture
+                .passages
+                .iter()
+                .filter(|p| q.matches(p, any))
+                .map(|p| p.key.clone())
+                .collect();
+            prop_assert_eq!(
+                &lede,
+                &expected,
+                "query {:?} (any: {}): lede found {} passages, the evaluator {}",
+                text,
+                any,
+                lede.len(),
+                expected.len()
+            );
+            Ok(())
+        })?;
+    }
+}
+
+#[test]
+fn the_negation_cases_users_reported() {
+    FIXTURE.with(|fixture| {
+        let all = |text: &str| found(&fixture.engine, text, WordMatch::All);
+        let every: BTreeSet<_> = fixture.passages.iter().map(|p| p.key.clone()).collect();
+        let with_apple = all("apple");
+        let without_apple: BTreeSet<_> = every.difference(&with_apple).cloned().collect();
+        assert!(!with_apple.is_empty() && !without_apple.is_empty());
+        assert_eq!(all("-apple"), without_apple);
+        let banana_or_no_apple: BTreeSet<_> =
+            all("banana").union(&without_apple).cloned().collect();
+        assert_eq!(all("banana OR -apple"), banana_or_no_apple);
+        assert_eq!(all("-(apple)"), without_apple);
+    });
+}
