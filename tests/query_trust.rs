@@ -218,3 +218,113 @@ fn repeated_notices_come_once_and_odd_syntax_gets_one() {
     let run = env.lede(&["query", "OR"]);
     assert!(run.stderr.contains("both sides"), "{}", run.stderr);
 }
+
+/// Articles naming three Blairs, and dated ones around March 1987.
+fn people_and_dates() -> &'static TestEnv {
+    static ENV: std::sync::OnceLock<TestEnv> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| {
+        let env = TestEnv::new();
+        let lines = [
+            r#"{"id": "b1", "date": "1987-03-31", "body": "Prime Minister Tony Blair spoke in London about the budget."}"#,
+            r#"{"id": "b2", "date": "1987-04-01", "body": "Cherie Blair opened a school in Manchester."}"#,
+            r#"{"id": "b3", "date": "1987-01-01", "body": "Prime Minister Tony Blair met Cherie Blair at the budget debate."}"#,
+            r#"{"id": "b4", "date": "1986-12-31", "body": "Mr Blair said the budget was fair, a spokesman for Blair added."}"#,
+        ];
+        env.write("people.jsonl", &(lines.join("\n") + "\n"));
+        env.lede_ok(&["ingest", "people.jsonl"], 0);
+        env
+    })
+}
+
+fn ids(response: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = response["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["article_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_short_name_takes_every_person_who_has_it_and_says_so() {
+    let env = people_and_dates();
+    let persons = env.lede_ok(&["facets", "person", "--json"], 0).json();
+    let values: Vec<&str> = persons["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        values.contains(&"Tony Blair") && values.contains(&"Cherie Blair"),
+        "{values:?}"
+    );
+    let run = env.lede_ok(&["query", "", "--person", "blair", "--json"], 0);
+    let response = run.json();
+    // Every passage that names any Blair, not only those whose value is "Blair".
+    assert_eq!(ids(&response), ["b1", "b2", "b3", "b4"], "{response}");
+    let taken = &response["filter_values"][0];
+    assert_eq!(taken["filter"], "person");
+    assert_eq!(taken["typed"], "blair");
+    let taken_values: Vec<&str> = taken["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap())
+        .collect();
+    for name in ["Tony Blair", "Cherie Blair"] {
+        assert!(taken_values.contains(&name), "{taken}");
+    }
+    assert!(
+        run.stderr.contains("--person \"blair\" is any of")
+            && run
+                .stderr
+                .contains("Cherie Blair (2 passages), Tony Blair (2), Blair (1)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "one notice: {}", run.stderr);
+    // The full name takes only that person, without a notice.
+    let exact = env.lede_ok(&["query", "", "--person", "tony blair", "--json"], 0);
+    assert_eq!(ids(&exact.json()), ["b1", "b3"]);
+    assert!(exact.stderr.is_empty(), "{}", exact.stderr);
+    // lede facets takes the same values.
+    let facets = env
+        .lede_ok(&["facets", "country", "--person", "blair", "--json"], 0)
+        .json();
+    assert_eq!(facets["filter_values"], response["filter_values"]);
+}
+
+#[test]
+fn dates_are_whole_years_months_and_days_and_anything_else_is_refused() {
+    let env = people_and_dates();
+    let dated = |args: &[&str]| {
+        let mut all = vec!["query", "", "--json"];
+        all.extend_from_slice(args);
+        ids(&env.lede_ok(&all, 0).json())
+    };
+    assert_eq!(dated(&["--until", "March 1987"]), ["b1", "b3", "b4"]);
+    assert_eq!(dated(&["--until", "1987-03"]), ["b1", "b3", "b4"]);
+    assert_eq!(
+        dated(&["--since", "1987", "--until", "1987"]),
+        ["b1", "b2", "b3"]
+    );
+    assert_eq!(dated(&["--since", "1987-04-01"]), ["b2"]);
+    assert_eq!(
+        dated(&["--since", "Apr 1987", "--until", "1987-04-01"]),
+        ["b2"]
+    );
+    for refused in ["3/19/1987", "87", "1987-3", "19 March 1987", "last week"] {
+        let run = env.lede_ok(&["query", "", "--until", refused], 2);
+        assert!(
+            run.stderr.contains("--until") && run.stderr.contains("March 1987"),
+            "{refused}: {}",
+            run.stderr
+        );
+    }
+    // Years the index cannot represent are not wrapped around into others.
+    env.lede_ok(&["query", "", "--since", "1400", "--until", "1600"], 1);
+    assert_eq!(dated(&["--since", "0001", "--until", "9999"]).len(), 4);
+}

@@ -1,6 +1,6 @@
 //! The filter flags `lede query` and `lede facets` share, defined once.
 
-use lede::article::ArticleDate;
+use lede::query::period::Period;
 use lede::query::request::{QueryRequest, WordMatch};
 
 /// `--any` or `--all`: how many of the words a passage needs.
@@ -41,12 +41,12 @@ pub struct Filters {
     /// Keep passages of this article id; repeatable
     #[arg(long, value_name = "ID")]
     article: Vec<String>,
-    /// Keep articles dated on or after this day (YYYY-MM-DD); undated articles are left out and counted
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    since: Option<ArticleDate>,
-    /// Keep articles dated on or before this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    until: Option<ArticleDate>,
+    /// Keep articles dated in or after this year, month or day (1987, 1987-03, 1987-03-19, "March 1987"); undated articles are left out and counted
+    #[arg(long, value_name = "DATE", value_parser = Period::parse)]
+    since: Option<Period>,
+    /// Keep articles dated in or before this year, month or day (--until 1987-03: to the end of March 1987)
+    #[arg(long, value_name = "DATE", value_parser = Period::parse)]
+    until: Option<Period>,
 }
 
 impl Filters {
@@ -59,9 +59,4 @@ impl Filters {
         request.since = self.since;
         request.until = self.until;
     }
-}
-
-/// Reads a `--since` or `--until` day.
-fn parse_date(text: &str) -> Result<ArticleDate, String> {
-    ArticleDate::parse(text).ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD"))
 }

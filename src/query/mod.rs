@@ -3,6 +3,7 @@
 //! is the [`Backend`]'s.
 
 pub mod batch;
+pub mod period;
 pub mod plan;
 pub mod request;
 pub mod response;
@@ -20,9 +21,9 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::backend::{Backend, FacetCount, Found, Search, Selection};
 use crate::error::Result;
 use crate::gazetteer::{Countries, CountryCode};
-use plan::{Filter, FilterKind, PlannedQuery};
+use plan::{Filter, FilterKind, Plan, PlannedQuery};
 use request::{FacetKind, QueryRequest, WordMatch};
-use response::{FacetValue, Hit, QueryResponse, SnippetData};
+use response::{FacetValue, FilterValues, Hit, QueryResponse, SnippetData, ValueCount};
 use snippet::Highlighter;
 
 /// The notice of a query read with any of its words because none has all of them.
@@ -80,6 +81,8 @@ impl QueryEngine {
             counted.insert(kind, self.facet_counts(&without, kind)?);
         }
         let undated_left_out = self.undated_left_out(&planned)?;
+        let mut planned = planned;
+        let filter_values = self.filter_values(&mut planned)?;
         let mut hits = found.hits;
         let total_articles = self.count_article_passages(request, &planned, &mut hits)?;
         self.add_context(request, &mut hits)?;
@@ -99,8 +102,46 @@ impl QueryEngine {
             facets: self.facet_values(request, counted),
             total_articles,
             undated_left_out,
+            filter_values,
             notices: planned.notices,
         })
+    }
+
+    /// What each typed person or organisation filter stands for, with the passages of each
+    /// value in the whole index; a filter that took more or other than what was typed gets
+    /// a notice listing them.
+    fn filter_values(&self, planned: &mut PlannedQuery) -> Result<Vec<FilterValues>> {
+        let mut described = Vec::new();
+        for name in &planned.names {
+            let filter = [Filter::Facet {
+                kind: name.kind,
+                values: name.values.clone(),
+            }];
+            let everywhere = Selection {
+                plan: &Plan::All,
+                filters: &filter,
+                without: None,
+            };
+            let mut values: Vec<ValueCount> = self
+                .facet_counts(&everywhere, name.kind)?
+                .into_iter()
+                .filter(|count| name.values.contains(&count.value))
+                .map(|count| ValueCount {
+                    value: count.value,
+                    passages: count.passages,
+                })
+                .collect();
+            values.sort_by(|a, b| b.passages.cmp(&a.passages).then(a.value.cmp(&b.value)));
+            if !name.is_exact() {
+                planned.notices.push(name_notice(name, &values));
+            }
+            described.push(FilterValues {
+                filter: name.kind,
+                typed: name.typed.clone(),
+                values,
+            });
+        }
+        Ok(described)
     }
 
     /// Plans `request`, with OR semantics between words when `any`.
@@ -247,6 +288,30 @@ impl QueryEngine {
             articles: count.articles,
         }
     }
+}
+
+/// Values of a typed name listed in its notice; the rest are counted.
+const NAMES_LISTED: usize = 10;
+
+/// `--person "blair" is any of Tony Blair (387 passages), Cherie Blair (20), Blair (15)`.
+fn name_notice(name: &plan::NameMatch, values: &[ValueCount]) -> String {
+    let mut listed: Vec<String> = values
+        .iter()
+        .take(NAMES_LISTED)
+        .enumerate()
+        .map(|(i, v)| {
+            let unit = if i == 0 { " passages" } else { "" };
+            format!("{} ({}{unit})", v.value, v.passages)
+        })
+        .collect();
+    if values.len() > NAMES_LISTED {
+        listed.push(format!("and {} more", values.len() - NAMES_LISTED));
+    }
+    let flag = match name.kind {
+        FacetKind::Org => "--org",
+        _ => "--person",
+    };
+    format!("{flag} {:?} is any of {}", name.typed, listed.join(", "))
 }
 
 /// The selection of a planned query, one kind of filter possibly left out.

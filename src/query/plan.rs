@@ -18,7 +18,6 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::request::{FacetKind, QueryRequest};
 use super::syntax::{self, FieldName, Node};
-use crate::article::ArticleDate;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Countries, CountryCode};
 
@@ -162,6 +161,28 @@ pub struct PlannedQuery {
     pub notices: Vec<String>,
     /// Whether the text query has words that OR semantics could relax.
     pub relaxable: bool,
+    /// The person and organisation filters as typed, with the values each stands for.
+    pub names: Vec<NameMatch>,
+}
+
+/// A person or organisation filter as typed and the index values it stands for:
+/// `--person blair` takes Tony Blair, Cherie Blair and Blair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameMatch {
+    /// The facet filtered.
+    pub kind: FacetKind,
+    /// The name as typed.
+    pub typed: String,
+    /// Index values taken, sorted.
+    pub values: Vec<String>,
+}
+
+impl NameMatch {
+    /// Whether the filter took exactly the value typed (in any case), which needs no
+    /// notice.
+    pub fn is_exact(&self) -> bool {
+        matches!(&self.values[..], [value] if value.to_lowercase() == self.typed.trim().to_lowercase())
+    }
 }
 
 impl PlannedQuery {
@@ -202,13 +223,14 @@ pub fn plan(request: &QueryRequest, context: &Context<'_>, any: bool) -> Result<
             (plan, count_words(root) > 1)
         }
     };
-    let filters = filters(request, context)?;
+    let (filters, names) = filters(request, context)?;
     Ok(PlannedQuery {
         plan,
         filters,
         highlight: builder.highlight,
         notices: parsed.notices,
         relaxable,
+        names,
     })
 }
 
@@ -389,9 +411,11 @@ fn complement(plan: Plan) -> Plan {
     Plan::Boost(Box::new(without), 0.0)
 }
 
-/// The filters of a request, resolved to stored values.
-fn filters(request: &QueryRequest, context: &Context<'_>) -> Result<Vec<Filter>> {
+/// The filters of a request, resolved to stored values, and what each typed person or
+/// organisation name was taken to mean.
+fn filters(request: &QueryRequest, context: &Context<'_>) -> Result<(Vec<Filter>, Vec<NameMatch>)> {
     let mut filters = Vec::new();
+    let mut names = Vec::new();
     let codes = resolve_countries(&request.countries, context.countries)?;
     if !codes.is_empty() {
         filters.push(Filter::Facet {
@@ -421,8 +445,15 @@ fn filters(request: &QueryRequest, context: &Context<'_>) -> Result<Vec<Filter>>
                     ),
                 });
             }
-            values.extend(matches);
+            values.extend(matches.iter().cloned());
+            names.push(NameMatch {
+                kind,
+                typed: typed.clone(),
+                values: matches,
+            });
         }
+        values.sort();
+        values.dedup();
         filters.push(Filter::Facet { kind, values });
     }
     if !request.articles.is_empty() {
@@ -430,26 +461,18 @@ fn filters(request: &QueryRequest, context: &Context<'_>) -> Result<Vec<Filter>>
     }
     if request.since.is_some() || request.until.is_some() {
         filters.push(Filter::Dates {
-            from: request.since.map(ArticleDate::timestamp),
-            // --until is a day: everything before the next midnight.
-            to: request.until.map(|d| d.timestamp() + 86_400),
+            from: request.since.map(|period| period.first),
+            to: request.until.map(|period| period.after),
         });
     }
-    Ok(filters)
+    Ok((filters, names))
 }
 
-/// Index values a typed person or organisation name stands for: the same name in any case,
-/// else every value containing all its words ("putin" → "Vladimir Putin").
+/// Index values a typed person or organisation name stands for: every value that has all
+/// its words as whole words ("blair" → "Tony Blair", "Cherie Blair", "Blair"); when none
+/// has, the values whose initials it spells ("nato").
 fn match_names(typed: &str, known: &[String]) -> Vec<String> {
     let typed_lower = typed.trim().to_lowercase();
-    let exact: Vec<String> = known
-        .iter()
-        .filter(|k| k.to_lowercase() == typed_lower)
-        .cloned()
-        .collect();
-    if !exact.is_empty() {
-        return exact;
-    }
     let words: Vec<&str> = typed_lower.split_whitespace().collect();
     if words.is_empty() {
         return Vec::new();
@@ -556,6 +579,18 @@ mod tests {
         assert_eq!(match_names("putin", &known), ["Vladimir Putin"]);
         assert_eq!(match_names("KIM JONG UN", &known), ["Kim Jong Un"]);
         assert_eq!(match_names("kim", &known).len(), 2);
+        let blairs = vec![
+            "Tony Blair".to_string(),
+            "Blair".to_string(),
+            "Cherie Blair".to_string(),
+            "Blairgowrie Council".to_string(),
+        ];
+        assert_eq!(
+            match_names("blair", &blairs),
+            ["Tony Blair", "Blair", "Cherie Blair"],
+            "a short name takes every value that has it as a whole word"
+        );
+        assert_eq!(match_names("tony blair", &blairs), ["Tony Blair"]);
         assert!(match_names("obama", &known).is_empty());
         let orgs = vec!["North Atlantic Treaty Organization".to_string()];
         assert_eq!(match_names("nato", &orgs), orgs);

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::article::ArticleDate;
+use super::period::Period;
 
 /// Default number of passages returned.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -107,10 +107,10 @@ pub struct QueryRequest {
     pub orgs: Vec<String>,
     /// Articles to keep, by id; several are OR-ed.
     pub articles: Vec<String>,
-    /// Keep articles dated on or after this day.
-    pub since: Option<ArticleDate>,
-    /// Keep articles dated on or before this day.
-    pub until: Option<ArticleDate>,
+    /// Keep articles dated in or after this period.
+    pub since: Option<Period>,
+    /// Keep articles dated in or before this period.
+    pub until: Option<Period>,
     /// How many of the words a passage needs.
     pub words: WordMatch,
     /// The best passage per article instead of every passage.

@@ -33,9 +33,33 @@ pub struct QueryResponse {
     /// Passages of undated articles a date filter left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undated_left_out: Option<u64>,
+    /// The person and organisation filters as typed, with the values each was taken to
+    /// mean and their passages in the whole index (only when such a filter is given).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filter_values: Vec<FilterValues>,
     /// How the query was read where it was not taken literally (an unclosed quote, AND
     /// relaxed to OR); also printed on standard error.
     pub notices: Vec<String>,
+}
+
+/// What a typed person or organisation filter was taken to mean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilterValues {
+    /// The facet filtered (`person`, `org`).
+    pub filter: FacetKind,
+    /// The name as typed.
+    pub typed: String,
+    /// The index values taken, most passages first.
+    pub values: Vec<ValueCount>,
+}
+
+/// A value with its passages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValueCount {
+    /// The value as stored.
+    pub value: String,
+    /// Passages of the whole index with it.
+    pub passages: u64,
 }
 
 /// One matching passage.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::request::{FacetKind, QueryRequest, WordMatch};
-use super::response::FacetValue;
+use super::response::{FacetValue, FilterValues};
 use super::{selection, Matched, QueryEngine};
 use crate::backend::Counted;
 use crate::error::Result;
@@ -57,6 +57,10 @@ pub struct TopValues {
     pub distinct: u64,
     /// Most passages first, then most articles, then by value.
     pub values: Vec<FacetValue>,
+    /// The person and organisation filters as typed and the values each stands for (only
+    /// when such a filter is given).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filter_values: Vec<FilterValues>,
     /// How the query was read where it was not taken literally.
     pub notices: Vec<String>,
 }
@@ -74,9 +78,10 @@ impl QueryEngine {
         let planned = self.plan(request, request.words == WordMatch::Any)?;
         // A filter of the counted kind keeps its meaning here: `lede facets country
         // --country iran` lists the countries named in passages about Iran.
-        let (planned, counted) = self.search_relaxing(request, planned, |planned| {
+        let (mut planned, counted) = self.search_relaxing(request, planned, |planned| {
             self.backend.count_values(&selection(planned, None), kind)
         })?;
+        let filter_values = self.filter_values(&mut planned)?;
         let distinct = counted.values.len() as u64;
         let values = counted
             .values
@@ -98,6 +103,7 @@ impl QueryEngine {
             total: counted.total,
             distinct,
             values,
+            filter_values,
             notices: planned.notices,
         })
     }

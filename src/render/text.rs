@@ -579,6 +579,7 @@ mod tests {
             took_ms: None,
             total_articles: None,
             undated_left_out: None,
+            filter_values: vec![],
             notices: vec![],
             query: "weapons".into(),
             total: 1,
@@ -692,6 +693,7 @@ mod tests {
             query: "weapons supply".into(),
             total: 5,
             distinct: 3,
+            filter_values: vec![],
             values: vec![
                 FacetValue {
                     value: "RU".into(),

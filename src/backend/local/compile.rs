@@ -159,8 +159,7 @@ fn filter(fields: &Fields, filter: &Filter) -> Box<dyn Query> {
             let bound = |seconds: Option<i64>, inclusive: bool| match seconds {
                 None => Bound::Unbounded,
                 Some(seconds) => {
-                    let term =
-                        Term::from_field_date(fields.date, DateTime::from_timestamp_secs(seconds));
+                    let term = Term::from_field_date(fields.date, representable(seconds));
                     if inclusive {
                         Bound::Included(term)
                     } else {
@@ -178,6 +177,13 @@ fn filter(fields: &Fields, filter: &Filter) -> Box<dyn Query> {
             ),
         ])),
     }
+}
+
+/// A filter bound as a tantivy date, which counts nanoseconds in an i64 (the years 1677 to
+/// 2262): bounds outside are moved to the nearest end instead of wrapping around.
+fn representable(seconds: i64) -> DateTime {
+    const LIMIT: i64 = i64::MAX / 1_000_000_000;
+    DateTime::from_timestamp_secs(seconds.clamp(-LIMIT, LIMIT))
 }
 
 /// Passages holding any of `terms`.
