@@ -25,7 +25,8 @@ pub(super) fn read_lines<R: BufRead>(
     source: String,
 ) -> impl Iterator<Item = Record> {
     let mut failed = false;
-    let mut warned_encoding = false;
+    // One legacy encoding for the whole file, decided at its first line that is not UTF-8.
+    let mut legacy: Option<&'static encoding_rs::Encoding> = None;
     reader
         .split(b'\n')
         .enumerate()
@@ -37,12 +38,18 @@ pub(super) fn read_lines<R: BufRead>(
             let records = match line {
                 Ok(bytes) => match std::str::from_utf8(&bytes) {
                     Ok(_) => parse_line(&bytes, &path, &source, number),
-                    Err(_) => {
-                        let (text, encoding) = super::decode_legacy(&bytes);
+                    Err(e) => {
+                        let decided_now = legacy.is_none();
+                        let encoding = *legacy.get_or_insert_with(|| {
+                            let start = super::encoding::sample_start(&bytes, e.valid_up_to());
+                            super::encoding::detect(&bytes[start..], true)
+                        });
+                        let (text, _) = encoding.decode_without_bom_handling(&bytes);
                         let mut records = parse_line(text.as_bytes(), &path, &source, number);
-                        if !std::mem::replace(&mut warned_encoding, true) {
+                        if decided_now {
                             let message = format!(
-                                "not UTF-8: read as {encoding} (and so are the file's other such lines)"
+                                "not UTF-8: read as {} (and so are the file's other such lines)",
+                                encoding.name()
                             );
                             records.insert(0, Err(Problem::warning(&path, Some(number), message)));
                         }
@@ -260,6 +267,33 @@ mod tests {
         assert_eq!(no_body.line, Some(3));
         assert!(no_body.message.contains("no body"), "{}", no_body.message);
         assert!(records[3].is_ok());
+    }
+
+    #[test]
+    fn the_legacy_encoding_is_decided_once_for_the_file() {
+        // Line 1 alone would pass for Central European; line 2 shows the file is Western.
+        let text = concat!(
+            "{\"id\": \"f1\", \"body\": \"Le président a déclaré à Marseille.\"}\n",
+            "{\"id\": \"e2\", \"body\": \"The deal was worth £600m (¥90bn); shares rose 2½%.\"}\n",
+        );
+        let bytes = encoding_rs::WINDOWS_1252.encode(text).0;
+        let records: Vec<Record> =
+            read_lines(&bytes[..], "a.jsonl".into(), "a.jsonl".into()).collect();
+        assert_eq!(records.len(), 3, "{records:?}");
+        let warning = records[0].as_ref().unwrap_err();
+        assert_eq!(warning.line, Some(1));
+        assert!(
+            warning.message.contains("read as windows-1252"),
+            "{warning}"
+        );
+        assert_eq!(
+            records[1].as_ref().unwrap().body,
+            "Le président a déclaré à Marseille."
+        );
+        assert_eq!(
+            records[2].as_ref().unwrap().body,
+            "The deal was worth £600m (¥90bn); shares rose 2½%."
+        );
     }
 
     #[test]

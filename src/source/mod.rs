@@ -3,9 +3,10 @@
 //! Walks the folders and files a user names, decides each file's format from its extension,
 //! and reads it into [`Article`]s. Gzip-compressed files (`.gz`) are read transparently, `-`
 //! reads JSON Lines from standard input, and text that is not UTF-8 is decoded from the
-//! legacy encoding it most likely uses, with a warning. A bad file or line becomes a
-//! [`Problem`] that names it; the other files and lines are still read.
+//! legacy encoding it most likely uses, decided once per file, with a warning. A bad file or
+//! line becomes a [`Problem`] that names it; the other files and lines are still read.
 
+mod encoding;
 mod html;
 mod json;
 mod markdown;
@@ -285,8 +286,8 @@ fn parse_whole_file(file: &InputFile, content: &str, source: String) -> Vec<Reco
     }
 }
 
-/// Reads a whole file as text: see [`decode`]. A read error (a file that vanished, a
-/// corrupt gzip stream) names the file.
+/// Reads a whole file as text: see [`encoding::decode`]. A read error (a file that vanished,
+/// a corrupt gzip stream) names the file.
 fn read_text(
     mut reader: Box<dyn BufRead>,
     path: &Path,
@@ -295,49 +296,19 @@ fn read_text(
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| Problem::error(path, None, format!("read failed: {e}")))?;
-    decode(&bytes).map_err(|message| Problem::error(path, None, message))
+    let (bytes, from_bom) = without_bom(bytes);
+    encoding::decode(bytes, from_bom, None).map_err(|message| Problem::error(path, None, message))
 }
 
-/// Decodes file content: UTF-8 (a byte-order mark is dropped), UTF-16 with a byte-order mark,
-/// or else the legacy encoding (Windows-1252, Latin-1, Shift JIS…) that `chardetng`, the
-/// detector Firefox uses, finds most likely; the second value is then a warning saying so.
-/// Data with NUL bytes is refused as binary.
-pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Option<String>), String> {
-    if let Some((encoding, bom_length)) = encoding_rs::Encoding::for_bom(bytes) {
-        if encoding == encoding_rs::UTF_8 {
-            return decode(&bytes[bom_length..]);
+/// Drops a byte-order mark, decoding UTF-16 to UTF-8; says whether there was one.
+fn without_bom(bytes: Vec<u8>) -> (Vec<u8>, bool) {
+    match encoding_rs::Encoding::for_bom(&bytes) {
+        Some((encoding, length)) if encoding == encoding_rs::UTF_8 => {
+            (bytes[length..].to_vec(), true)
         }
-        let (text, _, _) = encoding.decode(bytes);
-        return Ok((text.into_owned(), None));
+        Some((encoding, _)) => (encoding.decode(&bytes).0.into_owned().into_bytes(), true),
+        None => (bytes, false),
     }
-    if looks_binary(bytes) {
-        return Err("looks like a binary file (it contains NUL bytes), skipped".into());
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), None)),
-        Err(e) => {
-            let (text, encoding) = decode_legacy(bytes);
-            let warning = format!(
-                "not UTF-8 (first bad byte at offset {}): read as {encoding}",
-                e.valid_up_to()
-            );
-            Ok((text, Some(warning)))
-        }
-    }
-}
-
-/// Decodes bytes that are not UTF-8 with the legacy encoding they most likely use; returns
-/// the text and the encoding's name.
-pub(crate) fn decode_legacy(bytes: &[u8]) -> (String, &'static str) {
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
-    let (text, _, _) = encoding.decode(bytes);
-    (text.into_owned(), encoding.name())
-}
-
-fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8192).any(|&b| b == 0)
 }
 
 /// Picks the id of an article: the one given, else the source name with a locator
@@ -421,21 +392,44 @@ mod tests {
         assert_eq!(dotted, "corpus/a.txt");
     }
 
+    /// Reads `bytes` written to a file called `name` (its extension gives the format).
+    fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Record> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        let format = Format::of(&path).unwrap();
+        read(&InputFile { path, format }, &PathNames::new(dir.path())).collect()
+    }
+
+    fn messages(records: &[Record]) -> Vec<String> {
+        records
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+            .collect()
+    }
+
+    fn bodies(records: &[Record]) -> Vec<&str> {
+        records
+            .iter()
+            .filter_map(|r| r.as_ref().ok().map(|a| a.body.as_str()))
+            .collect()
+    }
+
     #[test]
     fn binary_content_is_refused_and_legacy_encodings_are_decoded_with_a_warning() {
-        assert!(decode(b"abc\0def").unwrap_err().contains("binary"));
-        let (text, warning) = decode(b"Caf\xe9 cr\xe8me at S\xe3o Paulo \x93quoted\x94").unwrap();
-        assert_eq!(text, "Café crème at São Paulo “quoted”");
-        assert!(warning.unwrap().contains("windows-1252"));
-        assert_eq!(
-            decode(b"\xEF\xBB\xBFhello").unwrap(),
-            ("hello".into(), None)
-        );
+        let binary = read_bytes("a.txt", b"abc\0def");
+        assert!(messages(&binary)[0].contains("binary"), "{binary:?}");
+        let latin = read_bytes("a.txt", b"Caf\xe9 cr\xe8me at S\xe3o Paulo \x93quoted\x94");
+        assert_eq!(bodies(&latin), ["Café crème at São Paulo “quoted”"]);
+        assert!(messages(&latin)[0].contains("read as windows-1252"));
+        let bom = read_bytes("a.txt", b"\xEF\xBB\xBFhello");
+        assert_eq!(bodies(&bom), ["hello"]);
+        assert!(messages(&bom).is_empty());
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("Kyiv".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        assert_eq!(decode(&utf16).unwrap(), ("Kyiv".into(), None));
+        assert_eq!(bodies(&read_bytes("a.txt", &utf16)), ["Kyiv"]);
     }
 
     #[test]

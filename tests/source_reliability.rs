@@ -1,0 +1,166 @@
+//! Reading inputs end to end: how each kind of input is decoded, or refused with a problem
+//! naming it. Each test writes the small files it reads.
+
+mod util;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use util::{Run, TestEnv};
+
+/// `text` in the legacy encoding `label`.
+fn encoded(label: &str, text: &str) -> Vec<u8> {
+    let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
+    let (bytes, _, unmappable) = encoding.encode(text);
+    assert!(!unmappable, "{text:?} cannot be written in {label}");
+    bytes.into_owned()
+}
+
+/// The ids of the articles a query finds, sorted, each once (exit code 1, no match, gives
+/// none).
+fn found(env: &TestEnv, query: &str) -> Vec<String> {
+    let run = env.lede(&["query", query, "--json", "--limit", "50"]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    if run.code == 1 {
+        return Vec::new();
+    }
+    let json = run.json();
+    let mut ids: Vec<String> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["article_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Asserts that standard error has a line naming `place` (`FILE` or `FILE:LINE`) that says
+/// `message`.
+fn assert_reported(run: &Run, place: &str, message: &str) {
+    assert!(
+        run.stderr
+            .lines()
+            .any(|line| line.contains(&format!("{place}: ")) && line.contains(message)),
+        "no {message:?} for {place} in:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn english_legacy_text_keeps_its_pound_signs_and_symbols() {
+    let env = TestEnv::new();
+    let bbc = "Ebbers defence calls whistleblower\n\n\
+               Lawyers defending former WorldCom chief Bernie Ebbers against a battery of fraud \
+               charges have called a company whistleblower as their first witness. The firm \
+               agreed to pay a settlement (£600m) to investors last year, and shares fell 2½% \
+               on the news.\n";
+    env.write_bytes("in/bbc.txt", &encoded("windows-1252", bbc));
+    env.write_bytes(
+        "in/cafe.txt",
+        &encoded(
+            "iso-8859-1",
+            "Café culture\n\nThe owners said «croissants» were selling well.\n",
+        ),
+    );
+    env.write_bytes(
+        "in/toyota.txt",
+        &encoded(
+            "windows-1252",
+            "Toyota profit\n\nToyota made ¥1.2tn in the year, up ±0.3 on forecasts; rates \
+             rose ¼ point and ¾ of analysts agreed.\n",
+        ),
+    );
+    // French, German and Spanish: read right before, still read right.
+    env.write_bytes(
+        "in/fr.txt",
+        &encoded(
+            "windows-1252",
+            "Le président français a déclaré que l'économie était forte. « Nous allons \
+             réussir », a-t-il ajouté à Marseille.",
+        ),
+    );
+    env.write_bytes(
+        "in/de.txt",
+        &encoded(
+            "windows-1252",
+            "Der Verkehrsminister äußerte sich zufrieden über die Größe des Pakets.",
+        ),
+    );
+    env.write_bytes(
+        "in/es.txt",
+        &encoded(
+            "windows-1252",
+            "El presidente anunció el miércoles una reducción de impuestos. ¿Será suficiente?",
+        ),
+    );
+    // Text that clearly is Central European or Cyrillic is still read as such.
+    env.write_bytes(
+        "in/pl.txt",
+        &encoded(
+            "windows-1250",
+            "Prezydent Polski spotkał się w środę z premierem. Rozmowy dotyczyły współpracy \
+             gospodarczej i bezpieczeństwa w regionie.",
+        ),
+    );
+    env.write_bytes(
+        "in/ru.txt",
+        &encoded(
+            "koi8-r",
+            "Президент России провёл в среду встречу с министрами. Обсуждались вопросы \
+             экономики и безопасности страны.",
+        ),
+    );
+    let run = env.lede_ok(&["ingest", "in/"], 0);
+    for (file, encoding) in [
+        ("in/bbc.txt", "windows-1252"),
+        ("in/cafe.txt", "windows-1252"),
+        ("in/toyota.txt", "windows-1252"),
+        ("in/fr.txt", "windows-1252"),
+        ("in/pl.txt", "windows-1250"),
+        ("in/ru.txt", "KOI8"),
+    ] {
+        assert_reported(&run, file, &format!("read as {encoding}"));
+    }
+    assert_eq!(found(&env, "600m"), ["in/bbc.txt"]);
+    assert_eq!(found(&env, "croissants"), ["in/cafe.txt"]);
+    assert_eq!(found(&env, "¥1.2tn"), ["in/toyota.txt"]);
+    assert_eq!(found(&env, "¼"), ["in/toyota.txt"]);
+    assert_eq!(found(&env, "président"), ["in/fr.txt"]);
+    assert_eq!(found(&env, "Größe"), ["in/de.txt"]);
+    assert_eq!(found(&env, "reducción"), ["in/es.txt"]);
+    assert_eq!(found(&env, "spotkał"), ["in/pl.txt"]);
+    assert_eq!(found(&env, "провёл"), ["in/ru.txt"]);
+}
+
+#[test]
+fn json_lines_decide_their_encoding_once_for_the_file_and_for_standard_input() {
+    let env = TestEnv::new();
+    let lines = encoded(
+        "windows-1252",
+        "{\"id\": \"fr1\", \"body\": \"Le président a déclaré à Marseille que tout allait bien.\"}\n\
+         {\"id\": \"uk2\", \"body\": \"The deal was worth £600m (¥90bn) to the company.\"}\n",
+    );
+    env.write_bytes("in/feed.jsonl", &lines);
+    let run = env.lede_ok(&["ingest", "in/"], 0);
+    assert_reported(&run, "in/feed.jsonl:1", "read as windows-1252");
+    assert_eq!(run.stderr.matches("read as").count(), 1, "{}", run.stderr);
+    assert_eq!(found(&env, "600m"), ["uk2"]);
+
+    let piped = TestEnv::new();
+    let args = ["ingest", "-"];
+    let mut child = piped
+        .command(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&lines).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let run = Run::checked(&args, output.status, output.stdout, output.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_reported(&run, "<stdin>:1", "read as windows-1252");
+    assert_eq!(found(&piped, "600m"), ["uk2"]);
+}
