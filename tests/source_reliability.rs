@@ -164,3 +164,29 @@ fn json_lines_decide_their_encoding_once_for_the_file_and_for_standard_input() {
     assert_reported(&run, "<stdin>:1", "read as windows-1252");
     assert_eq!(found(&piped, "600m"), ["uk2"]);
 }
+
+#[test]
+fn html_pages_are_read_in_the_encoding_they_declare() {
+    let env = TestEnv::new();
+    let story = "Президент России провёл в среду встречу с министрами в Кремле. ".repeat(4);
+    for (file, head) in [
+        ("in/meta.html", "<meta charset=\"koi8-r\">".to_string()),
+        (
+            "in/http-equiv.htm",
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=KOI8-R\">".into(),
+        ),
+    ] {
+        let page = format!(
+            "<html><head>{head}<title>Новости</title></head><body><article><h1>Новости дня</h1>\
+             <p>{story}</p><p>{story}</p></article></body></html>"
+        );
+        env.write_bytes(file, &encoded("koi8-r", &page));
+    }
+    let run = env.lede_ok(&["ingest", "in/"], 0);
+    assert_reported(
+        &run,
+        "in/meta.html",
+        "read as KOI8-R, the encoding the page declares",
+    );
+    assert_eq!(found(&env, "провёл"), ["in/http-equiv.htm", "in/meta.html"]);
+}

@@ -224,7 +224,7 @@ pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Reco
             Box::new(json::read_lines(reader, shown, source))
         }
         Format::Text | Format::Markdown | Format::Json | Format::Html => {
-            let records = match read_text(reader, &file.path) {
+            let records = match read_text(reader, file) {
                 Ok((content, warning)) => warning
                     .map(|w| Err(Problem::warning(&file.path, None, w)))
                     .into_iter()
@@ -286,18 +286,23 @@ fn parse_whole_file(file: &InputFile, content: &str, source: String) -> Vec<Reco
     }
 }
 
-/// Reads a whole file as text: see [`encoding::decode`]. A read error (a file that vanished,
-/// a corrupt gzip stream) names the file.
+/// Reads a whole file as text: see [`encoding::decode`]; a page is read in the encoding it
+/// declares. A read error (a file that vanished, a corrupt gzip stream) names the file.
 fn read_text(
     mut reader: Box<dyn BufRead>,
-    path: &Path,
+    file: &InputFile,
 ) -> Result<(String, Option<String>), Problem> {
+    let problem = |message| Problem::error(&file.path, None, message);
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
-        .map_err(|e| Problem::error(path, None, format!("read failed: {e}")))?;
+        .map_err(|e| problem(format!("read failed: {e}")))?;
     let (bytes, from_bom) = without_bom(bytes);
-    encoding::decode(bytes, from_bom, None).map_err(|message| Problem::error(path, None, message))
+    let declared = match file.format {
+        Format::Html if !from_bom => html::declared_encoding(&bytes),
+        _ => None,
+    };
+    encoding::decode(bytes, from_bom, declared).map_err(problem)
 }
 
 /// Drops a byte-order mark, decoding UTF-16 to UTF-8; says whether there was one.
@@ -430,6 +435,46 @@ mod tests {
             .chain("Kyiv".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
         assert_eq!(bodies(&read_bytes("a.txt", &utf16)), ["Kyiv"]);
+    }
+
+    #[test]
+    fn html_pages_are_read_in_the_encoding_they_declare() {
+        let russian = "Президент России провёл в среду встречу с министрами. ".repeat(5);
+        for head in [
+            "<meta charset=\"windows-1251\">",
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\">",
+        ] {
+            let page = format!(
+                "<html><head>{head}<title>Новости</title></head><body><article><h1>Новости</h1>\
+                 <p>{russian}</p></article></body></html>"
+            );
+            let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&page);
+            let records = read_bytes("ru.html", &bytes);
+            assert!(
+                bodies(&records)[0].contains("провёл в среду"),
+                "{records:?}"
+            );
+            assert!(messages(&records)[0]
+                .contains("read as windows-1251, the encoding the page declares"));
+        }
+        // A page declaring KOI8-R is read as KOI8-R, though its bytes would also read as
+        // windows-1251 (as gibberish).
+        let page = format!(
+            "<html><head><meta charset=koi8-r></head><body><article><p>{russian}</p></article></body></html>"
+        );
+        let koi8 = encoding_rs::Encoding::for_label(b"koi8-r").unwrap();
+        let records = read_bytes("ru.htm", &koi8.encode(&page).0);
+        assert!(
+            bodies(&records)[0].contains("провёл в среду"),
+            "{records:?}"
+        );
+        // Valid UTF-8 is read as UTF-8, whatever the page still declares.
+        let records = read_bytes("utf8.html", page.as_bytes());
+        assert!(
+            bodies(&records)[0].contains("провёл в среду"),
+            "{records:?}"
+        );
+        assert!(messages(&records).is_empty());
     }
 
     #[test]
