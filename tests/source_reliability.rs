@@ -3,7 +3,7 @@
 
 mod util;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::Stdio;
 
 use util::{Run, TestEnv};
@@ -189,4 +189,145 @@ fn html_pages_are_read_in_the_encoding_they_declare() {
         "read as KOI8-R, the encoding the page declares",
     );
     assert_eq!(found(&env, "провёл"), ["in/http-equiv.htm", "in/meta.html"]);
+}
+
+#[test]
+fn utf16_json_lines_are_read_to_the_last_line() {
+    let env = TestEnv::new();
+    let text = "{\"id\": \"a\", \"body\": \"Kyiv and Warsaw signed a grain deal.\"}\r\n\
+                {\"id\": \"b\", \"body\": \"Talks in Vilnius resumed.\"}\r\n\
+                {\"id\": \"c\", \"body\": \"Ships left Odesa at dawn.\"}\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    env.write_bytes("in/utf16.jsonl", &bytes);
+    let run = env.lede_ok(&["ingest", "in/"], 0);
+    assert!(
+        run.stdout.contains("3 new"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert_eq!(found(&env, "Odesa"), ["c"]);
+}
+
+#[test]
+fn nul_bytes_are_never_indexed() {
+    let env = TestEnv::new();
+    let mut text = b"Harbour news\n\n".to_vec();
+    text.extend(b"Ships waited outside the harbour of Santos. ".repeat(400));
+    text.extend(b"\0\0\0secret zebra manifest\n");
+    assert!(text.len() > 16 * 1024);
+    env.write_bytes("in/late-nul.txt", &text);
+    let mut lines = b"{\"id\": \"ok1\", \"body\": \"Oil in Norway.\"}\n".repeat(300);
+    lines.extend(b"{\"id\": \"bad\", \"body\": \"zebra\0crossing\"}\n");
+    lines.extend(b"{\"id\": \"ok2\", \"body\": \"Gas in Qatar.\"}\n");
+    env.write_bytes("in/feed.jsonl", &lines);
+    let run = env.lede_ok(&["ingest", "in/"], 2);
+    assert_reported(&run, "in/late-nul.txt", "binary");
+    assert_reported(&run, "in/feed.jsonl:301", "NUL bytes");
+    assert!(found(&env, "zebra").is_empty());
+    assert_eq!(found(&env, "Qatar"), ["ok2"]);
+}
+
+/// Runs `lede ARGS` and returns how it ended with its peak resident memory in MiB.
+///
+/// The figure is an upper bound: a child started the way `std::process::Command` starts it
+/// (sharing this process's memory until it runs lede) also counts this process's own peak, so
+/// tests measuring memory keep theirs small.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+// The child is reaped by `wait4`, which std does not know about.
+#[allow(clippy::zombie_processes)]
+fn lede_measured(env: &TestEnv, args: &[&str]) -> (Run, u64) {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = env
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it in for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // wait4 reports the peak memory of this child alone, whatever other tests run.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4 failed");
+    let run = Run::checked(
+        args,
+        std::process::ExitStatus::from_raw(status),
+        stdout.join().unwrap(),
+        stderr.join().unwrap(),
+    );
+    // ru_maxrss is in KiB on Linux.
+    (run, usage.ru_maxrss as u64 / 1024)
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A gzip file of `members` concatenated gzip members, each `chunk` compressed: `gzip -d`
+/// reads it as `chunk` repeated, and it is quick to write whatever its decompressed size.
+fn gzip_repeated(chunk: &[u8], members: usize) -> Vec<u8> {
+    gzip(chunk).repeat(members)
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn long_lines_and_gzip_bombs_are_refused_in_bounded_memory() {
+    const MAX_PEAK_MIB: u64 = 200;
+    let env = TestEnv::new();
+    let mib = 1 << 20;
+    // 300 MiB of zeros in about 300 KB, and 300 MiB of digits: one long "word", no line break.
+    env.write_bytes("zeros/bomb.txt.gz", &gzip_repeated(&vec![0; mib], 300));
+    env.write_bytes("digits/bomb.txt.gz", &gzip_repeated(&vec![b'0'; mib], 300));
+    env.write_bytes("lines/bomb.jsonl.gz", &gzip_repeated(&vec![b'0'; mib], 300));
+    // A 100 MB JSON line, then a short one; written a piece at a time, as the memory this
+    // process holds counts in what is measured of lede (see `lede_measured`).
+    let path = env.write("long/feed.jsonl", "{\"id\": \"long\", \"body\": \"");
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    let sentences = "Grain ships left Odesa. ".repeat(1000);
+    for _ in 0..100_000_000 / sentences.len() {
+        file.write_all(sentences.as_bytes()).unwrap();
+    }
+    file.write_all(b"\"}\n{\"id\": \"after\", \"body\": \"Talks in Vilnius resumed.\"}\n")
+        .unwrap();
+    drop(file);
+
+    for (folder, place, message) in [
+        (
+            "zeros/",
+            "zeros/bomb.txt.gz",
+            "larger than 256 MiB once decompressed",
+        ),
+        (
+            "digits/",
+            "digits/bomb.txt.gz",
+            "larger than 256 MiB once decompressed",
+        ),
+        ("lines/", "lines/bomb.jsonl.gz:1", "longer than 64 MiB"),
+        ("long/", "long/feed.jsonl:1", "longer than 64 MiB"),
+    ] {
+        let (run, peak) = lede_measured(&env, &["ingest", folder]);
+        assert_eq!(run.code, 2, "{folder}: {}", run.stderr);
+        assert_reported(&run, place, message);
+        assert!(
+            peak < MAX_PEAK_MIB,
+            "{folder}: peak {peak} MiB, over {MAX_PEAK_MIB} MiB"
+        );
+        eprintln!("{folder}: peak resident memory {peak} MiB");
+    }
+    assert_eq!(found(&env, "Vilnius"), ["after"]);
+    assert!(found(&env, "Odesa").is_empty());
 }

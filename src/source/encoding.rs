@@ -16,15 +16,15 @@ pub(super) const SAMPLE_BYTES: usize = 256 * 1024;
 
 /// Decodes a whole file: UTF-8, or else the encoding `declared` (an HTML page's
 /// `<meta charset>`), or else the legacy encoding detected from a sample. `from_bom` says the
-/// bytes were UTF-8 after a byte-order mark, or transcoded to it from UTF-16. The second value
-/// is a warning saying which encoding was used when it was not UTF-8. Text with NUL bytes in
-/// its first 8 KiB is refused as binary.
+/// bytes were transcoded to UTF-8 after a byte-order mark (see `stream::open`). The second
+/// value is a warning saying which encoding was used when it was not UTF-8. Text holding a
+/// NUL byte anywhere is refused as binary.
 pub(super) fn decode(
     bytes: Vec<u8>,
     from_bom: bool,
     declared: Option<&'static Encoding>,
 ) -> Result<(String, Option<String>), String> {
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    if bytes.contains(&0) {
         return Err("looks like a binary file (it contains NUL bytes), skipped".into());
     }
     let declared = declared.filter(|&encoding| encoding != UTF_8);
@@ -429,6 +429,13 @@ mod tests {
             warning.as_deref(),
             Some("read as ISO-2022-JP, the encoding the page declares")
         );
+    }
+
+    #[test]
+    fn nul_bytes_anywhere_make_a_file_binary() {
+        let mut bytes = b"Oslo. ".repeat(10_000);
+        bytes.extend_from_slice(b"\0zebra");
+        assert!(decode(bytes, false, None).unwrap_err().contains("binary"));
     }
 
     #[test]

@@ -4,12 +4,15 @@
 //! `text` or `content`; `date`, `author`, `url`. BEIR corpora (`_id`, `title`, `text`) read
 //! as they are. A `dateline` field opens the body, as it does in the printed story.
 
+use std::collections::VecDeque;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use encoding_rs::Encoding;
 use serde_json::{Map, Value};
 
-use super::Record;
+use super::stream::{self, Line, LineReader, MAX_LINE_BYTES};
+use super::{encoding, Record};
 use crate::article::{Article, ArticleDate};
 use crate::error::Problem;
 
@@ -18,69 +21,162 @@ const TITLE_KEYS: &[&str] = &["title", "headline"];
 const BODY_KEYS: &[&str] = &["body", "text", "content"];
 const AUTHOR_KEYS: &[&str] = &["author", "authors", "byline"];
 
-/// Reads JSON Lines one line at a time; each bad line is a problem naming its number.
+/// How much of the start of a file is looked at for NUL bytes, the mark of a binary file.
+const BINARY_CHECK_BYTES: usize = 8192;
+
+/// Reads JSON Lines one line at a time; each bad line is a problem naming its number. `gzip`
+/// says the stream is decompressed gzip data.
 pub(super) fn read_lines<R: BufRead>(
     reader: R,
     path: PathBuf,
     source: String,
+    gzip: bool,
 ) -> impl Iterator<Item = Record> {
-    let mut failed = false;
-    // One legacy encoding for the whole file, decided at its first line that is not UTF-8.
-    let mut legacy: Option<&'static encoding_rs::Encoding> = None;
-    reader
-        .split(b'\n')
-        .enumerate()
-        .map_while(move |(index, line)| {
-            if failed {
-                return None;
-            }
-            let number = index + 1;
-            let records = match line {
-                Ok(bytes) => match std::str::from_utf8(&bytes) {
-                    Ok(_) => parse_line(&bytes, &path, &source, number),
-                    Err(e) => {
-                        let decided_now = legacy.is_none();
-                        let encoding = *legacy.get_or_insert_with(|| {
-                            let start = super::encoding::sample_start(&bytes, e.valid_up_to());
-                            super::encoding::detect(&bytes[start..], true)
-                        });
-                        let (text, _) = encoding.decode_without_bom_handling(&bytes);
-                        let mut records = parse_line(text.as_bytes(), &path, &source, number);
-                        if decided_now {
-                            let message = format!(
-                                "not UTF-8: read as {} (and so are the file's other such lines)",
-                                encoding.name()
-                            );
-                            records.insert(0, Err(Problem::warning(&path, Some(number), message)));
-                        }
-                        records
-                    }
-                },
-                Err(e) => {
-                    // The rest of the file cannot be read either.
-                    failed = true;
-                    vec![Err(Problem::error(
-                        &path,
-                        Some(number),
-                        format!("read failed: {e}"),
-                    ))]
-                }
-            };
-            Some(records)
-        })
-        .flatten()
+    JsonLines::new(reader, path, source, gzip)
 }
 
-fn parse_line(bytes: &[u8], path: &Path, source: &str, number: usize) -> Vec<Record> {
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let bytes = if number == 1 {
-        bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-    } else {
-        bytes
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Vec::new();
+/// The reading state of one JSON Lines stream.
+struct JsonLines<R> {
+    lines: LineReader<R>,
+    path: PathBuf,
+    source: String,
+    gzip: bool,
+    /// The legacy encoding of the file's lines that are not UTF-8, decided at the first one.
+    legacy: Option<&'static Encoding>,
+    /// Records read and not yet handed out.
+    ready: VecDeque<Record>,
+    started: bool,
+    finished: bool,
+}
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if let Some(record) = self.ready.pop_front() {
+                return Some(record);
+            }
+            if self.finished {
+                return None;
+            }
+            if !self.started {
+                self.started = true;
+                // A binary file is one error, not one per chunk between its 0x0A bytes.
+                let head = self.lines.peek();
+                if head[..head.len().min(BINARY_CHECK_BYTES)].contains(&0) {
+                    self.finish_with(Problem::error(
+                        &self.path,
+                        None,
+                        "looks like a binary file (it contains NUL bytes), skipped",
+                    ));
+                    continue;
+                }
+            }
+            self.read_line();
+        }
     }
+}
+
+impl<R: BufRead> JsonLines<R> {
+    /// Reads `reader`, a JSON Lines stream called `path` (articles name it `source`).
+    fn new(reader: R, path: PathBuf, source: String, gzip: bool) -> Self {
+        JsonLines {
+            lines: LineReader::new(reader, MAX_LINE_BYTES),
+            path,
+            source,
+            gzip,
+            legacy: None,
+            ready: VecDeque::new(),
+            started: false,
+            finished: false,
+        }
+    }
+
+    /// Reads one line and queues what it yields.
+    fn read_line(&mut self) {
+        match self.lines.next_line() {
+            None => self.finished = true,
+            Some(Err(e)) => {
+                let message = stream::read_failed(&e, self.gzip);
+                let number = self.lines.number();
+                self.finish_with(Problem::error(&self.path, Some(number), message));
+            }
+            Some(Ok(Line::TooLong)) => {
+                let message = format!(
+                    "the line is longer than {} MiB, the longest lede reads; skipped",
+                    MAX_LINE_BYTES >> 20
+                );
+                let problem = Problem::error(&self.path, Some(self.lines.number()), message);
+                self.ready.push_back(Err(problem));
+            }
+            Some(Ok(Line::Read)) => {
+                let records = self.parse_line();
+                self.ready.extend(records);
+            }
+        }
+    }
+
+    /// Queues `problem`, the last record of the stream.
+    fn finish_with(&mut self, problem: Problem) {
+        self.ready.push_back(Err(problem));
+        self.finished = true;
+    }
+
+    /// The records of the line just read.
+    fn parse_line(&mut self) -> Vec<Record> {
+        let number = self.lines.number();
+        let line = self.lines.line();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Vec::new();
+        }
+        if line.contains(&0) {
+            return vec![Err(Problem::error(
+                &self.path,
+                Some(number),
+                "the line contains NUL bytes (binary data), skipped",
+            ))];
+        }
+        let bad = match std::str::from_utf8(line) {
+            Ok(_) => return parse_json(line, &self.path, &self.source, number),
+            Err(e) => e.valid_up_to(),
+        };
+        let (encoding, decided_now) = match self.legacy {
+            Some(encoding) => (encoding, false),
+            None => (self.decide_legacy(bad), true),
+        };
+        self.legacy = Some(encoding);
+        let line = self.lines.line();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let (text, _) = encoding.decode_without_bom_handling(line);
+        let mut records = parse_json(text.as_bytes(), &self.path, &self.source, number);
+        if decided_now {
+            let message = format!(
+                "not UTF-8: read as {} (and so are the file's other such lines)",
+                encoding.name()
+            );
+            records.insert(0, Err(Problem::warning(&self.path, Some(number), message)));
+        }
+        records
+    }
+
+    /// Decides the legacy encoding of the whole file from a sample: the line just read, from
+    /// a little before its first byte that is not UTF-8 (at `bad`), and the lines after it
+    /// already buffered.
+    fn decide_legacy(&mut self, bad: usize) -> &'static Encoding {
+        let line = self.lines.line();
+        let start = encoding::sample_start(line, bad);
+        let mut sample = line[start..line.len().min(start + encoding::SAMPLE_BYTES)].to_vec();
+        sample.push(b'\n');
+        let room = encoding::SAMPLE_BYTES.saturating_sub(sample.len());
+        let after = self.lines.peek();
+        sample.extend_from_slice(&after[..after.len().min(room)]);
+        encoding::detect(&sample, false)
+    }
+}
+
+fn parse_json(bytes: &[u8], path: &Path, source: &str, number: usize) -> Vec<Record> {
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(value) => value,
         Err(e) => {
@@ -119,9 +215,13 @@ pub(super) fn parse_document(content: &str, path: &Path, source: &str) -> Vec<Re
     match serde_json::from_str::<Value>(content) {
         Ok(value) => records_from_value(value, path, source, None, String::new()),
         // Several objects, one a line: a JSON Lines file with a .json name.
-        Err(e) if e.is_data() || trimmed.lines().nth(1).is_some() => {
-            read_lines(content.as_bytes(), path.to_path_buf(), source.to_string()).collect()
-        }
+        Err(e) if e.is_data() || trimmed.lines().nth(1).is_some() => read_lines(
+            content.as_bytes(),
+            path.to_path_buf(),
+            source.to_string(),
+            false,
+        )
+        .collect(),
         Err(e) => vec![Err(Problem::error(
             path,
             Some(e.line()),
@@ -230,7 +330,13 @@ mod tests {
     use super::*;
 
     fn lines(content: &str) -> Vec<Record> {
-        read_lines(content.as_bytes(), "a.jsonl".into(), "a.jsonl".into()).collect()
+        read_lines(
+            content.as_bytes(),
+            "a.jsonl".into(),
+            "a.jsonl".into(),
+            false,
+        )
+        .collect()
     }
 
     #[test]
@@ -278,7 +384,7 @@ mod tests {
         );
         let bytes = encoding_rs::WINDOWS_1252.encode(text).0;
         let records: Vec<Record> =
-            read_lines(&bytes[..], "a.jsonl".into(), "a.jsonl".into()).collect();
+            read_lines(&bytes[..], "a.jsonl".into(), "a.jsonl".into(), false).collect();
         assert_eq!(records.len(), 3, "{records:?}");
         let warning = records[0].as_ref().unwrap_err();
         assert_eq!(warning.line, Some(1));
@@ -294,6 +400,23 @@ mod tests {
             records[2].as_ref().unwrap().body,
             "The deal was worth £600m (¥90bn); shares rose 2½%."
         );
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_and_the_next_one_read() {
+        let long = format!("{{\"body\": \"{}\"}}", "x".repeat(100));
+        let input = format!("{long}\n{{\"body\": \"short\"}}\n");
+        let json = JsonLines {
+            lines: LineReader::new(input.as_bytes(), 50),
+            ..JsonLines::new(&b""[..], "a.jsonl".into(), "a.jsonl".into(), false)
+        };
+        let records: Vec<Record> = json.collect();
+        let problem = records[0].as_ref().unwrap_err();
+        assert_eq!(
+            problem.to_string(),
+            "a.jsonl:1: the line is longer than 64 MiB, the longest lede reads; skipped"
+        );
+        assert_eq!(records[1].as_ref().unwrap().body, "short");
     }
 
     #[test]

@@ -3,18 +3,21 @@
 //! Walks the folders and files a user names, decides each file's format from its extension,
 //! and reads it into [`Article`]s. Gzip-compressed files (`.gz`) are read transparently, `-`
 //! reads JSON Lines from standard input, and text that is not UTF-8 is decoded from the
-//! legacy encoding it most likely uses, decided once per file, with a warning. A bad file or
+//! legacy encoding it most likely uses, decided once per file, with a warning. Memory stays
+//! bounded whatever the input: see [`MAX_LINE_BYTES`] and [`MAX_FILE_BYTES`]. A bad file or
 //! line becomes a [`Problem`] that names it; the other files and lines are still read.
 
 mod encoding;
 mod html;
 mod json;
 mod markdown;
+mod stream;
 mod text;
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
+
+pub use stream::{MAX_FILE_BYTES, MAX_LINE_BYTES};
 
 use crate::article::Article;
 use crate::error::Problem;
@@ -201,8 +204,8 @@ pub type Record = Result<Article, Problem>;
 /// Reads the articles of one file (or of standard input, named `-`).
 ///
 /// Returns an iterator so that a JSON Lines file of any size is read line by line. A file
-/// that cannot be opened yields a single `Err`; a bad line yields an `Err` naming the line
-/// and reading continues.
+/// that cannot be opened or read yields a single `Err`; a bad line yields an `Err` naming the
+/// line and reading continues.
 pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Record>> {
     let is_stdin = file.path.as_os_str() == STDIN;
     let source = if is_stdin {
@@ -210,8 +213,8 @@ pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Reco
     } else {
         names.name(&file.path)
     };
-    let reader = match open(&file.path) {
-        Ok(reader) => reader,
+    let opened = match stream::open(&file.path) {
+        Ok(opened) => opened,
         Err(e) => return Box::new(std::iter::once(Err(Problem::error(&file.path, None, e)))),
     };
     match file.format {
@@ -221,10 +224,10 @@ pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Reco
             } else {
                 file.path.clone()
             };
-            Box::new(json::read_lines(reader, shown, source))
+            Box::new(json::read_lines(opened.reader, shown, source, opened.gzip))
         }
         Format::Text | Format::Markdown | Format::Json | Format::Html => {
-            let records = match read_text(reader, file) {
+            let records = match read_text(file, opened) {
                 Ok((content, warning)) => warning
                     .map(|w| Err(Problem::warning(&file.path, None, w)))
                     .into_iter()
@@ -237,37 +240,9 @@ pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Reco
     }
 }
 
-/// Opens a file (or standard input) for reading, decompressing gzip data whatever the file
-/// is called: the two magic bytes decide, not the name.
-fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
-    let raw: Box<dyn Read> = if path.as_os_str() == STDIN {
-        Box::new(io::stdin().lock())
-    } else {
-        Box::new(fs::File::open(path).map_err(|e| e.to_string())?)
-    };
-    let mut reader = BufReader::with_capacity(256 * 1024, raw);
-    let head = reader.fill_buf().map_err(|e| e.to_string())?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-        Ok(Box::new(BufReader::with_capacity(256 * 1024, decoder)))
-    } else if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
-        && !head.is_empty()
-    {
-        Err("named .gz but not gzip-compressed, skipped".into())
-    } else {
-        Ok(Box::new(reader))
-    }
-}
-
 fn parse_whole_file(file: &InputFile, content: &str, source: String) -> Vec<Record> {
     if content.trim().is_empty() {
-        return vec![Err(Problem::warning(
-            &file.path,
-            None,
-            "empty file, skipped",
-        ))];
+        return vec![Err(empty_file(&file.path))];
     }
     let with_warnings = |parsed: Result<(Article, Vec<String>), String>| match parsed {
         Ok((article, warnings)) => warnings
@@ -286,34 +261,26 @@ fn parse_whole_file(file: &InputFile, content: &str, source: String) -> Vec<Reco
     }
 }
 
-/// Reads a whole file as text: see [`encoding::decode`]; a page is read in the encoding it
-/// declares. A read error (a file that vanished, a corrupt gzip stream) names the file.
+/// The warning for a file with nothing but white space in it.
+fn empty_file(path: &Path) -> Problem {
+    Problem::warning(path, None, "empty file, skipped")
+}
+
+/// Reads a whole file as text, within [`MAX_FILE_BYTES`]: UTF-8, or the encoding a page
+/// declares, or the legacy encoding detected (the second value is then a warning saying
+/// which). Problems name the file.
 fn read_text(
-    mut reader: Box<dyn BufRead>,
     file: &InputFile,
+    opened: stream::Opened,
 ) -> Result<(String, Option<String>), Problem> {
+    let from_bom = opened.bom;
     let problem = |message| Problem::error(&file.path, None, message);
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| problem(format!("read failed: {e}")))?;
-    let (bytes, from_bom) = without_bom(bytes);
+    let bytes = stream::read_whole(&file.path, opened).map_err(problem)?;
     let declared = match file.format {
         Format::Html if !from_bom => html::declared_encoding(&bytes),
         _ => None,
     };
     encoding::decode(bytes, from_bom, declared).map_err(problem)
-}
-
-/// Drops a byte-order mark, decoding UTF-16 to UTF-8; says whether there was one.
-fn without_bom(bytes: Vec<u8>) -> (Vec<u8>, bool) {
-    match encoding_rs::Encoding::for_bom(&bytes) {
-        Some((encoding, length)) if encoding == encoding_rs::UTF_8 => {
-            (bytes[length..].to_vec(), true)
-        }
-        Some((encoding, _)) => (encoding.decode(&bytes).0.into_owned().into_bytes(), true),
-        None => (bytes, false),
-    }
 }
 
 /// Picks the id of an article: the one given, else the source name with a locator
@@ -406,6 +373,13 @@ mod tests {
         read(&InputFile { path, format }, &PathNames::new(dir.path())).collect()
     }
 
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
     fn messages(records: &[Record]) -> Vec<String> {
         records
             .iter()
@@ -435,6 +409,43 @@ mod tests {
             .chain("Kyiv".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
         assert_eq!(bodies(&read_bytes("a.txt", &utf16)), ["Kyiv"]);
+    }
+
+    #[test]
+    fn nul_bytes_past_the_first_8_kib_still_make_a_file_binary() {
+        let mut bytes = b"Plain text about Oslo. ".repeat(1000);
+        bytes.extend_from_slice(b"\0\0secret zebra\n");
+        for name in ["a.txt", "a.md", "a.html", "a.json"] {
+            let records = read_bytes(name, &bytes);
+            assert_eq!(records.len(), 1, "{name}");
+            assert!(messages(&records)[0].contains("binary"), "{name}");
+        }
+    }
+
+    #[test]
+    fn nul_bytes_in_json_lines_refuse_the_line_or_a_binary_file() {
+        let mut bytes = b"{\"body\": \"Oslo.\"}\n".repeat(1000);
+        bytes.extend_from_slice(b"{\"body\": \"zebra\0\"}\n{\"body\": \"Bergen.\"}\n");
+        let records = read_bytes("a.jsonl", &bytes);
+        assert_eq!(bodies(&records).len(), 1001);
+        assert_eq!(
+            messages(&records),
+            [format!(
+                "{}:1001: the line contains NUL bytes (binary data), skipped",
+                records_path(&records)
+            )]
+        );
+        let png = read_bytes(
+            "photo.jsonl",
+            &[0x89, b'P', b'N', b'G', 0, 0, b'\n', 0, b'\n'],
+        );
+        assert_eq!(png.len(), 1);
+        assert!(messages(&png)[0].contains("binary file"), "{png:?}");
+    }
+
+    fn records_path(records: &[Record]) -> String {
+        let problem = records.iter().find_map(|r| r.as_ref().err()).unwrap();
+        problem.path.display().to_string()
     }
 
     #[test]
@@ -475,6 +486,22 @@ mod tests {
             "{records:?}"
         );
         assert!(messages(&records).is_empty());
+    }
+
+    #[test]
+    fn utf16_json_lines_are_read_to_the_last_line() {
+        let text = "{\"id\": \"a\", \"body\": \"Kyiv grain deal\"}\r\n{\"id\": \"b\", \"body\": \"Warsaw talks\"}\r\n";
+        for (big_endian, bom) in [(false, [0xFF, 0xFE]), (true, [0xFE, 0xFF])] {
+            let mut bytes = bom.to_vec();
+            bytes.extend(stream::tests::utf16(text, big_endian));
+            let records = read_bytes("a.jsonl", &bytes);
+            assert_eq!(
+                bodies(&records),
+                ["Kyiv grain deal", "Warsaw talks"],
+                "{records:?}"
+            );
+            assert_eq!(bodies(&read_bytes("a.jsonl.gz", &gzip(&bytes))).len(), 2);
+        }
     }
 
     #[test]
