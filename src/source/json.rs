@@ -21,11 +21,15 @@ const TITLE_KEYS: &[&str] = &["title", "headline"];
 const BODY_KEYS: &[&str] = &["body", "text", "content"];
 const AUTHOR_KEYS: &[&str] = &["author", "authors", "byline"];
 
+/// How many problems of a gzip-compressed file are held back until its end: see
+/// [`JsonLines::report`]. Past this many, they are let through as they come.
+const MAX_HELD_PROBLEMS: usize = 100_000;
+
 /// How much of the start of a file is looked at for NUL bytes, the mark of a binary file.
 const BINARY_CHECK_BYTES: usize = 8192;
 
 /// Reads JSON Lines one line at a time; each bad line is a problem naming its number. `gzip`
-/// says the stream is decompressed gzip data.
+/// says the stream is decompressed gzip data (see [`JsonLines::report`]).
 pub(super) fn read_lines<R: BufRead>(
     reader: R,
     path: PathBuf,
@@ -43,10 +47,15 @@ struct JsonLines<R> {
     gzip: bool,
     /// The legacy encoding of the file's lines that are not UTF-8, decided at the first one.
     legacy: Option<&'static Encoding>,
+    /// Problems held back while `holding`.
+    held: Vec<Problem>,
+    holding: bool,
     /// Records read and not yet handed out.
     ready: VecDeque<Record>,
     started: bool,
     finished: bool,
+    /// Whether a line with more than white space was seen.
+    any_content: bool,
 }
 
 impl<R: BufRead> Iterator for JsonLines<R> {
@@ -87,32 +96,59 @@ impl<R: BufRead> JsonLines<R> {
             source,
             gzip,
             legacy: None,
+            held: Vec::new(),
+            holding: gzip,
             ready: VecDeque::new(),
             started: false,
             finished: false,
+            any_content: false,
         }
     }
 
     /// Reads one line and queues what it yields.
     fn read_line(&mut self) {
         match self.lines.next_line() {
-            None => self.finished = true,
+            None => {
+                self.ready.extend(self.held.drain(..).map(Err));
+                if !self.any_content {
+                    self.ready.push_back(Err(super::empty_file(&self.path)));
+                }
+                self.finished = true;
+            }
             Some(Err(e)) => {
-                let message = stream::read_failed(&e, self.gzip);
+                let mut message = stream::read_failed(&e, self.gzip);
+                if let (Some(first), Some(last)) = (self.held.first(), self.held.last()) {
+                    message.push_str(&format!(
+                        "; the {} problems in lines {} to {} before it are not listed one by one, \
+                         as corrupt data reads as garbage",
+                        self.held.len(),
+                        first.line.unwrap_or(0),
+                        last.line.unwrap_or(0)
+                    ));
+                    self.held.clear();
+                }
                 let number = self.lines.number();
                 self.finish_with(Problem::error(&self.path, Some(number), message));
             }
             Some(Ok(Line::TooLong)) => {
+                self.any_content = true;
                 let message = format!(
                     "the line is longer than {} MiB, the longest lede reads; skipped",
                     MAX_LINE_BYTES >> 20
                 );
-                let problem = Problem::error(&self.path, Some(self.lines.number()), message);
-                self.ready.push_back(Err(problem));
+                self.report(Problem::error(
+                    &self.path,
+                    Some(self.lines.number()),
+                    message,
+                ));
             }
             Some(Ok(Line::Read)) => {
-                let records = self.parse_line();
-                self.ready.extend(records);
+                for record in self.parse_line() {
+                    match record {
+                        Ok(article) => self.ready.push_back(Ok(article)),
+                        Err(problem) => self.report(problem),
+                    }
+                }
             }
         }
     }
@@ -123,6 +159,23 @@ impl<R: BufRead> JsonLines<R> {
         self.finished = true;
     }
 
+    /// Queues a problem, or holds it back while reading gzip data. Corrupt gzip data is only
+    /// known to be corrupt at the checksum at its end; until then the decompressor turns out
+    /// garbage, tens of thousands of lines that are not JSON. Held back, those problems give
+    /// way to one error for the file when the data proves corrupt, and are let through when
+    /// it proves sound.
+    fn report(&mut self, problem: Problem) {
+        if !self.holding {
+            self.ready.push_back(Err(problem));
+            return;
+        }
+        self.held.push(problem);
+        if self.held.len() > MAX_HELD_PROBLEMS {
+            self.holding = false;
+            self.ready.extend(self.held.drain(..).map(Err));
+        }
+    }
+
     /// The records of the line just read.
     fn parse_line(&mut self) -> Vec<Record> {
         let number = self.lines.number();
@@ -131,6 +184,7 @@ impl<R: BufRead> JsonLines<R> {
         if line.iter().all(u8::is_ascii_whitespace) {
             return Vec::new();
         }
+        self.any_content = true;
         if line.contains(&0) {
             return vec![Err(Problem::error(
                 &self.path,

@@ -505,6 +505,53 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_json_lines_file_gets_the_empty_file_warning() {
+        for bytes in [&b""[..], b"\n\n  \n"] {
+            let records = read_bytes("a.jsonl", bytes);
+            assert_eq!(records.len(), 1);
+            assert!(messages(&records)[0].ends_with("a.jsonl: empty file, skipped"));
+        }
+    }
+
+    #[test]
+    fn a_corrupt_gzip_file_is_one_error_not_one_per_line() {
+        let lines: String = (0..20_000)
+            .map(|i| {
+                format!("{{\"id\": \"g{i}\", \"body\": \"Article {i} about oil in Oslo.\"}}\n")
+            })
+            .collect();
+        let good = gzip(lines.as_bytes());
+        let mut garbled = good.clone();
+        // Flipped bits a third of the way in: the decompressor turns out garbage (lines that are
+        // not JSON) until the checksum at the end tells the data is corrupt.
+        let third = garbled.len() / 3;
+        for byte in &mut garbled[third..third + 64] {
+            *byte = byte.wrapping_mul(7).wrapping_add(13);
+        }
+        let truncated = &good[..good.len() / 2];
+        for (name, bytes) in [
+            ("garbled.jsonl.gz", &garbled[..]),
+            ("cut.jsonl.gz", truncated),
+        ] {
+            let records = read_bytes(name, bytes);
+            let problems = messages(&records);
+            assert_eq!(
+                problems.len(),
+                1,
+                "{name}: {:?}",
+                &problems[..problems.len().min(3)]
+            );
+            assert!(problems[0].contains("corrupt gzip data"), "{}", problems[0]);
+            assert!(!bodies(&records).is_empty());
+        }
+        for name in ["garbled.txt.gz", "garbled.json.gz"] {
+            let records = read_bytes(name, &garbled);
+            assert_eq!(messages(&records).len(), 1, "{name}");
+            assert!(bodies(&records).is_empty());
+        }
+    }
+
+    #[test]
     fn gzip_files_are_read_whatever_their_name_and_fake_gz_is_refused() {
         use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
