@@ -16,6 +16,12 @@ fn encoded(label: &str, text: &str) -> Vec<u8> {
     bytes.into_owned()
 }
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
 /// The ids of the articles a query finds, sorted, each once (exit code 1, no match, gives
 /// none).
 fn found(env: &TestEnv, query: &str) -> Vec<String> {
@@ -229,6 +235,43 @@ fn nul_bytes_are_never_indexed() {
     assert_eq!(found(&env, "Qatar"), ["ok2"]);
 }
 
+#[test]
+fn wrong_kinds_of_values_empty_files_and_corrupt_gzip_are_each_named_once() {
+    let env = TestEnv::new();
+    env.write(
+        "in/kinds.jsonl",
+        "{\"id\": {\"x\": 1}, \"title\": [\"A\", \"B\"], \"body\": \"Talks in Oslo.\"}\n",
+    );
+    env.write("in/empty.jsonl", "");
+    env.write("in/empty.txt", "");
+    let lines: String = (0..20_000)
+        .map(|i| format!("{{\"id\": \"g{i}\", \"body\": \"Article {i} on gas prices.\"}}\n"))
+        .collect();
+    let mut corrupt = gzip(lines.as_bytes());
+    let third = corrupt.len() / 3;
+    for byte in &mut corrupt[third..third + 64] {
+        *byte = byte.wrapping_mul(7).wrapping_add(13);
+    }
+    env.write_bytes("in/corrupt.jsonl.gz", &corrupt);
+    let run = env.lede_ok(&["ingest", "in/"], 2);
+    assert_reported(&run, "in/kinds.jsonl:1", "id is an object, not text");
+    assert_reported(&run, "in/kinds.jsonl:1", "title is an array, not text");
+    assert_reported(&run, "in/empty.jsonl", "empty file, skipped");
+    assert_reported(&run, "in/empty.txt", "empty file, skipped");
+    let corrupt_lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains("corrupt.jsonl.gz"))
+        .collect();
+    assert_eq!(corrupt_lines.len(), 1, "{}", run.stderr);
+    assert!(
+        corrupt_lines[0].contains("corrupt gzip data"),
+        "{}",
+        corrupt_lines[0]
+    );
+    assert_eq!(found(&env, "Oslo"), ["in/kinds.jsonl:1"]);
+}
+
 /// Runs `lede ARGS` and returns how it ended with its peak resident memory in MiB.
 ///
 /// The figure is an upper bound: a child started the way `std::process::Command` starts it
@@ -269,12 +312,6 @@ fn lede_measured(env: &TestEnv, args: &[&str]) -> (Run, u64) {
     );
     // ru_maxrss is in KiB on Linux.
     (run, usage.ru_maxrss as u64 / 1024)
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 /// A gzip file of `members` concatenated gzip members, each `chunk` compressed: `gzip -d`

@@ -320,51 +320,157 @@ fn article_from_object(
     source: &str,
     locator: String,
 ) -> Result<(Article, Vec<String>), String> {
-    let mut warnings = Vec::new();
-    let body = first_text(&object, BODY_KEYS).ok_or_else(|| {
-        let id = first_text(&object, ID_KEYS)
-            .map(|id| format!(" (id {id:?})"))
-            .unwrap_or_default();
-        format!("article{id} has no body: expected a text field named body, text or content")
-    })?;
-    let date = first_text(&object, &["date"]).and_then(|text| {
-        let date = ArticleDate::parse(&text);
-        if date.is_none() {
-            warnings.push(format!(
-                "date {text:?} is not a date; indexed without a date"
-            ));
+    let mut fields = Fields {
+        object,
+        warnings: Vec::new(),
+    };
+    let body = match fields.take(BODY_KEYS) {
+        Taken::Text(body) => body,
+        Taken::Missing => {
+            return Err(fields.no_body("expected a text field named body, text or content"))
         }
-        date
-    });
+        Taken::Unusable { key, kind } => {
+            return Err(fields.no_body(&format!("{key} is {kind}, expected text")))
+        }
+    };
+    let id = match fields.take(ID_KEYS) {
+        Taken::Text(id) => super::article_id(Some(id), source, Some(locator)),
+        Taken::Missing => super::article_id(None, source, Some(locator)),
+        Taken::Unusable { key, kind } => {
+            let id = super::article_id(None, source, Some(locator));
+            fields.warn(key, kind, &format!("the article's id is {id} instead"));
+            id
+        }
+    };
+    let date = fields
+        .text(&["date"], "indexed without a date")
+        .and_then(|text| {
+            let date = ArticleDate::parse(&text);
+            if date.is_none() {
+                fields.warnings.push(format!(
+                    "date {text:?} is not a date; indexed without a date"
+                ));
+            }
+            date
+        });
     // Wire exports keep the dateline apart ("LOS ANGELES, Feb 26"); in the story it opens
     // the first paragraph, and it names where the story happened.
-    let body = match first_text(&object, &["dateline"]) {
+    let body = match fields.text(&["dateline"], "left out") {
         Some(dateline) if !body.trim_start().starts_with(dateline.trim()) => {
             format!("{} - {}", dateline.trim(), body.trim_start())
         }
         _ => body,
     };
     let article = Article {
-        id: super::article_id(first_text(&object, ID_KEYS), source, Some(locator)),
-        title: first_text(&object, TITLE_KEYS),
-        author: AUTHOR_KEYS
-            .iter()
-            .find_map(|k| object.get(*k).and_then(author_text)),
+        id,
+        title: fields.text(TITLE_KEYS, "left out"),
+        author: fields.author(),
         date,
-        url: first_text(&object, &["url", "link"]),
+        url: fields.text(&["url", "link"], "left out"),
         source: source.to_string(),
         body,
     };
-    Ok((article, warnings))
+    Ok((article, fields.warnings))
 }
 
-/// The first of `keys` holding a non-empty string or a number.
-fn first_text(object: &Map<String, Value>, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|key| match object.get(*key)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
+/// The fields of one JSON article, taken out as text, and warnings for values of a kind that
+/// cannot be used (a title given as an array, an id as an object): those are never dropped
+/// silently.
+struct Fields {
+    object: Map<String, Value>,
+    warnings: Vec<String>,
+}
+
+/// What [`Fields::take`] found.
+enum Taken {
+    Text(String),
+    Missing,
+    /// A value of another kind than text; `kind` says which ("an array").
+    Unusable {
+        key: &'static str,
+        kind: &'static str,
+    },
+}
+
+impl Fields {
+    /// Takes out the first of `keys` holding a non-empty string or a number. Moving the text
+    /// out rather than copying it matters for bodies of many megabytes.
+    fn take(&mut self, keys: &[&'static str]) -> Taken {
+        let mut unusable = None;
+        for &key in keys {
+            match self.object.remove(key) {
+                Some(Value::String(s)) if !s.trim().is_empty() => return Taken::Text(s),
+                Some(Value::Number(n)) => return Taken::Text(n.to_string()),
+                Some(value @ (Value::Array(_) | Value::Object(_) | Value::Bool(_))) => {
+                    unusable.get_or_insert((key, kind(&value)));
+                }
+                Some(Value::String(_) | Value::Null) | None => {}
+            }
+        }
+        match unusable {
+            Some((key, kind)) => Taken::Unusable { key, kind },
+            None => Taken::Missing,
+        }
+    }
+
+    /// The text of the first of `keys`; a value of another kind is left out with a warning
+    /// saying so and what follows (`consequence`).
+    fn text(&mut self, keys: &[&'static str], consequence: &str) -> Option<String> {
+        match self.take(keys) {
+            Taken::Text(text) => Some(text),
+            Taken::Missing => None,
+            Taken::Unusable { key, kind } => {
+                self.warn(key, kind, consequence);
+                None
+            }
+        }
+    }
+
+    /// The author: a name, a list of names, or objects with a `name`.
+    fn author(&mut self) -> Option<String> {
+        let mut unusable = None;
+        for &key in AUTHOR_KEYS {
+            let Some(value) = self.object.get(key) else {
+                continue;
+            };
+            if let Some(name) = author_text(value) {
+                return Some(name);
+            }
+            if matches!(value, Value::Number(_) | Value::Bool(_) | Value::Object(_)) {
+                unusable.get_or_insert((key, kind(value)));
+            }
+        }
+        if let Some((key, kind)) = unusable {
+            self.warn(key, kind, "left out");
+        }
+        None
+    }
+
+    fn warn(&mut self, key: &str, kind: &str, consequence: &str) {
+        self.warnings
+            .push(format!("{key} is {kind}, not text; {consequence}"));
+    }
+
+    /// The error for an article without a usable body, with its id when it has one.
+    fn no_body(&mut self, why: &str) -> String {
+        let id = match self.take(ID_KEYS) {
+            Taken::Text(id) => format!(" (id {id:?})"),
+            _ => String::new(),
+        };
+        format!("article{id} has no body: {why}")
+    }
+}
+
+/// What kind of JSON value `value` is, as a warning names it.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 fn author_text(value: &Value) -> Option<String> {
@@ -427,6 +533,42 @@ mod tests {
         assert_eq!(no_body.line, Some(3));
         assert!(no_body.message.contains("no body"), "{}", no_body.message);
         assert!(records[3].is_ok());
+    }
+
+    #[test]
+    fn fields_of_the_wrong_kind_are_named_in_a_warning_not_dropped_silently() {
+        let records = lines(concat!(
+            r#"{"id": {"x": 1}, "title": ["A", "B"], "body": "Oslo talks.", "url": true}"#,
+            "\n",
+            r#"{"id": "n2", "headline": {"main": "H"}, "body": "Bergen.", "date": [2024], "author": 7}"#,
+            "\n",
+            r#"{"id": "n3", "body": ["Only", "parts"]}"#,
+            "\n",
+        ));
+        let problems: Vec<String> = records
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "a.jsonl:1: id is an object, not text; the article's id is a.jsonl:1 instead",
+                "a.jsonl:1: title is an array, not text; left out",
+                "a.jsonl:1: url is true or false, not text; left out",
+                "a.jsonl:2: date is an array, not text; indexed without a date",
+                "a.jsonl:2: headline is an object, not text; left out",
+                "a.jsonl:2: author is a number, not text; left out",
+                "a.jsonl:3: article (id \"n3\") has no body: body is an array, expected text",
+            ]
+        );
+        let articles: Vec<&Article> = records.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(articles.len(), 2);
+        assert_eq!(articles[0].id, "a.jsonl:1");
+        assert_eq!(articles[0].title, None);
+        // A usable value under another key is taken without a warning.
+        let records = lines("{\"title\": [1], \"headline\": \"H\", \"body\": \"b\"}\n");
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].as_ref().unwrap().title.as_deref(), Some("H"));
     }
 
     #[test]
