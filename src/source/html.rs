@@ -7,6 +7,7 @@
 //! items), one blank-line-separated paragraph each.
 
 use dom_smoothie::{Config, Readability, TextMode};
+use encoding_rs::Encoding;
 
 use crate::article::{Article, ArticleDate};
 
@@ -55,6 +56,65 @@ pub(super) fn parse(content: &str, source: String) -> Result<(Article, Vec<Strin
         body,
     };
     Ok((article, warnings))
+}
+
+/// How far into a page a `<meta charset>` is looked for. Browsers look at the first 1,024
+/// bytes and reparse when they meet one later; saved pages often carry kilobytes of scripts
+/// and styles before it.
+const DECLARATION_SCAN_BYTES: usize = 64 * 1024;
+
+/// The encoding a page declares: `<meta charset="...">`, `<meta http-equiv="Content-Type"
+/// content="text/html; charset=...">`, or an XML declaration's `encoding="..."`, in the page's
+/// head. Labels are read as browsers read them (`latin1` is windows-1252); a declared
+/// UTF-16 means UTF-8, since the bytes of a page without a byte-order mark are not UTF-16.
+pub(super) fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(DECLARATION_SCAN_BYTES)];
+    let head = head.to_ascii_lowercase();
+    let head = match find(&head, b"</head") {
+        Some(end) => &head[..end],
+        None => &head[..],
+    };
+    let mut rest = head;
+    if rest.starts_with(b"<?xml") {
+        let end = find(rest, b"?>").unwrap_or(rest.len());
+        if let Some(encoding) = attribute_label(&rest[..end], b"encoding") {
+            return Some(encoding);
+        }
+    }
+    while let Some(start) = find(rest, b"<meta") {
+        let tag = &rest[start..];
+        let end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
+        if let Some(encoding) = attribute_label(&tag[..end], b"charset") {
+            return Some(encoding);
+        }
+        rest = &tag[end..];
+    }
+    None
+}
+
+/// The encoding named after `name=` in `tag` (lower-cased), quoted or not; `charset=` also
+/// matches inside a `content` attribute.
+fn attribute_label(tag: &[u8], name: &[u8]) -> Option<&'static Encoding> {
+    let at = find(tag, name)?;
+    let value = tag[at + name.len()..]
+        .trim_ascii_start()
+        .strip_prefix(b"=")?;
+    let value = value.trim_ascii_start();
+    let value = value
+        .strip_prefix(b"\"")
+        .or_else(|| value.strip_prefix(b"'"))
+        .unwrap_or(value);
+    let end = value
+        .iter()
+        .position(|&b| matches!(b, b'"' | b'\'' | b';' | b'>' | b'/') || b.is_ascii_whitespace())
+        .unwrap_or(value.len());
+    Encoding::for_label(&value[..end]).map(Encoding::output_encoding)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 /// Joins the text blocks Readability found into blank-line-separated paragraphs, with the
@@ -123,6 +183,37 @@ welcomed the deal and said they expected the backlog to clear within two weeks.<
                 article.body
             );
         }
+    }
+
+    #[test]
+    fn the_declared_encoding_is_found_in_meta_tags_and_xml_declarations() {
+        let declared = |page: &str| declared_encoding(page.as_bytes()).map(Encoding::name);
+        assert_eq!(
+            declared(r#"<html><head><meta charset="windows-1251">"#),
+            Some("windows-1251")
+        );
+        assert_eq!(
+            declared("<HEAD><META CHARSET=ISO-8859-2>"),
+            Some("ISO-8859-2")
+        );
+        assert_eq!(
+            declared(
+                r#"<meta name="x" content="y"><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">"#
+            ),
+            Some("Shift_JIS")
+        );
+        assert_eq!(declared("<meta charset='latin1' />"), Some("windows-1252"));
+        assert_eq!(
+            declared(r#"<?xml version="1.0" encoding="koi8-r"?><html>"#),
+            Some("KOI8-R")
+        );
+        assert_eq!(declared(r#"<meta charset="utf-16">"#), Some("UTF-8"));
+        assert_eq!(declared(r#"<meta charset="no-such-thing">"#), None);
+        assert_eq!(
+            declared("<html><head></head><body><meta charset=koi8-r>"),
+            None
+        );
+        assert_eq!(declared(PAGE), None);
     }
 
     #[test]

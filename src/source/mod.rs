@@ -3,17 +3,21 @@
 //! Walks the folders and files a user names, decides each file's format from its extension,
 //! and reads it into [`Article`]s. Gzip-compressed files (`.gz`) are read transparently, `-`
 //! reads JSON Lines from standard input, and text that is not UTF-8 is decoded from the
-//! legacy encoding it most likely uses, with a warning. A bad file or line becomes a
-//! [`Problem`] that names it; the other files and lines are still read.
+//! legacy encoding it most likely uses, decided once per file, with a warning. Memory stays
+//! bounded whatever the input: see [`MAX_LINE_BYTES`] and [`MAX_FILE_BYTES`]. A bad file or
+//! line becomes a [`Problem`] that names it; the other files and lines are still read.
 
+mod encoding;
 mod html;
 mod json;
 mod markdown;
+mod stream;
 mod text;
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
+
+pub use stream::{MAX_FILE_BYTES, MAX_LINE_BYTES};
 
 use crate::article::Article;
 use crate::error::Problem;
@@ -200,8 +204,8 @@ pub type Record = Result<Article, Problem>;
 /// Reads the articles of one file (or of standard input, named `-`).
 ///
 /// Returns an iterator so that a JSON Lines file of any size is read line by line. A file
-/// that cannot be opened yields a single `Err`; a bad line yields an `Err` naming the line
-/// and reading continues.
+/// that cannot be opened or read yields a single `Err`; a bad line yields an `Err` naming the
+/// line and reading continues.
 pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Record>> {
     let is_stdin = file.path.as_os_str() == STDIN;
     let source = if is_stdin {
@@ -209,8 +213,8 @@ pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Reco
     } else {
         names.name(&file.path)
     };
-    let reader = match open(&file.path) {
-        Ok(reader) => reader,
+    let opened = match stream::open(&file.path) {
+        Ok(opened) => opened,
         Err(e) => return Box::new(std::iter::once(Err(Problem::error(&file.path, None, e)))),
     };
     match file.format {
@@ -220,10 +224,10 @@ pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Reco
             } else {
                 file.path.clone()
             };
-            Box::new(json::read_lines(reader, shown, source))
+            Box::new(json::read_lines(opened.reader, shown, source, opened.gzip))
         }
         Format::Text | Format::Markdown | Format::Json | Format::Html => {
-            let records = match read_text(reader, &file.path) {
+            let records = match read_text(file, opened) {
                 Ok((content, warning)) => warning
                     .map(|w| Err(Problem::warning(&file.path, None, w)))
                     .into_iter()
@@ -236,37 +240,9 @@ pub fn read(file: &InputFile, names: &PathNames) -> Box<dyn Iterator<Item = Reco
     }
 }
 
-/// Opens a file (or standard input) for reading, decompressing gzip data whatever the file
-/// is called: the two magic bytes decide, not the name.
-fn open(path: &Path) -> Result<Box<dyn BufRead>, String> {
-    let raw: Box<dyn Read> = if path.as_os_str() == STDIN {
-        Box::new(io::stdin().lock())
-    } else {
-        Box::new(fs::File::open(path).map_err(|e| e.to_string())?)
-    };
-    let mut reader = BufReader::with_capacity(256 * 1024, raw);
-    let head = reader.fill_buf().map_err(|e| e.to_string())?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-        Ok(Box::new(BufReader::with_capacity(256 * 1024, decoder)))
-    } else if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
-        && !head.is_empty()
-    {
-        Err("named .gz but not gzip-compressed, skipped".into())
-    } else {
-        Ok(Box::new(reader))
-    }
-}
-
 fn parse_whole_file(file: &InputFile, content: &str, source: String) -> Vec<Record> {
     if content.trim().is_empty() {
-        return vec![Err(Problem::warning(
-            &file.path,
-            None,
-            "empty file, skipped",
-        ))];
+        return vec![Err(empty_file(&file.path))];
     }
     let with_warnings = |parsed: Result<(Article, Vec<String>), String>| match parsed {
         Ok((article, warnings)) => warnings
@@ -285,59 +261,26 @@ fn parse_whole_file(file: &InputFile, content: &str, source: String) -> Vec<Reco
     }
 }
 
-/// Reads a whole file as text: see [`decode`]. A read error (a file that vanished, a
-/// corrupt gzip stream) names the file.
+/// The warning for a file with nothing but white space in it.
+fn empty_file(path: &Path) -> Problem {
+    Problem::warning(path, None, "empty file, skipped")
+}
+
+/// Reads a whole file as text, within [`MAX_FILE_BYTES`]: UTF-8, or the encoding a page
+/// declares, or the legacy encoding detected (the second value is then a warning saying
+/// which). Problems name the file.
 fn read_text(
-    mut reader: Box<dyn BufRead>,
-    path: &Path,
+    file: &InputFile,
+    opened: stream::Opened,
 ) -> Result<(String, Option<String>), Problem> {
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| Problem::error(path, None, format!("read failed: {e}")))?;
-    decode(&bytes).map_err(|message| Problem::error(path, None, message))
-}
-
-/// Decodes file content: UTF-8 (a byte-order mark is dropped), UTF-16 with a byte-order mark,
-/// or else the legacy encoding (Windows-1252, Latin-1, Shift JIS…) that `chardetng`, the
-/// detector Firefox uses, finds most likely; the second value is then a warning saying so.
-/// Data with NUL bytes is refused as binary.
-pub(crate) fn decode(bytes: &[u8]) -> Result<(String, Option<String>), String> {
-    if let Some((encoding, bom_length)) = encoding_rs::Encoding::for_bom(bytes) {
-        if encoding == encoding_rs::UTF_8 {
-            return decode(&bytes[bom_length..]);
-        }
-        let (text, _, _) = encoding.decode(bytes);
-        return Ok((text.into_owned(), None));
-    }
-    if looks_binary(bytes) {
-        return Err("looks like a binary file (it contains NUL bytes), skipped".into());
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), None)),
-        Err(e) => {
-            let (text, encoding) = decode_legacy(bytes);
-            let warning = format!(
-                "not UTF-8 (first bad byte at offset {}): read as {encoding}",
-                e.valid_up_to()
-            );
-            Ok((text, Some(warning)))
-        }
-    }
-}
-
-/// Decodes bytes that are not UTF-8 with the legacy encoding they most likely use; returns
-/// the text and the encoding's name.
-pub(crate) fn decode_legacy(bytes: &[u8]) -> (String, &'static str) {
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
-    let (text, _, _) = encoding.decode(bytes);
-    (text.into_owned(), encoding.name())
-}
-
-fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8192).any(|&b| b == 0)
+    let from_bom = opened.bom;
+    let problem = |message| Problem::error(&file.path, None, message);
+    let bytes = stream::read_whole(&file.path, opened).map_err(problem)?;
+    let declared = match file.format {
+        Format::Html if !from_bom => html::declared_encoding(&bytes),
+        _ => None,
+    };
+    encoding::decode(bytes, from_bom, declared).map_err(problem)
 }
 
 /// Picks the id of an article: the one given, else the source name with a locator
@@ -421,21 +364,191 @@ mod tests {
         assert_eq!(dotted, "corpus/a.txt");
     }
 
+    /// Reads `bytes` written to a file called `name` (its extension gives the format).
+    fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Record> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        let format = Format::of(&path).unwrap();
+        read(&InputFile { path, format }, &PathNames::new(dir.path())).collect()
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn messages(records: &[Record]) -> Vec<String> {
+        records
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+            .collect()
+    }
+
+    fn bodies(records: &[Record]) -> Vec<&str> {
+        records
+            .iter()
+            .filter_map(|r| r.as_ref().ok().map(|a| a.body.as_str()))
+            .collect()
+    }
+
     #[test]
     fn binary_content_is_refused_and_legacy_encodings_are_decoded_with_a_warning() {
-        assert!(decode(b"abc\0def").unwrap_err().contains("binary"));
-        let (text, warning) = decode(b"Caf\xe9 cr\xe8me at S\xe3o Paulo \x93quoted\x94").unwrap();
-        assert_eq!(text, "Café crème at São Paulo “quoted”");
-        assert!(warning.unwrap().contains("windows-1252"));
-        assert_eq!(
-            decode(b"\xEF\xBB\xBFhello").unwrap(),
-            ("hello".into(), None)
-        );
+        let binary = read_bytes("a.txt", b"abc\0def");
+        assert!(messages(&binary)[0].contains("binary"), "{binary:?}");
+        let latin = read_bytes("a.txt", b"Caf\xe9 cr\xe8me at S\xe3o Paulo \x93quoted\x94");
+        assert_eq!(bodies(&latin), ["Café crème at São Paulo “quoted”"]);
+        assert!(messages(&latin)[0].contains("read as windows-1252"));
+        let bom = read_bytes("a.txt", b"\xEF\xBB\xBFhello");
+        assert_eq!(bodies(&bom), ["hello"]);
+        assert!(messages(&bom).is_empty());
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("Kyiv".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        assert_eq!(decode(&utf16).unwrap(), ("Kyiv".into(), None));
+        assert_eq!(bodies(&read_bytes("a.txt", &utf16)), ["Kyiv"]);
+    }
+
+    #[test]
+    fn nul_bytes_past_the_first_8_kib_still_make_a_file_binary() {
+        let mut bytes = b"Plain text about Oslo. ".repeat(1000);
+        bytes.extend_from_slice(b"\0\0secret zebra\n");
+        for name in ["a.txt", "a.md", "a.html", "a.json"] {
+            let records = read_bytes(name, &bytes);
+            assert_eq!(records.len(), 1, "{name}");
+            assert!(messages(&records)[0].contains("binary"), "{name}");
+        }
+    }
+
+    #[test]
+    fn nul_bytes_in_json_lines_refuse_the_line_or_a_binary_file() {
+        let mut bytes = b"{\"body\": \"Oslo.\"}\n".repeat(1000);
+        bytes.extend_from_slice(b"{\"body\": \"zebra\0\"}\n{\"body\": \"Bergen.\"}\n");
+        let records = read_bytes("a.jsonl", &bytes);
+        assert_eq!(bodies(&records).len(), 1001);
+        assert_eq!(
+            messages(&records),
+            [format!(
+                "{}:1001: the line contains NUL bytes (binary data), skipped",
+                records_path(&records)
+            )]
+        );
+        let png = read_bytes(
+            "photo.jsonl",
+            &[0x89, b'P', b'N', b'G', 0, 0, b'\n', 0, b'\n'],
+        );
+        assert_eq!(png.len(), 1);
+        assert!(messages(&png)[0].contains("binary file"), "{png:?}");
+    }
+
+    fn records_path(records: &[Record]) -> String {
+        let problem = records.iter().find_map(|r| r.as_ref().err()).unwrap();
+        problem.path.display().to_string()
+    }
+
+    #[test]
+    fn html_pages_are_read_in_the_encoding_they_declare() {
+        let russian = "Президент России провёл в среду встречу с министрами. ".repeat(5);
+        for head in [
+            "<meta charset=\"windows-1251\">",
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\">",
+        ] {
+            let page = format!(
+                "<html><head>{head}<title>Новости</title></head><body><article><h1>Новости</h1>\
+                 <p>{russian}</p></article></body></html>"
+            );
+            let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&page);
+            let records = read_bytes("ru.html", &bytes);
+            assert!(
+                bodies(&records)[0].contains("провёл в среду"),
+                "{records:?}"
+            );
+            assert!(messages(&records)[0]
+                .contains("read as windows-1251, the encoding the page declares"));
+        }
+        // A page declaring KOI8-R is read as KOI8-R, though its bytes would also read as
+        // windows-1251 (as gibberish).
+        let page = format!(
+            "<html><head><meta charset=koi8-r></head><body><article><p>{russian}</p></article></body></html>"
+        );
+        let koi8 = encoding_rs::Encoding::for_label(b"koi8-r").unwrap();
+        let records = read_bytes("ru.htm", &koi8.encode(&page).0);
+        assert!(
+            bodies(&records)[0].contains("провёл в среду"),
+            "{records:?}"
+        );
+        // Valid UTF-8 is read as UTF-8, whatever the page still declares.
+        let records = read_bytes("utf8.html", page.as_bytes());
+        assert!(
+            bodies(&records)[0].contains("провёл в среду"),
+            "{records:?}"
+        );
+        assert!(messages(&records).is_empty());
+    }
+
+    #[test]
+    fn utf16_json_lines_are_read_to_the_last_line() {
+        let text = "{\"id\": \"a\", \"body\": \"Kyiv grain deal\"}\r\n{\"id\": \"b\", \"body\": \"Warsaw talks\"}\r\n";
+        for (big_endian, bom) in [(false, [0xFF, 0xFE]), (true, [0xFE, 0xFF])] {
+            let mut bytes = bom.to_vec();
+            bytes.extend(stream::tests::utf16(text, big_endian));
+            let records = read_bytes("a.jsonl", &bytes);
+            assert_eq!(
+                bodies(&records),
+                ["Kyiv grain deal", "Warsaw talks"],
+                "{records:?}"
+            );
+            assert_eq!(bodies(&read_bytes("a.jsonl.gz", &gzip(&bytes))).len(), 2);
+        }
+    }
+
+    #[test]
+    fn an_empty_json_lines_file_gets_the_empty_file_warning() {
+        for bytes in [&b""[..], b"\n\n  \n"] {
+            let records = read_bytes("a.jsonl", bytes);
+            assert_eq!(records.len(), 1);
+            assert!(messages(&records)[0].ends_with("a.jsonl: empty file, skipped"));
+        }
+    }
+
+    #[test]
+    fn a_corrupt_gzip_file_is_one_error_not_one_per_line() {
+        let lines: String = (0..20_000)
+            .map(|i| {
+                format!("{{\"id\": \"g{i}\", \"body\": \"Article {i} about oil in Oslo.\"}}\n")
+            })
+            .collect();
+        let good = gzip(lines.as_bytes());
+        let mut garbled = good.clone();
+        // Flipped bits a third of the way in: the decompressor turns out garbage (lines that are
+        // not JSON) until the checksum at the end tells the data is corrupt.
+        let third = garbled.len() / 3;
+        for byte in &mut garbled[third..third + 64] {
+            *byte = byte.wrapping_mul(7).wrapping_add(13);
+        }
+        let truncated = &good[..good.len() / 2];
+        for (name, bytes) in [
+            ("garbled.jsonl.gz", &garbled[..]),
+            ("cut.jsonl.gz", truncated),
+        ] {
+            let records = read_bytes(name, bytes);
+            let problems = messages(&records);
+            assert_eq!(
+                problems.len(),
+                1,
+                "{name}: {:?}",
+                &problems[..problems.len().min(3)]
+            );
+            assert!(problems[0].contains("corrupt gzip data"), "{}", problems[0]);
+            assert!(!bodies(&records).is_empty());
+        }
+        for name in ["garbled.txt.gz", "garbled.json.gz"] {
+            let records = read_bytes(name, &garbled);
+            assert_eq!(messages(&records).len(), 1, "{name}");
+            assert!(bodies(&records).is_empty());
+        }
     }
 
     #[test]
