@@ -1,12 +1,10 @@
 //! Reading inputs end to end: how each kind of input is decoded, or refused with a problem
 //! naming it. Each test writes the small files it reads.
 
-mod util;
-
 use std::io::{Read, Write};
 use std::process::Stdio;
 
-use util::{Run, TestEnv};
+use crate::util::{Run, TestEnv};
 
 /// `text` in the legacy encoding `label`.
 fn encoded(label: &str, text: &str) -> Vec<u8> {

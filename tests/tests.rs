@@ -13,3 +13,4 @@ mod query;
 mod query_language;
 mod query_trust;
 mod reliability;
+mod source_reliability;
