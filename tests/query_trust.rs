@@ -171,6 +171,12 @@ fn runaway_queries_are_refused_at_their_limits_with_the_reason() {
     );
     let run = env.lede_ok(&["query", &"x".repeat(10_001)], 2);
     assert!(run.stderr.contains("10000"), "{}", run.stderr);
+    let phrase = |n: usize| format!("\"{}\"~100", vec!["the"; n].join(" "));
+    let run = env.lede(&["query", &phrase(64)]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    assert!(run.stderr.contains("read as ~20"), "{}", run.stderr);
+    let run = env.lede_ok(&["query", &phrase(65)], 2);
+    assert!(run.stderr.contains("65 words"), "{}", run.stderr);
     for (flag, max) in [("--limit", "10000"), ("--offset", "1000000"), ("-C", "50")] {
         env.lede_ok(&["query", "weapons", flag, max], 0);
         let over = (max.parse::<u64>().unwrap() + 1).to_string();

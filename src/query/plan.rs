@@ -214,6 +214,7 @@ pub fn plan(request: &QueryRequest, context: &Context<'_>, any: bool) -> Result<
         any,
         highlight: HighlightSpec::default(),
         drop_stopwords: false,
+        refused: None,
     };
     let (plan, relaxable) = match &parsed.root {
         None => (Plan::All, false),
@@ -223,6 +224,12 @@ pub fn plan(request: &QueryRequest, context: &Context<'_>, any: bool) -> Result<
             (plan, count_words(root) > 1)
         }
     };
+    if let Some(message) = builder.refused {
+        return Err(Error::Query {
+            query: request.text.clone(),
+            message,
+        });
+    }
     let (filters, names) = filters(request, context)?;
     Ok(PlannedQuery {
         plan,
@@ -265,6 +272,8 @@ struct Builder {
     any: bool,
     highlight: HighlightSpec,
     drop_stopwords: bool,
+    /// Why the query is refused, once a part of it is past a limit.
+    refused: Option<String>,
 }
 
 impl Builder {
@@ -370,6 +379,14 @@ impl Builder {
 
     /// Analysed tokens as a term (one token) or a phrase (several).
     fn tokens(&mut self, field: Option<FieldName>, tokens: Vec<String>, slop: u32) -> Option<Plan> {
+        if tokens.len() > syntax::MAX_PHRASE_WORDS {
+            self.refused = Some(format!(
+                "a phrase has {} words; the most lede takes is {}",
+                tokens.len(),
+                syntax::MAX_PHRASE_WORDS
+            ));
+            return None;
+        }
         match tokens.len() {
             0 => None,
             1 => {
