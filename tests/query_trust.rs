@@ -334,3 +334,71 @@ fn dates_are_whole_years_months_and_days_and_anything_else_is_refused() {
     env.lede_ok(&["query", "", "--since", "1400", "--until", "1600"], 1);
     assert_eq!(dated(&["--since", "0001", "--until", "9999"]).len(), 4);
 }
+
+#[test]
+fn a_hyphenated_word_matches_its_parts_apart_below_the_word_as_written() {
+    let env = TestEnv::new();
+    let lines = [
+        r#"{"id": "joined", "body": "Fast-twitch fibres contract quickly."}"#,
+        r#"{"id": "apart", "body": "The twitch of these fibres is fast."}"#,
+        r#"{"id": "one", "body": "A fast car."}"#,
+    ];
+    env.write("muscles.jsonl", &(lines.join("\n") + "\n"));
+    env.lede_ok(&["ingest", "muscles.jsonl"], 0);
+    let found = env
+        .lede_ok(&["query", "fast-twitch", "--all", "--json"], 0)
+        .json();
+    let order: Vec<&str> = found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["article_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["joined", "apart"], "{found}");
+    // Abbreviations and numbers stay phrases: "U.S." is not "u" and "s" anywhere.
+    env.write(
+        "us.jsonl",
+        "{\"id\": \"u\", \"body\": \"Putin's plans: a US view.\"}\n",
+    );
+    env.lede_ok(&["ingest", "us.jsonl"], 0);
+    env.lede_ok(&["query", "U.S.", "--all"], 1);
+}
+
+#[test]
+fn all_keeps_only_the_passages_with_every_word() {
+    let env = indexed();
+    let strict = env
+        .lede_ok(&["query", "weapons supply", "--all", "--json"], 0)
+        .json();
+    let hits = strict["hits"].as_array().unwrap();
+    assert_eq!(hits.len() as u64, strict["total"].as_u64().unwrap());
+    assert!(hits.iter().all(|h| h.get("partial").is_none()));
+    // Nothing has every word: --all finds nothing rather than falling back.
+    env.lede_ok(&["query", "weapons zeppelin", "--all"], 1);
+    env.lede_ok(&["query", "weapons zeppelin"], 0);
+}
+
+#[test]
+fn a_word_in_a_title_counts_once_not_once_per_field() {
+    let env = TestEnv::new();
+    // "markets" is in nearly every text but only one title, so a title field of its own
+    // gave it a high idf there: scored per field and added, "markets" in the title of
+    // "generic" outweighed the rarer "cobalt" in the text of "relevant".
+    let mut lines = vec![
+        r#"{"id": "generic", "title": "Markets", "body": "Markets news."}"#.to_string(),
+        r#"{"id": "relevant", "title": "Report", "body": "Markets and cobalt."}"#.to_string(),
+        r#"{"id": "mine1", "title": "Mines", "body": "Cobalt mines."}"#.to_string(),
+        r#"{"id": "mine2", "title": "Mines", "body": "Cobalt mines."}"#.to_string(),
+    ];
+    for n in 0..8 {
+        lines.push(format!(
+            r#"{{"id": "daily{n}", "title": "Daily {n}", "body": "Markets closed."}}"#
+        ));
+    }
+    env.write("titles.jsonl", &(lines.join("\n") + "\n"));
+    env.lede_ok(&["ingest", "titles.jsonl"], 0);
+    let found = env
+        .lede_ok(&["query", "markets cobalt", "--any", "--json"], 0)
+        .json();
+    assert_eq!(found["hits"][0]["article_id"], "relevant", "{found}");
+}

@@ -62,15 +62,9 @@ impl QueryEngine {
             .iter()
             .partition(|kind| planned.filters(FilterKind::Facet(**kind)));
         let (planned, mut found) = self.search_relaxing(request, planned, |planned| {
-            self.backend.search(&Search {
-                selection: selection(planned, None),
-                offset: request.offset,
-                limit: request.limit,
-                per_article: request.per_article,
-                facets: &plain,
-                explain: request.explain,
-            })
+            self.backend.search(&page_search(request, planned, &plain))
         })?;
+        let fill = self.fill(request, &planned, &found)?;
         let mut counted: BTreeMap<FacetKind, Vec<FacetCount>> = plain
             .iter()
             .copied()
@@ -81,18 +75,27 @@ impl QueryEngine {
             counted.insert(kind, self.facet_counts(&without, kind)?);
         }
         let undated_left_out = self.undated_left_out(&planned)?;
-        let mut planned = planned;
-        let filter_values = self.filter_values(&mut planned)?;
         let mut hits = found.hits;
         let total_articles = self.count_article_passages(request, &planned, &mut hits)?;
+        let mut planned = planned;
+        if let Some((relaxed, mut partial)) = fill {
+            self.count_article_passages(request, &relaxed, &mut partial)?;
+            planned.notices.push(format!(
+                "{} passage{} every word; the rest of the page has some of them",
+                found.total,
+                if found.total == 1 { " has" } else { "s have" }
+            ));
+            hits.extend(partial);
+        }
         self.add_context(request, &mut hits)?;
         // A TREC run needs no highlights; the snippet is then the passage's start.
         let mut highlighter = request
             .snippets
-            .then(|| Highlighter::new(self.analyzer.clone(), planned.highlight));
+            .then(|| Highlighter::new(self.analyzer.clone(), planned.highlight.clone()));
         for hit in &mut hits {
             add_snippet(hit, highlighter.as_mut());
         }
+        let filter_values = self.filter_values(&mut planned)?;
         Ok(QueryResponse {
             query_id: None,
             took_ms: None,
@@ -142,6 +145,81 @@ impl QueryEngine {
             });
         }
         Ok(described)
+    }
+
+    /// In the default mode, when the passages with every word do not fill the page: the
+    /// passages with some of the words, best first, after them (marked partial), with the
+    /// plan they match. Ranked by score, not by how many of the words they have: on CACM
+    /// that order gave nDCG@10 0.365 against 0.532 by score.
+    fn fill(
+        &self,
+        request: &QueryRequest,
+        strict: &PlannedQuery,
+        found: &Found,
+    ) -> Result<Option<(PlannedQuery, Vec<Hit>)>> {
+        let page_full = found.hits.len() >= request.limit;
+        let relaxed_already = strict.any;
+        if request.words != WordMatch::Default
+            || relaxed_already
+            || !strict.relaxable
+            || found.total == 0
+            || page_full
+        {
+            return Ok(None);
+        }
+        let mut relaxed = self.plan(request, true)?;
+        // Passages with every word, or (by article) articles already listed, are not
+        // listed again.
+        let shown = self.strict_count_and_articles(request, strict)?;
+        relaxed.plan = Plan::Bool(vec![
+            (plan::Occur::Must, relaxed.plan),
+            (plan::Occur::MustNot, strict.plan.clone()),
+        ]);
+        if let Some(articles) = &shown.1 {
+            relaxed
+                .filters
+                .push(Filter::ExceptArticles(articles.clone()));
+        }
+        let mut search = page_search(request, &relaxed, &[]);
+        search.offset = request.offset.saturating_sub(shown.0);
+        search.limit = request.limit - found.hits.len();
+        let mut partial = self.backend.search(&search)?.hits;
+        for hit in &mut partial {
+            hit.partial = true;
+        }
+        Ok(Some((relaxed, partial)))
+    }
+
+    /// How many entries the strict list has (passages, or articles with --per-article),
+    /// and with --per-article their ids: called only when the list ends on this page.
+    fn strict_count_and_articles(
+        &self,
+        request: &QueryRequest,
+        strict: &PlannedQuery,
+    ) -> Result<(usize, Option<Vec<String>>)> {
+        let whole = selection(strict, None);
+        if !request.per_article {
+            let found = self.backend.search(&Search {
+                selection: whole,
+                offset: 0,
+                limit: 0,
+                per_article: false,
+                facets: &[],
+                explain: false,
+            })?;
+            return Ok((found.total as usize, None));
+        }
+        let articles = self.backend.article_passages(&whole, &[])?.distinct as usize;
+        let listed = self.backend.search(&Search {
+            selection: whole,
+            offset: 0,
+            limit: articles,
+            per_article: true,
+            facets: &[],
+            explain: false,
+        })?;
+        let ids = listed.hits.into_iter().map(|hit| hit.article_id).collect();
+        Ok((articles, Some(ids)))
     }
 
     /// Plans `request`, with OR semantics between words when `any`.
@@ -312,6 +390,22 @@ fn name_notice(name: &plan::NameMatch, values: &[ValueCount]) -> String {
         _ => "--person",
     };
     format!("{flag} {:?} is any of {}", name.typed, listed.join(", "))
+}
+
+/// The search for the page `request` asks of `planned`, with the `facets` counted.
+fn page_search<'a>(
+    request: &QueryRequest,
+    planned: &'a PlannedQuery,
+    facets: &'a [FacetKind],
+) -> Search<'a> {
+    Search {
+        selection: selection(planned, None),
+        offset: request.offset,
+        limit: request.limit,
+        per_article: request.per_article,
+        facets,
+        explain: request.explain,
+    }
 }
 
 /// The selection of a planned query, one kind of filter possibly left out.

@@ -107,6 +107,10 @@ pub struct Hit {
     /// With --explain: tantivy's breakdown of the score.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<serde_json::Value>,
+    /// The passage has some of the words, not all: it fills a page that the passages with
+    /// every word do not (only present, as `true`, on such hits).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// A paragraph next to a hit.

@@ -72,7 +72,8 @@ fn shared_source(hits: &[Hit]) -> Option<&str> {
 
 /// "3 of 12 matching passages shown, all from news.jsonl. 2 articles."
 fn summary(response: &QueryResponse, shared_source: Option<&str>) -> String {
-    let shown = response.hits.len() as u64;
+    let partial = response.hits.iter().filter(|hit| hit.partial).count() as u64;
+    let shown = response.hits.len() as u64 - partial;
     let mut summary = match (response.total, shown) {
         (0, _) => format!("No passage matches {:?}.", clean(&response.query)),
         (total, shown) if shown == total => format!("{total} matching passage{}", plural(total)),
@@ -80,6 +81,9 @@ fn summary(response: &QueryResponse, shared_source: Option<&str>) -> String {
         (total, shown) => format!("{shown} of {total} matching passages shown"),
     };
     if response.total > 0 {
+        if partial > 0 {
+            summary.push_str(&format!(", and {partial} more with some of the words"));
+        }
         if let Some(source) = shared_source {
             summary.push_str(&format!(", all from {}", clean(source)));
         }
@@ -161,6 +165,9 @@ fn metadata(hit: &Hit, with_source: bool) -> Vec<String> {
             "{passages} matching passage{} in the article",
             plural(passages)
         ));
+    }
+    if hit.partial {
+        fields.push("some of the words".into());
     }
     fields.push(format!("score {:.2}", hit.score));
     fields
@@ -608,6 +615,7 @@ mod tests {
                 article_passages: None,
                 context: vec![],
                 explanation: None,
+                partial: false,
             }],
             facets: BTreeMap::from([(
                 FacetKind::Country,

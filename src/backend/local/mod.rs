@@ -6,6 +6,7 @@
 //! resident memory), `compile` turns a plan into a tantivy query, and `search` and `facet`
 //! collect hits and counts in one pass over the matches.
 
+pub mod bm25f;
 pub mod compile;
 pub mod directory;
 pub mod facet;
