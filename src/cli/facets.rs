@@ -21,7 +21,9 @@ Examples:
   lede facets author --json | jq -r '.values[].value'
 
 Each value comes with its passages and distinct articles; countries show their name and
-ISO code. The query takes the syntax of `lede query` (see `lede query --help`).
+ISO code. The query takes the syntax of `lede query` (see `lede query --help`). A filter
+of the kind listed keeps its meaning: `lede facets country --country iran` lists the
+countries named in passages about Iran (`lede query --facet` ignores it instead).
 Exit code 0 when some value is counted, 1 when none is, 2 on error.";
 
 /// Arguments of `lede facets`.

@@ -13,19 +13,25 @@ use lede::render::{json, text, trec};
 
 const EXAMPLES: &str = "\
 Query syntax:
-  weapons supply           both words, any form (\"supplying weapons\"); --any for either
+  weapons supply           passages with both words, any form (\"supplying weapons\"), first;
+                           then, to fill the page, those with one of them (--all: only both;
+                           --any: either, by score)
   \"weapons supply\"         the exact phrase;  \"weapons supply\"~3  words at most 3 apart
   weapons OR arms          either word;  (arms OR weapons) supply  groups
-  weapons -nuclear         leave out passages with \"nuclear\"
+  weapons -nuclear         without \"nuclear\";  -nuclear alone: every passage without it
   title:summit             a word of the article title (body: for the paragraph)
   comput*                  words starting with \"comput\"
 Words such as \"the\" and \"of\" are left out unless quoted. When no passage has all the
-words, the passages with any of them are shown, with a notice.
+words, the passages with any of them are shown, with a notice. --person and --org take a
+name or part of one (\"blair\": every Blair, listed in a notice). --since and --until take
+1987, 1987-03, \"March 1987\" or 1987-03-19, each the whole period. --facet counts
+over all matches; the facet of a filtered kind ignores its own filter (--country KP
+--facet country still lists the other countries), unlike `lede facets`.
 
 Examples:
   lede query \"weapons supply\" --facet country
   lede query \"weapons supply\" --country KP --country \"south korea\" --why
-  lede query sanctions --person putin --since 2023-01-01 --per-article -C 1
+  lede query sanctions --person putin --since 2023 --per-article -C 1
   lede query --batch queries.jsonl --format trec --limit 1000 > run.trec
 
 Exit code 0 when passages match, 1 when none does, 2 on error.";
