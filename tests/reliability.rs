@@ -365,23 +365,10 @@ fn a_vanished_file_is_named_and_the_others_are_indexed() {
 #[test]
 fn standard_input_reads_json_lines() {
     let env = TestEnv::new();
-    let args = ["ingest", "-"];
-    let mut child = env
-        .command(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            b"{\"id\": \"s1\", \"body\": \"Kyiv and Warsaw signed a grain deal.\"}\nnot json\n",
-        )
-        .unwrap();
-    let run = wait(child, &args);
+    let run = env.lede_with_input(
+        &["ingest", "-"],
+        b"{\"id\": \"s1\", \"body\": \"Kyiv and Warsaw signed a grain deal.\"}\nnot json\n",
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("<stdin>:2: invalid JSON"),

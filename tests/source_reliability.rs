@@ -153,17 +153,7 @@ fn json_lines_decide_their_encoding_once_for_the_file_and_for_standard_input() {
     assert_eq!(found(&env, "600m"), ["uk2"]);
 
     let piped = TestEnv::new();
-    let args = ["ingest", "-"];
-    let mut child = piped
-        .command(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&lines).unwrap();
-    let output = child.wait_with_output().unwrap();
-    let run = Run::checked(&args, output.status, output.stdout, output.stderr);
+    let run = piped.lede_with_input(&["ingest", "-"], &lines);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_reported(&run, "<stdin>:1", "read as windows-1252");
     assert_eq!(found(&piped, "600m"), ["uk2"]);

@@ -124,6 +124,20 @@ pub struct Search<'a> {
     pub explain: bool,
 }
 
+impl<'a> Search<'a> {
+    /// A search that only counts: the total and the counts of `facets`, no hits.
+    pub fn counting(selection: Selection<'a>, facets: &'a [FacetKind]) -> Search<'a> {
+        Search {
+            selection,
+            offset: 0,
+            limit: 0,
+            per_article: false,
+            facets,
+            explain: false,
+        }
+    }
+}
+
 /// What a search found.
 #[derive(Debug, Clone, Default)]
 pub struct Found {

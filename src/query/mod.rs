@@ -199,14 +199,7 @@ impl QueryEngine {
     ) -> Result<(usize, Option<Vec<String>>)> {
         let whole = selection(strict, None);
         if !request.per_article {
-            let found = self.backend.search(&Search {
-                selection: whole,
-                offset: 0,
-                limit: 0,
-                per_article: false,
-                facets: &[],
-                explain: false,
-            })?;
+            let found = self.backend.search(&Search::counting(whole, &[]))?;
             return Ok((found.total as usize, None));
         }
         let articles = self.backend.article_passages(&whole, &[])?.distinct as usize;
@@ -257,14 +250,9 @@ impl QueryEngine {
 
     /// Counts of one facet over a selection.
     fn facet_counts(&self, selection: &Selection<'_>, kind: FacetKind) -> Result<Vec<FacetCount>> {
-        let found = self.backend.search(&Search {
-            selection: *selection,
-            offset: 0,
-            limit: 0,
-            per_article: false,
-            facets: &[kind],
-            explain: false,
-        })?;
+        let found = self
+            .backend
+            .search(&Search::counting(*selection, &[kind]))?;
         Ok(found.facets.into_iter().next().unwrap_or_default())
     }
 
@@ -285,14 +273,7 @@ impl QueryEngine {
             filters: &filters,
             without: None,
         };
-        let found = self.backend.search(&Search {
-            selection: undated,
-            offset: 0,
-            limit: 0,
-            per_article: false,
-            facets: &[],
-            explain: false,
-        })?;
+        let found = self.backend.search(&Search::counting(undated, &[]))?;
         Ok(Some(found.total))
     }
 

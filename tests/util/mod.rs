@@ -130,6 +130,27 @@ impl TestEnv {
         command
     }
 
+    /// Runs `lede ARGS` with `input` on its standard input.
+    pub fn lede_with_input(&self, args: &[&str], input: &[u8]) -> Run {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lede runs");
+        let mut stdin = child.stdin.take().expect("piped standard input");
+        let input = input.to_vec();
+        // Written from a thread: the pipe holds less than a large input.
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(&input);
+        });
+        let output = child.wait_with_output().expect("lede ran");
+        writer.join().expect("input written");
+        Run::checked(args, output.status, output.stdout, output.stderr)
+    }
+
     /// Runs `lede ARGS` with extra environment variables.
     pub fn lede_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut command = self.command(args);
