@@ -16,6 +16,10 @@ use crate::resolve::{Entities, ResolvedParagraph};
 
 /// Words of the first paragraph shown when an article has no title.
 const HEADING_WORDS: usize = 12;
+/// Longest heading stored, in bytes: every paragraph of the article stores it, so a first
+/// "word" of a megabyte (an inline image) once made a 75 MB index of a 1 MB article, and
+/// a 20 MB one exhausted memory.
+pub const MAX_HEADING_BYTES: usize = 200;
 
 /// One paragraph as stored.
 #[derive(Debug, Clone)]
@@ -100,10 +104,17 @@ pub fn heading(article: &Article) -> String {
         .split_whitespace()
         .take(HEADING_WORDS + 1)
         .collect();
-    if words.len() > HEADING_WORDS {
-        format!("{}…", words[..HEADING_WORDS].join(" "))
+    let heading = words[..words.len().min(HEADING_WORDS)].join(" ");
+    if heading.len() > MAX_HEADING_BYTES {
+        let mut end = MAX_HEADING_BYTES;
+        while !heading.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &heading[..end])
+    } else if words.len() > HEADING_WORDS {
+        format!("{heading}…")
     } else {
-        words.join(" ")
+        heading
     }
 }
 
@@ -166,6 +177,12 @@ mod tests {
             "one two three four five six seven eight nine ten eleven twelve…"
         );
         assert_eq!(heading(&article(None, "short body")), "short body");
+        let image = format!("data:image/png;base64,{} more", "A".repeat(1 << 20));
+        let cut = heading(&article(None, &image));
+        assert_eq!(cut.len(), MAX_HEADING_BYTES + "…".len(), "{cut}");
+        assert!(cut.ends_with('…'));
+        let wide = heading(&article(None, &"é".repeat(1000)));
+        assert!(wide.len() <= MAX_HEADING_BYTES + "…".len());
     }
 
     #[test]

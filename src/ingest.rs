@@ -19,6 +19,7 @@ use crate::backend::Store;
 use crate::error::{Error, Problem, Result, Severity};
 use crate::extract::Extractor;
 use crate::gazetteer::Gazetteer;
+use crate::paragraph;
 use crate::source::{self, PathNames};
 
 /// Version of everything that turns an article into documents. It is part of each article's
@@ -307,22 +308,42 @@ impl<S: Sink> Pipeline<'_, S> {
         let gazetteer = Gazetteer::shipped()?;
         let articles = self.batch.take();
         let sink: &S = self.sink;
-        let prepared: Vec<(usize, S::Prepared)> = self.pool.install(|| {
+        let prepared: Vec<(usize, Option<Problem>, S::Prepared)> = self.pool.install(|| {
             articles
                 .into_par_iter()
                 .map(|(article, ticket)| {
+                    let warning = long_word_warning(&article);
                     let analysed = analyse(article, extractor, gazetteer);
                     let paragraphs = analysed.paragraphs.len();
-                    (paragraphs, sink.prepare(analysed, ticket))
+                    (paragraphs, warning, sink.prepare(analysed, ticket))
                 })
                 .collect()
         });
-        for (paragraphs, prepared) in prepared {
+        for (paragraphs, warning, prepared) in prepared {
+            if let Some(warning) = warning {
+                self.problem(&warning);
+            }
             self.progress.paragraphs += paragraphs;
             self.sink.accept(prepared)?;
         }
         self.sink.batch_done()
     }
+}
+
+/// A warning for an article holding a "word" too long to be text (see
+/// [`paragraph::MAX_WORD_BYTES`]).
+fn long_word_warning(article: &Article) -> Option<Problem> {
+    let longest = paragraph::longest_word(&article.body);
+    (longest > paragraph::MAX_WORD_BYTES).then(|| {
+        Problem::warning(
+            &article.source,
+            None,
+            format!(
+                "article {:?} holds a word of {longest} bytes without a space (an inline image or data?): it is cut where its passages are cut and cannot be searched",
+                article.id
+            ),
+        )
+    })
 }
 
 /// Articles waiting to be analysed, bounded in count and in text size so that the articles

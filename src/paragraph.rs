@@ -27,6 +27,19 @@ impl Paragraph {
 /// document never grows past what the index writer's memory budget holds.
 pub const MAX_PARAGRAPH_BYTES: usize = 10_000;
 
+/// Longest word that is plausibly text, in bytes. A longer run without white space (an
+/// inline image, a hex dump) is cut where its passages are cut and cannot be searched
+/// (the index keeps words of at most 40 bytes): ingest warns about it.
+pub const MAX_WORD_BYTES: usize = 1_000;
+
+/// The length in bytes of the longest run of `text` without white space.
+pub fn longest_word(text: &str) -> usize {
+    text.split(|c: char| c.is_whitespace())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Splits `body` into paragraphs at blank lines (lines holding only white space), cutting
 /// blocks longer than [`MAX_PARAGRAPH_BYTES`] at sentence ends.
 ///
@@ -105,6 +118,13 @@ fn push_trimmed(paragraphs: &mut Vec<Paragraph>, body: &str, start: usize, end: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_longest_word_is_measured_in_bytes() {
+        assert_eq!(longest_word("a bb\nccc"), 3);
+        assert_eq!(longest_word(""), 0);
+        assert_eq!(longest_word("é"), 2);
+    }
 
     fn texts(body: &str) -> Vec<&str> {
         split(body).iter().map(|p| p.text(body)).collect()

@@ -1,8 +1,7 @@
 //! Reading inputs end to end: how each kind of input is decoded, or refused with a problem
 //! naming it. Each test writes the small files it reads.
 
-use std::io::{Read, Write};
-use std::process::Stdio;
+use std::io::Write;
 
 use crate::util::{Run, TestEnv};
 
@@ -260,48 +259,6 @@ fn wrong_kinds_of_values_empty_files_and_corrupt_gzip_are_each_named_once() {
     assert_eq!(found(&env, "Oslo"), ["in/kinds.jsonl:1"]);
 }
 
-/// Runs `lede ARGS` and returns how it ended with its peak resident memory in MiB.
-///
-/// The figure is an upper bound: a child started the way `std::process::Command` starts it
-/// (sharing this process's memory until it runs lede) also counts this process's own peak, so
-/// tests measuring memory keep theirs small.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-// The child is reaped by `wait4`, which std does not know about.
-#[allow(clippy::zombie_processes)]
-fn lede_measured(env: &TestEnv, args: &[&str]) -> (Run, u64) {
-    use std::os::unix::process::ExitStatusExt;
-    let mut child = env
-        .command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            pipe.read_to_end(&mut bytes).unwrap();
-            bytes
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it in for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // wait4 reports the peak memory of this child alone, whatever other tests run.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(reaped, pid, "wait4 failed");
-    let run = Run::checked(
-        args,
-        std::process::ExitStatus::from_raw(status),
-        stdout.join().unwrap(),
-        stderr.join().unwrap(),
-    );
-    // ru_maxrss is in KiB on Linux.
-    (run, usage.ru_maxrss as u64 / 1024)
-}
-
 /// A gzip file of `members` concatenated gzip members, each `chunk` compressed: `gzip -d`
 /// reads it as `chunk` repeated, and it is quick to write whatever its decompressed size.
 fn gzip_repeated(chunk: &[u8], members: usize) -> Vec<u8> {
@@ -344,7 +301,7 @@ fn long_lines_and_gzip_bombs_are_refused_in_bounded_memory() {
         ("lines/", "lines/bomb.jsonl.gz:1", "longer than 64 MiB"),
         ("long/", "long/feed.jsonl:1", "longer than 64 MiB"),
     ] {
-        let (run, peak) = lede_measured(&env, &["ingest", folder]);
+        let (run, peak) = env.lede_measured(&["ingest", folder]);
         assert_eq!(run.code, 2, "{folder}: {}", run.stderr);
         assert_reported(&run, place, message);
         assert!(
@@ -355,4 +312,36 @@ fn long_lines_and_gzip_bombs_are_refused_in_bounded_memory() {
     }
     assert_eq!(found(&env, "Vilnius"), ["after"]);
     assert!(found(&env, "Odesa").is_empty());
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn a_giant_first_word_is_not_stored_with_every_passage() {
+    let env = TestEnv::new();
+    // An untitled article opening with a 1 MB inline image: its heading (the first words)
+    // was stored on each of its hundred passages (a 75 MB index); a 20 MB one-word file
+    // exhausted memory the same way.
+    let image = format!("data:image/png;base64,{}", "iVBORw0KGgo".repeat(100_000));
+    env.write(
+        "in/image.txt",
+        &format!("{image}\n\nThe caption says Odesa harbour at dawn.\n"),
+    );
+    env.write("in/token.txt", &"x".repeat(8 << 20));
+    let (run, peak) = env.lede_measured(&["ingest", "in/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(peak < 200, "peak RSS {peak} MiB");
+    assert_eq!(
+        run.stderr.matches("without a space").count(),
+        2,
+        "one warning for each article: {}",
+        run.stderr
+    );
+    let index_bytes: u64 = std::fs::read_dir(env.path().join("lede-index"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(index_bytes < 4 << 20, "index of {index_bytes} bytes");
+    let hit = env.lede_ok(&["query", "Odesa", "--json"], 0).json();
+    let heading = hit["hits"][0]["heading"].as_str().unwrap();
+    assert!(heading.len() <= 203 && heading.ends_with('…'), "{heading}");
 }

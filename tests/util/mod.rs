@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -149,6 +150,48 @@ impl TestEnv {
         let output = child.wait_with_output().expect("lede ran");
         writer.join().expect("input written");
         Run::checked(args, output.status, output.stdout, output.stderr)
+    }
+
+    /// Runs `lede ARGS` and returns how it ended with its peak resident memory in MiB.
+    ///
+    /// The figure is an upper bound: a child started the way `std::process::Command` starts it
+    /// (sharing this process's memory until it runs lede) also counts this process's own peak, so
+    /// tests measuring memory keep theirs small.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // The child is reaped by `wait4`, which std does not know about.
+    #[allow(clippy::zombie_processes)]
+    pub fn lede_measured(&self, args: &[&str]) -> (Run, u64) {
+        use std::os::unix::process::ExitStatusExt;
+        let mut child = self
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                pipe.read_to_end(&mut bytes).unwrap();
+                bytes
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().unwrap()));
+        let stderr = drain(Box::new(child.stderr.take().unwrap()));
+        let pid = child.id() as libc::pid_t;
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is valid; wait4 fills it in for our own child.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // wait4 reports the peak memory of this child alone, whatever other tests run.
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(reaped, pid, "wait4 failed");
+        let run = Run::checked(
+            args,
+            std::process::ExitStatus::from_raw(status),
+            stdout.join().unwrap(),
+            stderr.join().unwrap(),
+        );
+        // ru_maxrss is in KiB on Linux.
+        (run, usage.ru_maxrss as u64 / 1024)
     }
 
     /// Runs `lede ARGS` with extra environment variables.
