@@ -22,6 +22,9 @@ pub struct Article {
     pub url: Option<String>,
     /// The file it was read from, as shown to the user.
     pub source: String,
+    /// Where in its file it was read: the file for a whole-file format, `file:LINE` for a
+    /// JSON line, `file#ITEM` for an item of a JSON array (what messages name).
+    pub origin: String,
     /// Plain text; paragraphs are separated by blank lines.
     pub body: String,
 }
@@ -79,6 +82,22 @@ impl ArticleDate {
         None
     }
 
+    /// Reads a date as [`ArticleDate::parse`] does, refusing one an index cannot hold:
+    /// tantivy keeps dates as nanoseconds in 64 bits, from 1677-09-21 to 2262-04-11, and
+    /// a date outside wrapped around into another century. The error says why, for a
+    /// warning.
+    pub fn read(text: &str) -> Result<ArticleDate, String> {
+        let date =
+            ArticleDate::parse(text).ok_or_else(|| format!("date {text:?} is not a date"))?;
+        const LIMIT: i64 = i64::MAX / 1_000_000_000;
+        if !(-LIMIT..=LIMIT).contains(&date.0) {
+            return Err(format!(
+                "date {text:?} is outside the years an index can hold (1677-09-21 to 2262-04-11)"
+            ));
+        }
+        Ok(date)
+    }
+
     /// Builds a date from seconds since the Unix epoch.
     pub fn from_timestamp(seconds: i64) -> ArticleDate {
         ArticleDate(seconds)
@@ -134,6 +153,19 @@ mod tests {
         );
         assert_eq!(show("12 September 2023").as_deref(), Some("2023-09-12"));
         assert_eq!(show("September 12, 2023").as_deref(), Some("2023-09-12"));
+    }
+
+    #[test]
+    fn dates_an_index_cannot_hold_are_refused_with_the_reason() {
+        assert!(ArticleDate::read("1987-03-19").is_ok());
+        assert!(ArticleDate::read("1677-09-22").is_ok());
+        for text in ["0001-01-01", "1400-06-01", "2300-01-01"] {
+            let error = ArticleDate::read(text).unwrap_err();
+            assert!(error.contains("outside the years"), "{text}: {error}");
+        }
+        assert!(ArticleDate::read("soon")
+            .unwrap_err()
+            .contains("not a date"));
     }
 
     #[test]

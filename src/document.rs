@@ -162,6 +162,7 @@ mod tests {
             date: crate::article::ArticleDate::parse("2023-09-12"),
             url: None,
             source: "corpus/a.txt".into(),
+            origin: "corpus/a.txt".into(),
             body: body.into(),
         }
     }

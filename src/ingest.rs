@@ -41,8 +41,9 @@ pub trait Sink: Sync {
     /// What a worker makes of an analysed article.
     type Prepared: Send;
 
-    /// Whether to analyse `article`: `None` skips it.
-    fn admit(&mut self, article: &Article) -> Result<Option<Self::Ticket>>;
+    /// Whether to analyse `article`: `None` skips it. `repeated` says that an earlier article
+    /// of this run had the same id (this one replaces it).
+    fn admit(&mut self, article: &Article, repeated: bool) -> Result<Option<Self::Ticket>>;
 
     /// Makes an analysed article ready for [`Sink::accept`]; runs on worker threads.
     fn prepare(&self, analysed: AnalysedArticle, ticket: Self::Ticket) -> Self::Prepared;
@@ -234,6 +235,7 @@ pub fn run<S: Sink>(
         batch: Batch::default(),
         counts: RunCounts::default(),
         progress: ProgressTracker::default(),
+        seen: SeenIds::default(),
     };
     let files = for_each_input(options, &mut |input| pipeline.take(input))?;
     pipeline.flush()?;
@@ -251,6 +253,72 @@ struct Pipeline<'a, S: Sink> {
     batch: Batch<S::Ticket>,
     counts: RunCounts,
     progress: ProgressTracker,
+    seen: SeenIds,
+}
+
+/// The article ids a run has read and where it read each first, so that an id given
+/// twice is said (the later article replaces the earlier). Kept compact: 16 bytes an
+/// article (a hash of the id, the file's number and the line or item).
+#[derive(Default)]
+struct SeenIds {
+    files: Vec<String>,
+    first: rustc_hash::FxHashMap<u64, u64>,
+}
+
+impl SeenIds {
+    /// Bit of a place that marks an item of a JSON array rather than a line.
+    const ITEM: u64 = 1 << 31;
+
+    fn file_start(&mut self, path: String) {
+        self.files.push(path);
+    }
+
+    /// A warning when an article with this id was read before in this run.
+    fn repeated(&mut self, article: &Article) -> Option<Problem> {
+        let place = self.place(article);
+        let first = self
+            .first
+            .insert(crate::document::article_key(&article.id), place)?;
+        Some(Problem::warning(
+            &article.source,
+            None,
+            format!(
+                "article id {:?} is given again at {} (first at {}): the later one is kept",
+                article.id,
+                article.origin,
+                self.describe(first)
+            ),
+        ))
+    }
+
+    /// The article's file (by number) and line or item, packed in 64 bits.
+    fn place(&self, article: &Article) -> u64 {
+        let file = self.files.len().saturating_sub(1) as u64;
+        let locator = article
+            .origin
+            .strip_prefix(article.source.as_str())
+            .unwrap_or("");
+        let number = |text: &str| text.parse::<u64>().unwrap_or(0).min(Self::ITEM - 1);
+        let at = match (locator.strip_prefix(':'), locator.strip_prefix('#')) {
+            (Some(line), _) => number(line),
+            (_, Some(item)) => Self::ITEM | number(item),
+            _ => 0,
+        };
+        (file << 32) | at
+    }
+
+    fn describe(&self, place: u64) -> String {
+        let file = self
+            .files
+            .get((place >> 32) as usize)
+            .map_or("?", String::as_str);
+        let at = place & 0xffff_ffff;
+        match (at & Self::ITEM != 0, at & (Self::ITEM - 1)) {
+            (_, 0) if at == 0 => file.to_string(),
+            (true, item) => format!("{file}#{item}"),
+            (false, line) => format!("{file}:{line}"),
+        }
+    }
 }
 
 impl<S: Sink> Pipeline<'_, S> {
@@ -264,7 +332,11 @@ impl<S: Sink> Pipeline<'_, S> {
             Input::Article(article) => {
                 self.progress.article(&article);
                 self.counts.articles += 1;
-                if let Some(ticket) = self.sink.admit(&article)? {
+                let repeated = self.seen.repeated(&article);
+                if let Some(warning) = &repeated {
+                    self.problem(warning);
+                }
+                if let Some(ticket) = self.sink.admit(&article, repeated.is_some())? {
                     self.batch.push(article, ticket);
                 }
             }
@@ -273,7 +345,10 @@ impl<S: Sink> Pipeline<'_, S> {
                 self.progress.found(files, bytes);
                 self.report_progress();
             }
-            Input::FileStart { bytes } => self.progress.file_start(bytes),
+            Input::FileStart { bytes, path } => {
+                self.progress.file_start(bytes);
+                self.seen.file_start(path);
+            }
             Input::FileDone => {
                 self.progress.file_done();
                 self.report_progress();
@@ -397,12 +472,15 @@ struct IndexSink<S: Store> {
 struct Admitted {
     content_hash: String,
     in_last_commit: bool,
+    /// It replaces an article of the same id read earlier in this run (not counted again).
+    repeated: bool,
 }
 
 /// An article's documents, ready for the store.
 struct Encoded<E> {
     id: String,
     in_last_commit: bool,
+    repeated: bool,
     paragraphs: usize,
     mentions: usize,
     encoded: E,
@@ -412,8 +490,17 @@ impl<S: Store> Sink for IndexSink<S> {
     type Ticket = Admitted;
     type Prepared = Encoded<S::Encoded>;
 
-    fn admit(&mut self, article: &Article) -> Result<Option<Admitted>> {
+    fn admit(&mut self, article: &Article, repeated: bool) -> Result<Option<Admitted>> {
         let content_hash = content_hash(article);
+        if repeated {
+            // An earlier article of this run with the same id may have replaced what the
+            // index held: this one is written whatever the stored hash says.
+            return Ok(Some(Admitted {
+                content_hash,
+                in_last_commit: true,
+                repeated,
+            }));
+        }
         let stored = self.store.stored_hash(&article.id)?;
         if stored.as_deref() == Some(content_hash.as_str()) {
             self.report.unchanged += 1;
@@ -422,12 +509,14 @@ impl<S: Store> Sink for IndexSink<S> {
         Ok(Some(Admitted {
             content_hash,
             in_last_commit: stored.is_some(),
+            repeated,
         }))
     }
 
     fn prepare(&self, analysed: AnalysedArticle, admitted: Admitted) -> Self::Prepared {
         Encoded {
             in_last_commit: admitted.in_last_commit,
+            repeated: admitted.repeated,
             paragraphs: analysed.paragraphs.len(),
             mentions: analysed
                 .paragraphs
@@ -443,7 +532,9 @@ impl<S: Store> Sink for IndexSink<S> {
         self.report.paragraphs += article.paragraphs;
         self.report.mentions += article.mentions;
         self.since_commit += article.paragraphs;
-        if article.in_last_commit {
+        if article.repeated {
+            // Counted when its id was first read.
+        } else if article.in_last_commit {
             self.report.updated += 1;
         } else {
             self.report.new += 1;
@@ -523,9 +614,10 @@ enum Input {
         files: usize,
         bytes: u64,
     },
-    /// A file is about to be read; its size on disk.
+    /// A file is about to be read; its size on disk and its name as messages give it.
     FileStart {
         bytes: u64,
+        path: String,
     },
     /// That file has been read to the end.
     FileDone,
@@ -565,7 +657,10 @@ fn for_each_input(
         handle(Input::Problem(problem))?;
     }
     for (file, bytes) in discovery.files.iter().zip(sizes) {
-        handle(Input::FileStart { bytes })?;
+        handle(Input::FileStart {
+            bytes,
+            path: file.path.display().to_string(),
+        })?;
         for record in source::read(file, &options.names) {
             handle(match record {
                 Ok(article) => Input::Article(article),
@@ -615,6 +710,7 @@ mod tests {
             date: None,
             url: None,
             source: "a.txt".into(),
+            origin: "a.txt".into(),
             body: body.into(),
         }
     }

@@ -5,6 +5,7 @@
 mod util;
 
 mod colour;
+mod data_rules;
 mod docs;
 mod extract;
 mod facets;

@@ -62,7 +62,7 @@ impl<W: Write + Sync> Sink for PrintSink<W> {
     type Ticket = ();
     type Prepared = Vec<u8>;
 
-    fn admit(&mut self, _: &Article) -> lede::Result<Option<()>> {
+    fn admit(&mut self, _: &Article, _: bool) -> lede::Result<Option<()>> {
         Ok(Some(()))
     }
 

@@ -39,19 +39,23 @@ pub(super) fn parse(content: &str, source: String) -> Result<(Article, Vec<Strin
         return Err("no article text found in the page".into());
     }
     let mut warnings = Vec::new();
-    let date = page.published_time.as_deref().and_then(|text| {
-        let date = ArticleDate::parse(text);
-        if date.is_none() {
-            warnings.push(format!("unreadable date {text:?} in the page, left out"));
-        }
-        date
-    });
+    let date = page
+        .published_time
+        .as_deref()
+        .and_then(|text| match ArticleDate::read(text) {
+            Ok(date) => Some(date),
+            Err(why) => {
+                warnings.push(format!("the page's {why}; left out"));
+                None
+            }
+        });
     let article = Article {
         id: source.clone(),
         title: non_empty(&page.title),
         author: page.byline.as_deref().and_then(non_empty),
         date,
         url: None,
+        origin: source.clone(),
         source,
         body,
     };

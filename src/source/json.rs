@@ -320,6 +320,7 @@ fn article_from_object(
     source: &str,
     locator: String,
 ) -> Result<(Article, Vec<String>), String> {
+    let origin = format!("{source}{locator}");
     let mut fields = Fields {
         object,
         warnings: Vec::new(),
@@ -344,14 +345,14 @@ fn article_from_object(
     };
     let date = fields
         .text(&["date"], "indexed without a date")
-        .and_then(|text| {
-            let date = ArticleDate::parse(&text);
-            if date.is_none() {
-                fields.warnings.push(format!(
-                    "date {text:?} is not a date; indexed without a date"
-                ));
+        .and_then(|text| match ArticleDate::read(&text) {
+            Ok(date) => Some(date),
+            Err(why) => {
+                fields
+                    .warnings
+                    .push(format!("{why}; indexed without a date"));
+                None
             }
-            date
         });
     // Wire exports keep the dateline apart ("LOS ANGELES, Feb 26"); in the story it opens
     // the first paragraph, and it names where the story happened.
@@ -368,6 +369,7 @@ fn article_from_object(
         date,
         url: fields.text(&["url", "link"], "left out"),
         source: source.to_string(),
+        origin,
         body,
     };
     Ok((article, fields.warnings))

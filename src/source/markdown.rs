@@ -27,6 +27,7 @@ pub(super) fn parse(content: &str, source: String) -> Result<(Article, Vec<Strin
         author: meta.author,
         date: meta.date,
         url: meta.url,
+        origin: source.clone(),
         source,
         body,
     };
@@ -73,14 +74,12 @@ impl FrontMatter {
             return Err("front matter is not a YAML mapping of keys to values".into());
         };
         let get = |key: &str| map.get(Value::String(key.into())).and_then(scalar_text);
-        let date = get("date").and_then(|text| {
-            let date = ArticleDate::parse(&text);
-            if date.is_none() {
-                warnings.push(format!(
-                    "front matter date {text:?} is not a date; indexed without a date"
-                ));
+        let date = get("date").and_then(|text| match ArticleDate::read(&text) {
+            Ok(date) => Some(date),
+            Err(why) => {
+                warnings.push(format!("front matter {why}; indexed without a date"));
+                None
             }
-            date
         });
         let author = map
             .get(Value::String("author".into()))

@@ -39,6 +39,7 @@ pub(super) fn parse(content: &str, source: String) -> Article {
         author,
         date: None,
         url: None,
+        origin: source.clone(),
         source,
         body: rest.to_string(),
     }

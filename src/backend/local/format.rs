@@ -338,6 +338,7 @@ mod tests {
             date: ArticleDate::parse("2023-09-12"),
             url: None,
             source: "corpus/a.txt".into(),
+            origin: "corpus/a.txt".into(),
             body: body.into(),
         };
         let paragraphs = crate::paragraph::split(&article.body)

@@ -218,6 +218,7 @@ mod tests {
             date: None,
             url: None,
             source: "a.txt".into(),
+            origin: "a.txt".into(),
             body: body.into(),
         };
         let paragraphs = crate::paragraph::split(&article.body)

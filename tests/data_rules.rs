@@ -1,0 +1,67 @@
+//! Rules about the data an ingest keeps: an id given twice, dates the index cannot hold,
+//! and characters that must not reach a terminal or a JSON reader raw.
+
+use crate::util::TestEnv;
+
+fn passages(env: &TestEnv) -> u64 {
+    env.lede_ok(&["stats", "--json"], 0).json()["passages"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn an_id_given_twice_keeps_the_later_article_and_says_where_both_are() {
+    let env = TestEnv::new();
+    env.write(
+        "feed.jsonl",
+        "{\"id\": \"a\", \"body\": \"First version.\\n\\nWith two paragraphs.\"}\n\
+         {\"id\": \"b\", \"body\": \"Another article.\"}\n\
+         {\"id\": \"a\", \"body\": \"Second version.\"}\n",
+    );
+    let run = env.lede_ok(&["ingest", "feed.jsonl"], 0);
+    assert!(run.stdout.contains("2 new"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("\"a\" is given again at feed.jsonl:3 (first at feed.jsonl:1)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(passages(&env), 2);
+    let kept = env.lede_ok(&["query", "version", "--json"], 0).json();
+    assert_eq!(kept["hits"][0]["text"], "Second version.");
+    // Ingesting the same file again changes nothing, however often.
+    for _ in 0..3 {
+        env.lede_ok(&["ingest", "feed.jsonl"], 0);
+        assert_eq!(passages(&env), 2);
+    }
+    let kept = env.lede_ok(&["query", "version", "--json"], 0).json();
+    assert_eq!(kept["total"], 1);
+    assert_eq!(kept["hits"][0]["text"], "Second version.");
+}
+
+#[test]
+fn dates_an_index_cannot_hold_leave_the_article_undated_with_a_warning() {
+    let env = TestEnv::new();
+    env.write(
+        "old.jsonl",
+        "{\"id\": \"ancient\", \"date\": \"0001-01-01\", \"body\": \"Roman grain ships.\"}\n\
+         {\"id\": \"modern\", \"date\": \"1987-03-19\", \"body\": \"Modern grain ships.\"}\n",
+    );
+    let run = env.lede_ok(&["ingest", "old.jsonl"], 0);
+    assert!(
+        run.stderr.contains("old.jsonl:1")
+            && run.stderr.contains("outside the years an index can hold"),
+        "{}",
+        run.stderr
+    );
+    let hits = env.lede_ok(&["query", "grain", "--json"], 0).json();
+    let ancient = hits["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["article_id"] == "ancient")
+        .unwrap();
+    assert_eq!(ancient["date"], serde_json::Value::Null);
+    // A filter of years no article has finds nothing, rather than wrapping into 1987.
+    env.lede_ok(&["query", "grain", "--since", "1400", "--until", "1600"], 1);
+}
