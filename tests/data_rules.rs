@@ -65,3 +65,43 @@ fn dates_an_index_cannot_hold_leave_the_article_undated_with_a_warning() {
     // A filter of years no article has finds nothing, rather than wrapping into 1987.
     env.lede_ok(&["query", "grain", "--since", "1400", "--until", "1600"], 1);
 }
+
+#[test]
+fn json_trec_and_text_never_pass_on_characters_that_disturb_a_reader() {
+    let env = TestEnv::new();
+    let nasty = "\u{9b}31m\u{7f}\u{202e}gnirts\u{200b}\u{2028}\u{feff}";
+    let dangerous: Vec<char> = nasty
+        .chars()
+        .filter(|c| !c.is_ascii_alphanumeric())
+        .collect();
+    let record = serde_json::json!({
+        "id": format!("id{nasty}"),
+        "title": format!("Title{nasty}"),
+        "body": format!("Grain ships{nasty} left Odesa."),
+    });
+    env.write("nasty.jsonl", &format!("{record}\n"));
+    env.lede_ok(&["ingest", "nasty.jsonl"], 0);
+    let raw = |c: char, output: &str| output.contains(c);
+    let json = env.lede_ok(&["query", "grain", "--json"], 0).stdout;
+    let text = env.lede_ok(&["query", "grain"], 0).stdout;
+    env.write("q.txt", "grain\n");
+    let trec = env
+        .lede_ok(&["query", "--batch", "q.txt", "--format", "trec"], 0)
+        .stdout;
+    for &c in &dangerous {
+        assert!(!raw(c, &json), "U+{:04X} raw in JSON: {json}", c as u32);
+        assert!(!raw(c, &text), "U+{:04X} raw in text: {text}", c as u32);
+        assert!(!raw(c, &trec), "U+{:04X} raw in TREC: {trec}", c as u32);
+    }
+    // JSON escapes them: the text reads back whole.
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["hits"][0]["article_id"], format!("id{nasty}"));
+    let extract = env.lede_ok(&["extract", "nasty.jsonl"], 0).stdout;
+    for &c in &dangerous {
+        assert!(
+            !raw(c, &extract),
+            "U+{:04X} raw in extract: {extract}",
+            c as u32
+        );
+    }
+}

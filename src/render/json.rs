@@ -1,6 +1,7 @@
 //! JSON output: one object per query, one line per extracted paragraph.
 //!
-//! serde_json escapes control characters, so corpus text cannot inject anything here.
+//! Every character that could disturb a terminal or a reader is escaped (see
+//! `SafeFormatter`), so corpus text cannot inject anything here.
 
 use std::io::{self, Write};
 
@@ -117,6 +118,55 @@ pub fn extracted(out: &mut dyn Write, analysed: &AnalysedArticle) -> io::Result<
 }
 
 fn line<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, SafeFormatter);
+    value.serialize(&mut serializer)?;
     out.write_all(b"\n")
+}
+
+/// serde_json's compact output, with every character that can disturb a reader escaped as
+/// `\uXXXX`, not only the control characters below U+0020 JSON requires: DEL and the C1
+/// controls (terminal escapes), bidirectional overrides and zero-width characters (text
+/// shown backwards or hidden), and U+2028/U+2029 (line breaks to JavaScript). The escapes
+/// read back as the same text.
+struct SafeFormatter;
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                writer.write_all(&fragment.as_bytes()[start..at])?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || super::is_invisible(c) || super::is_line_separator(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_that_disturb_readers_are_escaped_and_read_back() {
+        let text = "a\u{7f}b\u{9b}31m\u{202e}evil\u{200b}x\u{2028}y\u{feff}z é 日本";
+        let mut out = Vec::new();
+        line(&mut out, &serde_json::json!({ "text": text })).unwrap();
+        let json = String::from_utf8(out).unwrap();
+        assert_eq!(
+            json,
+            "{\"text\":\"a\\u007fb\\u009b31m\\u202eevil\\u200bx\\u2028y\\ufeffz é 日本\"}\n"
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["text"], text);
+    }
 }

@@ -529,14 +529,11 @@ pub fn clean(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
+            c if super::is_line_separator(c) => ' ',
+            c if c.is_control() || super::is_invisible(c) => '\u{FFFD}',
             c => c,
         })
         .collect()
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
 fn plural(n: u64) -> &'static str {

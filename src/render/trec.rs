@@ -32,7 +32,7 @@ pub fn run(out: &mut dyn Write, id: &str, response: &QueryResponse) -> io::Resul
 fn spaceless(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_whitespace() || c.is_control() {
+            if c.is_whitespace() || c.is_control() || super::is_invisible(c) {
                 '_'
             } else {
                 c

@@ -146,9 +146,7 @@ impl LedeIndex {
                 serde_json::to_string_pretty(&Marker::current(&schema)).expect("marker serialises");
             // The marker comes first, so that a folder lede started is always recognised as one.
             // Written aside and renamed, so that a crash never leaves a half-written marker.
-            let partial = path.join(format!("{MARKER_FILE}.partial"));
-            fs::write(&partial, marker + "\n").map_err(|e| Error::io(&partial, e))?;
-            fs::rename(&partial, &marker_path).map_err(|e| Error::io(&marker_path, e))?;
+            write_durably(path, &marker_path, &(marker + "\n"))?;
         }
         let index = Index::create(
             Access::Write.directory(path)?,
@@ -189,6 +187,22 @@ fn index_settings() -> IndexSettings {
         docstore_blocksize: 32 * 1024,
         ..IndexSettings::default()
     }
+}
+
+/// Writes `text` to `file` aside first, flushed to the disk, then renamed into place and
+/// the folder flushed: after a crash or a power cut the marker is whole or absent, never
+/// empty.
+fn write_durably(folder: &Path, file: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let partial = folder.join(format!("{MARKER_FILE}.partial"));
+    let mut out = fs::File::create(&partial).map_err(|e| Error::io(&partial, e))?;
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.sync_all())
+        .map_err(|e| Error::io(&partial, e))?;
+    fs::rename(&partial, file).map_err(|e| Error::io(file, e))?;
+    fs::File::open(folder)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|e| Error::io(folder, e))
 }
 
 fn folder_has_files(path: &Path) -> bool {
