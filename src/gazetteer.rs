@@ -298,7 +298,7 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// A legal form or trade word of company names ("Plc", "Securities"), in any case.
     pub fn is_company_word(&self, word: &str) -> bool {
-        crate::extract::words::with_lower(word, |lower| self.company_words.contains(lower))
+        with_lower(word, |lower| self.company_words.contains(lower))
     }
 
     /// The shipped gazetteer, parsed once.
@@ -417,6 +417,21 @@ fn parse_orgs(tsv: &str) -> Result<Vec<Org>> {
         .collect()
 }
 
+/// Calls `f` with `text` in lower case, without allocating for short ASCII words. The word
+/// lists are kept lower-cased, and the name rules and the resolver look words up in them
+/// millions of times a second.
+pub fn with_lower<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 48];
+    if text.len() <= buffer.len() && text.is_ascii() {
+        let lower = &mut buffer[..text.len()];
+        lower.copy_from_slice(text.as_bytes());
+        lower.make_ascii_lowercase();
+        f(std::str::from_utf8(lower).expect("ASCII stays UTF-8"))
+    } else {
+        f(&text.to_lowercase())
+    }
+}
+
 /// Non-empty, non-comment lines of a one-item-per-line list.
 fn word_list(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
@@ -510,6 +525,14 @@ mod tests {
         assert!(gazetteer.org_words.contains("council"));
         assert!(gazetteer.company_words.contains("corp"));
         assert!(gazetteer.currency_words.contains("dollars"));
+    }
+
+    #[test]
+    fn lower_casing_short_and_long_words() {
+        assert_eq!(with_lower("Minister", str::to_string), "minister");
+        assert_eq!(with_lower("ÉLYSÉE", str::to_string), "élysée");
+        let long = "A".repeat(100);
+        assert_eq!(with_lower(&long, str::to_string), "a".repeat(100));
     }
 
     #[test]

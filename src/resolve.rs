@@ -9,9 +9,9 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 
-use crate::extract::words::{hash_lower, with_lower, Word};
+use crate::extract::words::{hash_lower, Word};
 use crate::extract::{Evidence, Kind, Mention, Reading};
-use crate::gazetteer::{CountryCode, Gazetteer};
+use crate::gazetteer::{with_lower, CountryCode, Gazetteer};
 
 /// A mention with its reading decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

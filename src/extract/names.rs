@@ -7,9 +7,9 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
-use super::words::{hash_lower, with_lower, Word, WordBits};
+use super::words::{hash_lower, Word, WordBits};
 use super::{Evidence, Kind, Mention, Reading};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{with_lower, Gazetteer};
 
 /// Particles that may sit inside a person's name ("Osama bin Laden", "Ursula von der Leyen").
 const NAME_PARTICLES: &[&str] = &[

@@ -39,20 +39,6 @@ impl Word<'_> {
     }
 }
 
-/// Calls `f` with `text` in lower case, without allocating for short ASCII words: the name
-/// rules look up millions of words a second.
-pub fn with_lower<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buffer = [0u8; 48];
-    if text.len() <= buffer.len() && text.is_ascii() {
-        let lower = &mut buffer[..text.len()];
-        lower.copy_from_slice(text.as_bytes());
-        lower.make_ascii_lowercase();
-        f(std::str::from_utf8(lower).expect("ASCII stays UTF-8"))
-    } else {
-        f(&text.to_lowercase())
-    }
-}
-
 /// Start value of [`hash_lower_byte`] hashes.
 pub(crate) const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -245,14 +231,6 @@ mod tests {
         assert!(w[0].joined_to_next);
         assert!(!w[1].joined_to_next);
         assert!(w[2].joined_to_next);
-    }
-
-    #[test]
-    fn lower_casing_short_and_long_words() {
-        assert_eq!(with_lower("Minister", str::to_string), "minister");
-        assert_eq!(with_lower("ÉLYSÉE", str::to_string), "élysée");
-        let long = "A".repeat(100);
-        assert_eq!(with_lower(&long, str::to_string), "a".repeat(100));
     }
 
     #[test]
