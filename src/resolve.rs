@@ -151,7 +151,7 @@ fn is_dateline(text: &str, mention: &Mention) -> bool {
 
 /// Whether a mention is plainly used as a place: it opens the paragraph before a comma (a
 /// dateline, "SMITHVILLE, March 3 -") or follows a locative word ("in Smithville").
-fn used_as_place(text: &str, mention: &Mention) -> bool {
+fn used_as_place(gazetteer: &Gazetteer, text: &str, mention: &Mention) -> bool {
     let before = &text[..mention.start];
     is_dateline(text, mention)
         || before.ends_with(' ')
@@ -159,7 +159,7 @@ fn used_as_place(text: &str, mention: &Mention) -> bool {
                 .trim_end()
                 .rsplit(' ')
                 .next()
-                .is_some_and(|word| with_lower(word, |lower| LOCATIVES.contains(&lower)))
+                .is_some_and(|word| with_lower(word, |lower| gazetteer.locatives.contains(lower)))
 }
 
 /// Place names the article uses inside longer names ("Piedmont Aviation"): a later bare
@@ -241,7 +241,7 @@ impl ArticleContext {
                 if let Some(code) = codes.next() {
                     if codes.all(|other| other == code) {
                         let name = around.name;
-                        let placed = used_as_place(text, mention);
+                        let placed = used_as_place(gazetteer, text, mention);
                         let alone = !around.embedded;
                         countries
                             .entry(code)
@@ -348,53 +348,8 @@ struct Surroundings {
     name: u64,
 }
 
-/// Words before a place that name a part of it, not a longer name ("North London").
-const COMPASS_WORDS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-    "northeastern",
-    "northwestern",
-    "southeastern",
-    "southwestern",
-];
-
 /// How many words after a place are searched for a company word.
 const COMPANY_NAME_WORDS: usize = 4;
-
-/// Words after which a capitalised name is a place ("in", "near").
-const LOCATIVES: &[&str] = &[
-    "in", "at", "near", "from", "to", "into", "outside", "around", "across", "toward", "towards",
-    "through", "via", "inside", "downtown",
-];
-
-/// Words after which a nationality word names a language ("speaks French").
-const LANGUAGE_VERBS: &[&str] = &[
-    "speak",
-    "speaks",
-    "spoke",
-    "speaking",
-    "fluent",
-    "teach",
-    "teaches",
-    "teaching",
-    "learn",
-    "learns",
-    "learning",
-    "translated",
-    "translate",
-    "dubbed",
-    "subtitled",
-];
 
 impl Surroundings {
     fn of(gazetteer: &Gazetteer, paragraph: &ParagraphView<'_>, mention: &Mention) -> Surroundings {
@@ -416,8 +371,8 @@ impl Surroundings {
                 i + 1 < words.len() && words[i].joined_to_next && words[i].end <= mention.end
             })
             .map(|i| &words[i + 1]);
-        let locative =
-            previous.is_some_and(|w| with_lower(w.text, |lower| LOCATIVES.contains(&lower)));
+        let locative = previous
+            .is_some_and(|w| with_lower(w.text, |lower| gazetteer.locatives.contains(lower)));
         let is_name_word = |w: &Word<'_>| {
             w.is_capitalised()
                 && with_lower(w.text, |lower| {
@@ -455,7 +410,8 @@ impl Surroundings {
         let embedded_after =
             hyphenated || company || (!possessive && next.is_some_and(&is_name_word));
         // "North London", "Western Smithville": a compass word says which part of the place.
-        let compass = |w: &Word<'_>| with_lower(w.text, |lower| COMPASS_WORDS.contains(&lower));
+        let compass =
+            |w: &Word<'_>| with_lower(w.text, |lower| gazetteer.compass_words.contains(lower));
         let embedded_before = previous.is_some_and(|w| {
             !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w) && !compass(w)
         });
@@ -463,7 +419,7 @@ impl Surroundings {
         let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
         let language = previous.is_some_and(|w| {
             with_lower(w.text, |before| {
-                LANGUAGE_VERBS.contains(&before) || (before == "in" && ends_phrase)
+                gazetteer.language_verbs.contains(before) || (before == "in" && ends_phrase)
             })
         });
         Surroundings {

@@ -11,13 +11,6 @@ use super::words::{hash_lower, Word, WordBits};
 use super::{Evidence, Kind, Mention, Reading};
 use crate::gazetteer::{with_lower, Gazetteer};
 
-/// Particles that may sit inside a person's name ("Osama bin Laden", "Ursula von der Leyen").
-const NAME_PARTICLES: &[&str] = &[
-    "bin", "al", "el", "de", "van", "von", "der", "den", "da", "du", "di", "la", "le", "del",
-    "dos", "das", "ibn", "abu", "ter",
-];
-/// Lower-case words that may sit inside an organisation's name ("Ministry of Defence").
-const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "the", "on", "de", "du", "des", "&"];
 /// Longest person name accepted, in words.
 const MAX_PERSON_WORDS: usize = 5;
 /// Longest multi-word title looked up before a name.
@@ -112,7 +105,8 @@ impl NameRules {
             flags: self.flags_near_capitals(words),
         };
         let mut found = Vec::new();
-        for (start, end) in runs(words, |w| ORG_CONNECTORS.contains(&w.text)) {
+        let connectors = &self.gazetteer.org_connectors;
+        for (start, end) in runs(words, |w| connectors.contains(w.text)) {
             if let Some(mention) = self.organisation(&w, start, end) {
                 let same_as_known = known
                     .iter()
@@ -123,7 +117,8 @@ impl NameRules {
             }
         }
         let mut last_person_end: Option<usize> = None;
-        for (start, end) in runs(words, |w| NAME_PARTICLES.contains(&w.text)) {
+        let particles = &self.gazetteer.name_particles;
+        for (start, end) in runs(words, |w| particles.contains(w.text)) {
             let listed = start >= 2
                 && matches!(words[start - 1].text, "and" | "&")
                 && last_person_end == Some(start - 2);
@@ -518,7 +513,8 @@ mod tests {
     #[test]
     fn inner_words_join_runs_but_do_not_end_them() {
         let w = words("the Ministry of Foreign Affairs of");
-        let found: Vec<String> = runs(&w, |w| ORG_CONNECTORS.contains(&w.text))
+        let connectors = &Gazetteer::shipped().unwrap().org_connectors;
+        let found: Vec<String> = runs(&w, |w| connectors.contains(w.text))
             .into_iter()
             .map(|(s, e)| phrase(&w[s..e]))
             .collect();
