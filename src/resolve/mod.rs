@@ -1,0 +1,269 @@
+//! Stage 4 of ingest: mentions → entities, using the whole article as context.
+//!
+//! Ambiguous names are decided here: "Georgia" is the US state in an article about Atlanta
+//! and the country in one about Tbilisi; "Paris" is the French capital unless the article is
+//! about Texas. Person names are unified across the article ("Putin" after "Vladimir Putin")
+//! and acronyms the article defines are found again ("the NSC").
+//!
+//! [`resolve`] chains the steps: [`acronyms`] and [`people`] add the mentions the article
+//! itself defines, [`places`] weighs place readings against what surrounds each mention and
+//! what the whole article names, then each mention gets its reading and each paragraph its
+//! facet values.
+
+mod acronyms;
+mod people;
+mod places;
+
+use serde::Serialize;
+
+use crate::extract::words::Word;
+use crate::extract::{Evidence, Kind, Mention};
+use crate::gazetteer::{CountryCode, Gazetteer};
+use acronyms::add_defined_acronyms;
+use people::People;
+use places::{
+    best_reading, is_place_evidence, qualified_place, shared_region_country, ArticleContext,
+    Surroundings,
+};
+
+/// A mention with its reading decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResolvedMention {
+    /// What it names.
+    pub kind: Kind,
+    /// Byte offset in the paragraph.
+    pub start: usize,
+    /// Byte offset past the end.
+    pub end: usize,
+    /// Canonical name (facet value).
+    pub value: String,
+    /// Country, when the mention resolves to one.
+    pub country: Option<CountryCode>,
+    /// The rule or vocabulary entry behind it.
+    pub evidence: Evidence,
+}
+
+impl ResolvedMention {
+    /// Whether the mention counts for its paragraph's countries: a place or nationality
+    /// with a country, but not a plural demonym ("Americans"), which is about people.
+    pub fn gives_country(&self) -> bool {
+        matches!(self.kind, Kind::Location | Kind::Nationality)
+            && self.evidence != Evidence::PeopleOf
+            && self.country.is_some()
+    }
+}
+
+/// The facet values of one paragraph.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Entities {
+    /// Countries named, or referred to by demonym, city, region or metonym; sorted codes.
+    pub countries: Vec<CountryCode>,
+    /// People, by the fullest name the article uses.
+    pub persons: Vec<String>,
+    /// Organisations.
+    pub orgs: Vec<String>,
+    /// Cities and regions with their country.
+    pub places: Vec<(CountryCode, String)>,
+}
+
+/// A paragraph's resolved mentions and entities.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolvedParagraph {
+    /// Mentions in text order.
+    pub mentions: Vec<ResolvedMention>,
+    /// Facet values.
+    pub entities: Entities,
+}
+
+/// Resolves the mentions of every paragraph of one article. `texts[i]` is paragraph `i`,
+/// `paragraph_words[i]` its words and `mentions[i]` its extracted mentions.
+pub fn resolve<'t>(
+    gazetteer: &Gazetteer,
+    texts: &[&'t str],
+    paragraph_words: Vec<Vec<Word<'t>>>,
+    mentions: Vec<Vec<Mention>>,
+) -> Vec<ResolvedParagraph> {
+    let mut mentions = mentions;
+    add_defined_acronyms(texts, &paragraph_words, &mut mentions);
+    let people = People::of(&mentions);
+    people.add_aliases(&paragraph_words, &mut mentions);
+    let views: Vec<ParagraphView<'_>> = texts
+        .iter()
+        .zip(&mentions)
+        .zip(paragraph_words)
+        .map(|((text, paragraph), words)| ParagraphView {
+            text,
+            words,
+            mentions: paragraph,
+        })
+        .collect();
+    // Worked out once per mention: both the name parts and the choice of readings need them.
+    let surroundings: Vec<Vec<Surroundings>> = views
+        .iter()
+        .map(|view| {
+            view.mentions
+                .iter()
+                .map(|m| Surroundings::of(gazetteer, view, m))
+                .collect()
+        })
+        .collect();
+    let context = ArticleContext::of(gazetteer, &views, &surroundings);
+    views
+        .iter()
+        .zip(surroundings)
+        .map(|(view, surroundings)| {
+            let resolved: Vec<ResolvedMention> = view
+                .mentions
+                .iter()
+                .zip(surroundings)
+                .filter_map(|(m, around)| choose(view, m, around, &context, &people))
+                .collect();
+            let entities = entities_of(&resolved);
+            ResolvedParagraph {
+                mentions: resolved,
+                entities,
+            }
+        })
+        .collect()
+}
+
+/// A paragraph as the resolver sees it: its text, words and extracted mentions.
+struct ParagraphView<'a> {
+    text: &'a str,
+    words: Vec<Word<'a>>,
+    mentions: &'a [Mention],
+}
+
+impl ParagraphView<'_> {
+    /// Index of the word that starts at or contains byte `at`.
+    fn word_at(&self, at: usize) -> Option<usize> {
+        let i = self.words.partition_point(|w| w.end <= at);
+        (i < self.words.len() && self.words[i].start <= at).then_some(i)
+    }
+
+    /// True when another mention reads `word` as a place or nationality.
+    fn is_place_word(&self, word: &Word<'_>, except: &Mention) -> bool {
+        self.mentions.iter().any(|m| {
+            !std::ptr::eq(m, except)
+                && m.start <= word.start
+                && word.end <= m.end
+                && m.readings
+                    .iter()
+                    .any(|r| matches!(r.kind, Kind::Location | Kind::Nationality))
+        })
+    }
+
+    /// True when `word` starts a sentence (or the paragraph), where capitals say nothing.
+    fn starts_sentence(&self, word: &Word<'_>) -> bool {
+        let before = self.text[..word.start].trim_end();
+        before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '“', '—', '–', '-', '('])
+    }
+}
+
+/// Picks the reading of a mention, or none when the evidence is too weak.
+fn choose(
+    paragraph: &ParagraphView<'_>,
+    mention: &Mention,
+    mut around: Surroundings,
+    context: &ArticleContext,
+    people: &People,
+) -> Option<ResolvedMention> {
+    around.learn_from_article(context, paragraph.text, mention);
+    let surface = &paragraph.text[mention.start..mention.end];
+    if let Some(place) = qualified_place(mention, surface, &around) {
+        return Some(place);
+    }
+    let reading = best_reading(mention, &around, context)?;
+    let value = match reading.kind {
+        Kind::Person => people.fullest(&reading.value),
+        _ => reading.value.to_string(),
+    };
+    Some(ResolvedMention {
+        kind: reading.kind,
+        start: mention.start,
+        end: mention.end,
+        value,
+        country: shared_region_country(mention, reading, context),
+        evidence: reading.evidence,
+    })
+}
+
+/// Groups a paragraph's resolved mentions into its facet values.
+fn entities_of(mentions: &[ResolvedMention]) -> Entities {
+    // Sorted and deduplicated borrowed values, copied once: a paragraph names the same
+    // person or country many times.
+    let mut countries = Vec::new();
+    let mut persons = Vec::new();
+    let mut orgs = Vec::new();
+    let mut places = Vec::new();
+    for m in mentions {
+        match (m.kind, m.country) {
+            (Kind::Location | Kind::Nationality, Some(code)) if m.gives_country() => {
+                countries.push(code);
+                if is_place_evidence(m.evidence) {
+                    places.push((code, m.value.as_str()));
+                }
+            }
+            (Kind::Person, _) => persons.push(m.value.as_str()),
+            (Kind::Org, _) => orgs.push(m.value.as_str()),
+            _ => {}
+        }
+    }
+    fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
+        values.sort_unstable();
+        values.dedup();
+        values
+    }
+    let owned = |values: Vec<&str>| sorted(values).into_iter().map(str::to_string).collect();
+    Entities {
+        countries: sorted(countries),
+        persons: owned(persons),
+        orgs: owned(orgs),
+        places: sorted(places)
+            .into_iter()
+            .map(|(code, name)| (code, name.to_string()))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::words::words;
+    use crate::extract::Extractor;
+
+    /// Extracts and resolves the paragraphs of one article.
+    pub(super) fn article(paragraphs: &[&str]) -> Vec<ResolvedParagraph> {
+        let extractor = Extractor::shipped().unwrap();
+        let mentions = paragraphs.iter().map(|p| extractor.extract(p)).collect();
+        let words = paragraphs.iter().map(|p| words(p)).collect();
+        resolve(Gazetteer::shipped().unwrap(), paragraphs, words, mentions)
+    }
+
+    /// The country codes of a paragraph, as text.
+    pub(super) fn codes(p: &ResolvedParagraph) -> Vec<String> {
+        p.entities.countries.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn demonyms_metonyms_and_capitals_give_countries() {
+        let resolved = article(&[
+            "The North Korean leader travelled as the Kremlin and Pyongyang confirmed, said the White House.",
+        ]);
+        assert_eq!(codes(&resolved[0]), ["KP", "RU", "US"]);
+    }
+
+    #[test]
+    fn plural_demonyms_name_people_not_countries() {
+        let resolved = article(&[
+            "Millions of Americans travelled.",
+            "The North Korean leader left.",
+        ]);
+        assert!(
+            resolved[0].entities.countries.is_empty(),
+            "{:?}",
+            resolved[0]
+        );
+        assert_eq!(codes(&resolved[1]), ["KP"]);
+    }
+}
