@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::{ParagraphView, ResolvedMention};
 use crate::extract::words::{hash_lower, Word};
 use crate::extract::{Evidence, Kind, Mention, Reading};
-use crate::gazetteer::{with_lower, CountryCode, Gazetteer};
+use crate::gazetteer::{with_lower, CountryCode, Gazetteer, NameSet};
 
 /// Cities smaller than this need their country elsewhere in the article.
 const SMALL_CITY: u64 = 100_000;
@@ -235,87 +235,25 @@ impl Surroundings {
         paragraph: &ParagraphView<'_>,
         mention: &Mention,
     ) -> Surroundings {
-        let text = paragraph.text;
-        let (common_word, calendar_word) = with_lower(&text[mention.start..mention.end], |lower| {
+        let surface = &paragraph.text[mention.start..mention.end];
+        let (common_word, calendar_word) = with_lower(surface, |lower| {
             (
                 gazetteer.common_words.contains(lower),
                 gazetteer.calendar_words.contains(lower),
             )
         });
-        let first = paragraph.word_at(mention.start);
-        let last = paragraph.word_at(mention.end.saturating_sub(1));
-        let words = &paragraph.words;
-        let previous = first
-            .filter(|&i| i > 0 && words[i - 1].joined_to_next)
-            .map(|i| &words[i - 1]);
-        let next = last
-            .filter(|&i| {
-                i + 1 < words.len() && words[i].joined_to_next && words[i].end <= mention.end
-            })
-            .map(|i| &words[i + 1]);
-        let locative = previous
-            .is_some_and(|w| with_lower(w.text, |lower| gazetteer.locatives.contains(lower)));
-        let is_name_word = |w: &Word<'_>| {
-            w.is_capitalised()
-                && with_lower(w.text, |lower| {
-                    !gazetteer.not_names.contains(lower)
-                        && !gazetteer.calendar_words.contains(lower)
-                        && !gazetteer.titles.contains(lower)
-                })
-                && !paragraph.is_place_word(w, mention)
-        };
-        // "Queensland's Easter" and "Prate's Paris office" are not longer names.
-        let possessive = last.is_some_and(|i| words[i].possessive);
-        // "Smithville-Jones": a place joined by a hyphen to a capitalised name, not a place.
-        let hyphenated = last.is_some_and(|i| words[i].end > mention.end)
-            && text[mention.end..]
-                .strip_prefix('-')
-                .is_some_and(|rest| rest.starts_with(char::is_uppercase))
-            && !paragraph
-                .mentions
-                .iter()
-                .any(|m| m.start == mention.end + 1);
-        // A company name: a company word ("Corp", "Steel", "Ltd") among the capitalised
-        // words that follow ("Smithville Steel Corp", "Smithville-Jones Inc").
-        let company = (hyphenated || (!possessive && next.is_some_and(|w| w.is_capitalised())))
-            && last.is_some_and(|i| {
-                words[i + usize::from(!hyphenated)..]
-                    .iter()
-                    .take(COMPANY_NAME_WORDS)
-                    .scan(true, |joined, w| {
-                        let take = *joined && (w.is_capitalised() || w.text == "&");
-                        *joined = w.joined_to_next && !w.possessive;
-                        take.then_some(w)
-                    })
-                    .any(|w| gazetteer.is_company_word(w.text))
-            });
-        let embedded_after =
-            hyphenated || company || (!possessive && next.is_some_and(&is_name_word));
-        // "North London", "Western Smithville": a compass word says which part of the place.
-        let compass =
-            |w: &Word<'_>| with_lower(w.text, |lower| gazetteer.compass_words.contains(lower));
-        let embedded_before = previous.is_some_and(|w| {
-            !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w) && !compass(w)
-        });
-        let after = &text[mention.end..];
-        let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
-        let language = previous.is_some_and(|w| {
-            with_lower(w.text, |before| {
-                gazetteer.language_verbs.contains(before) || (before == "in" && ends_phrase)
-            })
-        });
+        let edges = Edges::of(gazetteer, paragraph, mention);
+        let company = edges.company_name_follows();
         Surroundings {
             common_word,
             calendar_word,
-            locative,
+            locative: edges.previous_is_in(&gazetteer.locatives),
             qualified_by: qualifier(paragraph, mention),
-            embedded: embedded_after || embedded_before,
-            language,
+            embedded: edges.name_continues_after(company) || edges.name_starts_before(),
+            language: edges.names_a_language(),
             company,
-            currency: next.is_some_and(|w| {
-                with_lower(w.text, |lower| gazetteer.currency_words.contains(lower))
-            }),
-            name: hash_lower(&text[mention.start..mention.end]),
+            currency: edges.next_is_in(&gazetteer.currency_words),
+            name: hash_lower(surface),
         }
     }
 
@@ -347,6 +285,146 @@ impl Surroundings {
             }
         }
     }
+}
+
+/// The words at the edges of a mention and right outside it: they tell a place from a part
+/// of a longer name ("Smithville Steel Corp", "Real Madrid").
+struct Edges<'p, 'a> {
+    gazetteer: &'p Gazetteer,
+    paragraph: &'p ParagraphView<'a>,
+    mention: &'p Mention,
+    /// Index of the mention's last word.
+    last: Option<usize>,
+    /// The word before the mention, when one space joins them.
+    previous: Option<&'p Word<'a>>,
+    /// The word after the mention, when one space joins them.
+    next: Option<&'p Word<'a>>,
+    /// The mention ends in a possessive: "Queensland's Easter" and "Prate's Paris office"
+    /// are not longer names.
+    possessive: bool,
+    /// A hyphen joins the mention to a capitalised name ("Smithville-Jones"): not a place.
+    hyphenated: bool,
+}
+
+impl<'p, 'a> Edges<'p, 'a> {
+    fn of(
+        gazetteer: &'p Gazetteer,
+        paragraph: &'p ParagraphView<'a>,
+        mention: &'p Mention,
+    ) -> Edges<'p, 'a> {
+        let words = &paragraph.words;
+        let first = paragraph.word_at(mention.start);
+        let last = paragraph.word_at(mention.end.saturating_sub(1));
+        let previous = first
+            .filter(|&i| i > 0 && words[i - 1].joined_to_next)
+            .map(|i| &words[i - 1]);
+        let next = last
+            .filter(|&i| {
+                i + 1 < words.len() && words[i].joined_to_next && words[i].end <= mention.end
+            })
+            .map(|i| &words[i + 1]);
+        Edges {
+            gazetteer,
+            paragraph,
+            mention,
+            last,
+            previous,
+            next,
+            possessive: last.is_some_and(|i| words[i].possessive),
+            hyphenated: last.is_some_and(|i| words[i].end > mention.end)
+                && joined_by_hyphen_to_a_name(paragraph, mention),
+        }
+    }
+
+    /// The word before the mention is in `list` (lower-cased).
+    fn previous_is_in(&self, list: &NameSet) -> bool {
+        self.previous.is_some_and(|w| is_in(list, w))
+    }
+
+    /// The word after the mention is in `list` (lower-cased).
+    fn next_is_in(&self, list: &NameSet) -> bool {
+        self.next.is_some_and(|w| is_in(list, w))
+    }
+
+    /// A company's name: a company word ("Corp", "Steel", "Ltd") among the capitalised words
+    /// that follow ("Smithville Steel Corp", "Smithville-Jones Inc").
+    fn company_name_follows(&self) -> bool {
+        let capitalised_next = !self.possessive && self.next.is_some_and(|w| w.is_capitalised());
+        (self.hyphenated || capitalised_next)
+            && self.last.is_some_and(|i| {
+                self.paragraph.words[i + usize::from(!self.hyphenated)..]
+                    .iter()
+                    .take(COMPANY_NAME_WORDS)
+                    .scan(true, |joined, w| {
+                        let take = *joined && (w.is_capitalised() || w.text == "&");
+                        *joined = w.joined_to_next && !w.possessive;
+                        take.then_some(w)
+                    })
+                    .any(|w| self.gazetteer.is_company_word(w.text))
+            })
+    }
+
+    /// The mention begins a longer name: a hyphenated name, a company's name, or a name word
+    /// right after it ("Burlington Northern").
+    fn name_continues_after(&self, company: bool) -> bool {
+        self.hyphenated
+            || company
+            || (!self.possessive && self.next.is_some_and(|w| self.is_name_word(w)))
+    }
+
+    /// A name word right before the mention makes it the end of a longer name ("Real
+    /// Madrid"), unless that word opens a sentence or is a compass word: "North London",
+    /// "Western Smithville" say which part of the place.
+    fn name_starts_before(&self) -> bool {
+        self.previous.is_some_and(|w| {
+            !w.possessive
+                && self.is_name_word(w)
+                && !self.paragraph.starts_sentence(w)
+                && !is_in(&self.gazetteer.compass_words, w)
+        })
+    }
+
+    /// A capitalised word that may belong to a name: no sentence opener, day, month or
+    /// title, and not read as a place or nationality by another mention.
+    fn is_name_word(&self, w: &Word<'_>) -> bool {
+        let gazetteer = self.gazetteer;
+        w.is_capitalised()
+            && with_lower(w.text, |lower| {
+                !gazetteer.not_names.contains(lower)
+                    && !gazetteer.calendar_words.contains(lower)
+                    && !gazetteer.titles.contains(lower)
+            })
+            && !self.paragraph.is_place_word(w, self.mention)
+    }
+
+    /// A nationality word used as a language: after a language verb ("speaks French"), or
+    /// after "in" at the end of a phrase ("in Turkish,").
+    fn names_a_language(&self) -> bool {
+        let after = &self.paragraph.text[self.mention.end..];
+        let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
+        self.previous.is_some_and(|w| {
+            with_lower(w.text, |before| {
+                self.gazetteer.language_verbs.contains(before) || (before == "in" && ends_phrase)
+            })
+        })
+    }
+}
+
+/// Whether a hyphen joins the mention to a capitalised name that is no mention of its own
+/// ("Smithville-Jones", but not "Paris-Berlin").
+fn joined_by_hyphen_to_a_name(paragraph: &ParagraphView<'_>, mention: &Mention) -> bool {
+    paragraph.text[mention.end..]
+        .strip_prefix('-')
+        .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+        && !paragraph
+            .mentions
+            .iter()
+            .any(|m| m.start == mention.end + 1)
+}
+
+/// Whether a word's lower case is in a lower-cased word list.
+fn is_in(list: &NameSet, word: &Word<'_>) -> bool {
+    with_lower(word.text, |lower| list.contains(lower))
 }
 
 /// Countries of a region or country named right after a place and a comma: the way news
