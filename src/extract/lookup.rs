@@ -15,7 +15,7 @@
 //! or all capitals in a headline or dateline). Matches must sit on word boundaries.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use tantivy_fst::raw::Output;
 use tantivy_fst::Map;
@@ -536,24 +536,26 @@ fn case_fits(surface: &str, form: &str, start: usize, context: &Context) -> bool
     start == 0 || context.shouting()
 }
 
-/// Keeps the longest of overlapping matches (the earlier one on ties).
+/// Keeps the longest of overlapping matches (the earlier one on ties), in text order.
 fn longest_without_overlaps(mut found: Vec<Mention>) -> Vec<Mention> {
     found.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: Vec<Mention> = Vec::new();
+    // Kept matches by start. They do not overlap, so the one that starts last before a
+    // match ends is the only one that may overlap it: one look-up, not a scan of all.
+    let mut kept: BTreeMap<usize, Mention> = BTreeMap::new();
     for mention in found {
-        if kept
-            .iter()
-            .all(|k| mention.end <= k.start || mention.start >= k.end)
-        {
-            kept.push(mention);
+        let overlapped = kept
+            .range(..mention.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > mention.start);
+        if !overlapped {
+            kept.insert(mention.start, mention);
         }
     }
-    kept.sort_by_key(|m| m.start);
-    kept
+    kept.into_values().collect()
 }
 
 #[cfg(test)]
