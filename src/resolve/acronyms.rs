@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 
+use super::Overlaps;
 use crate::extract::words::Word;
 use crate::extract::{Evidence, Kind, Mention, Reading};
 
@@ -30,14 +31,13 @@ pub(super) fn add_defined_acronyms(
         return;
     }
     for (words, paragraph) in paragraph_words.iter().zip(mentions.iter_mut()) {
+        // The acronyms pushed here lie on words of their own: no later word overlaps them.
+        let overlaps = Overlaps::of(paragraph);
         for word in words {
             let Some(org) = acronyms.get(word.text) else {
                 continue;
             };
-            if paragraph
-                .iter()
-                .any(|m| m.start < word.end && word.start < m.end)
-            {
+            if overlaps.first(paragraph, word.start, word.end).is_some() {
                 continue;
             }
             paragraph.push(Mention {
@@ -55,12 +55,20 @@ pub(super) fn add_defined_acronyms(
     }
 }
 
+/// Longest acronym an article may define, in bytes.
+const MAX_ACRONYM_LEN: usize = 10;
+
 /// `" (NSC)"` → `NSC`: two to ten capitals or digits in parentheses right after a name.
 fn defined_acronym(after: &str) -> Option<&str> {
     let inner = after.strip_prefix(" (")?;
-    let close = inner.find(')')?;
+    // A ")" further on closes no acronym: looking further would read the paragraph to its
+    // end after every name followed by a bracket.
+    let close = inner
+        .bytes()
+        .take(MAX_ACRONYM_LEN + 1)
+        .position(|b| b == b')')?;
     let acronym = &inner[..close];
-    let well_formed = (2..=10).contains(&acronym.len())
+    let well_formed = (2..=MAX_ACRONYM_LEN).contains(&acronym.len())
         && acronym.starts_with(|c: char| c.is_ascii_uppercase())
         && acronym
             .chars()
@@ -88,5 +96,8 @@ mod tests {
         assert_eq!(defined_acronym(" (G20)"), Some("G20"));
         assert_eq!(defined_acronym(" (the council)"), None);
         assert_eq!(defined_acronym("(NSC)"), None);
+        assert_eq!(defined_acronym(" (NSC"), None);
+        assert_eq!(defined_acronym(" (ABCDEFGHIJ)"), Some("ABCDEFGHIJ"));
+        assert_eq!(defined_acronym(" (ABCDEFGHIJK)"), None);
     }
 }

@@ -91,11 +91,7 @@ pub fn resolve<'t>(
         .iter()
         .zip(&mentions)
         .zip(paragraph_words)
-        .map(|((text, paragraph), words)| ParagraphView {
-            text,
-            words,
-            mentions: paragraph,
-        })
+        .map(|((text, paragraph), words)| ParagraphView::new(text, words, paragraph))
         .collect();
     // Worked out once per mention: both the name parts and the choice of readings need them.
     let surroundings: Vec<Vec<Surroundings>> = views
@@ -131,32 +127,111 @@ pub fn resolve<'t>(
 struct ParagraphView<'a> {
     text: &'a str,
     words: Vec<Word<'a>>,
+    /// In text order.
     mentions: &'a [Mention],
+    /// For each word, how many mentions that read as a place or nationality contain it.
+    place_cover: Vec<u32>,
 }
 
-impl ParagraphView<'_> {
+impl<'a> ParagraphView<'a> {
+    fn new(text: &'a str, words: Vec<Word<'a>>, mentions: &'a [Mention]) -> ParagraphView<'a> {
+        debug_assert!(
+            mentions.is_sorted_by_key(|m| m.start),
+            "mentions out of text order"
+        );
+        let place_cover = place_cover(&words, mentions);
+        ParagraphView {
+            text,
+            words,
+            mentions,
+            place_cover,
+        }
+    }
+
+    /// The mentions that start at byte `at`, in their order.
+    fn mentions_starting_at(&self, at: usize) -> &'a [Mention] {
+        let from = self.mentions.partition_point(|m| m.start < at);
+        let to = self.mentions.partition_point(|m| m.start <= at);
+        &self.mentions[from..to]
+    }
     /// Index of the word that starts at or contains byte `at`.
     fn word_at(&self, at: usize) -> Option<usize> {
         let i = self.words.partition_point(|w| w.end <= at);
         (i < self.words.len() && self.words[i].start <= at).then_some(i)
     }
 
-    /// True when another mention reads `word` as a place or nationality.
+    /// True when a mention other than `except` (one of the paragraph's) reads `word` (one
+    /// of its words) as a place or nationality.
     fn is_place_word(&self, word: &Word<'_>, except: &Mention) -> bool {
-        self.mentions.iter().any(|m| {
-            !std::ptr::eq(m, except)
-                && m.start <= word.start
-                && word.end <= m.end
-                && m.readings
-                    .iter()
-                    .any(|r| matches!(r.kind, Kind::Location | Kind::Nationality))
-        })
+        let Some(i) = self.word_at(word.start) else {
+            return false;
+        };
+        let by_except =
+            reads_as_place(except) && except.start <= word.start && word.end <= except.end;
+        self.place_cover[i] > u32::from(by_except)
     }
 
     /// True when `word` starts a sentence (or the paragraph), where capitals say nothing.
     fn starts_sentence(&self, word: &Word<'_>) -> bool {
         let before = self.text[..word.start].trim_end();
         before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '“', '—', '–', '-', '('])
+    }
+}
+
+/// Whether a mention may be a place or nationality.
+fn reads_as_place(mention: &Mention) -> bool {
+    mention
+        .readings
+        .iter()
+        .any(|r| matches!(r.kind, Kind::Location | Kind::Nationality))
+}
+
+/// For each word, how many mentions that read as a place or nationality contain it: counted
+/// once, so that asking of a word costs no scan of the paragraph's mentions.
+fn place_cover(words: &[Word<'_>], mentions: &[Mention]) -> Vec<u32> {
+    let mut cover = vec![0; words.len()];
+    for mention in mentions.iter().filter(|m| reads_as_place(m)) {
+        // Words are in order and apart: those inside the mention follow one another.
+        let mut i = words.partition_point(|w| w.start < mention.start);
+        while i < words.len() && words[i].end <= mention.end {
+            cover[i] += 1;
+            i += 1;
+        }
+    }
+    cover
+}
+
+/// Finds the first of a paragraph's mentions (in text order, overlapping or not) that
+/// overlaps a span, by binary search over the furthest end reached so far: the article-wide
+/// steps ask it for every word of the paragraph.
+struct Overlaps {
+    /// `reach[i]`: the furthest end of the first `i + 1` mentions.
+    reach: Vec<usize>,
+}
+
+impl Overlaps {
+    fn of(mentions: &[Mention]) -> Overlaps {
+        debug_assert!(
+            mentions.is_sorted_by_key(|m| m.start),
+            "mentions out of text order"
+        );
+        let reach = mentions
+            .iter()
+            .scan(0, |furthest, m| {
+                *furthest = m.end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
+        Overlaps { reach }
+    }
+
+    /// Index of the first of the mentions this was made `of` that overlaps `start..end`.
+    /// Mentions pushed after them are not searched.
+    fn first(&self, mentions: &[Mention], start: usize, end: usize) -> Option<usize> {
+        // The first mention that ends after `start`: any that overlaps comes at or after
+        // it, and the later ones start no earlier.
+        let i = self.reach.partition_point(|&reach| reach <= start);
+        (i < self.reach.len() && mentions[i].start < end).then_some(i)
     }
 }
 

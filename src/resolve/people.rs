@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 
+use super::Overlaps;
 use crate::extract::words::Word;
 use crate::extract::{Evidence, Kind, Mention, Reading};
 
@@ -11,63 +12,53 @@ use crate::extract::{Evidence, Kind, Mention, Reading};
 pub(super) struct People {
     /// Full names (two words or more) with how often each is used.
     full: HashMap<String, usize>,
-    /// First or last word of a full name → the full names it may stand for.
-    by_part: HashMap<String, Vec<String>>,
+    /// First or last word of a full name → the full name it stands for.
+    by_part: HashMap<String, String>,
+    /// Full name → the longer full name that begins or ends with it ("Kim Jong" → "Kim Jong
+    /// Un").
+    longer: HashMap<String, String>,
 }
 
 impl People {
-    /// Collects the full names (two words or more) of every paragraph's mentions.
+    /// Collects the full names (two words or more) of every paragraph's mentions, and the
+    /// name each shorter form stands for. Worked out once per article, so that resolving a
+    /// name costs no scan of all the names.
     pub(super) fn of(mentions: &[Vec<Mention>]) -> People {
-        let mut full: HashMap<String, usize> = HashMap::default();
-        for reading in mentions.iter().flatten().flat_map(|m| &m.readings) {
-            if reading.kind == Kind::Person && reading.value.contains(' ') {
-                *full.entry(reading.value.to_string()).or_insert(0) += 1;
-            }
-        }
-        let mut by_part: HashMap<String, Vec<String>> = HashMap::default();
+        let full = full_names(mentions);
+        let mut by_part = HashMap::default();
+        let mut longer = HashMap::default();
         for name in full.keys() {
-            let parts: Vec<&str> = name.split(' ').collect();
-            for part in [parts[0], parts[parts.len() - 1]] {
-                let names = by_part.entry(part.to_string()).or_default();
-                if !names.contains(name) {
-                    names.push(name.clone());
+            let first = name.split(' ').next().unwrap_or(name);
+            let last = name.rsplit(' ').next().unwrap_or(name);
+            for part in [first, last] {
+                keep_preferred(&mut by_part, part, name, &full);
+            }
+            for (space, _) in name.match_indices(' ') {
+                for shorter in [&name[..space], &name[space + 1..]] {
+                    if full.contains_key(shorter) {
+                        keep_preferred(&mut longer, shorter, name, &full);
+                    }
                 }
             }
         }
-        People { full, by_part }
+        People {
+            full,
+            by_part,
+            longer,
+        }
     }
 
     /// The fullest name the article uses for `name`; the most used one when a short form
     /// fits several ("Kim" with "Kim Jong Un" and "Kim Yo Jong").
     pub(super) fn fullest(&self, name: &str) -> String {
-        if self.full.contains_key(name) {
+        let fuller = if self.full.contains_key(name) {
             // A longer name that begins or ends with this one ("Kim Jong" and "Jong Un" in
             // "Kim Jong Un").
-            let longer = self
-                .full
-                .keys()
-                .filter(|n| {
-                    n.len() > name.len()
-                        && ((n.starts_with(name) && n[name.len()..].starts_with(' '))
-                            || (n.ends_with(name) && n[..n.len() - name.len()].ends_with(' ')))
-                })
-                .max_by_key(|n| self.preference(n));
-            return longer.cloned().unwrap_or_else(|| name.to_string());
-        }
-        self.by_part
-            .get(name)
-            .and_then(|names| names.iter().max_by_key(|n| self.preference(n)).cloned())
-            .unwrap_or_else(|| name.to_string())
-    }
-
-    /// How strongly a full name is preferred for a short form: the most used, then the
-    /// longest, then the first in alphabetical order, so that ties do not depend on hashing.
-    fn preference<'n>(&self, name: &'n str) -> (usize, usize, std::cmp::Reverse<&'n str>) {
-        (
-            self.full.get(name).copied().unwrap_or(0),
-            name.len(),
-            std::cmp::Reverse(name),
-        )
+            self.longer.get(name)
+        } else {
+            self.by_part.get(name)
+        };
+        fuller.map_or_else(|| name.to_string(), String::clone)
     }
 
     /// Marks standalone words that are the first or last word of a full name as that person,
@@ -81,6 +72,8 @@ impl People {
             return;
         }
         for (words, paragraph) in paragraph_words.iter().zip(mentions.iter_mut()) {
+            // The aliases pushed here lie on words of their own: no later word overlaps them.
+            let overlaps = Overlaps::of(paragraph);
             for word in words {
                 if !word.is_capitalised() || !self.by_part.contains_key(word.text) {
                     continue;
@@ -91,16 +84,14 @@ impl People {
                     country: None,
                     evidence: Evidence::ArticleAlias,
                 };
-                let overlapping = paragraph
-                    .iter_mut()
-                    .find(|m| m.start < word.end && word.start < m.end);
-                match overlapping {
+                match overlaps.first(paragraph, word.start, word.end) {
                     None => paragraph.push(Mention {
                         start: word.start,
                         end: word.end,
                         readings: vec![reading],
                     }),
-                    Some(m) if m.start == word.start && m.end == word.end => {
+                    Some(i) if paragraph[i].start == word.start && paragraph[i].end == word.end => {
+                        let m = &mut paragraph[i];
                         if m.readings.iter().all(|r| r.kind != Kind::Person) {
                             m.readings = vec![reading];
                         }
@@ -111,6 +102,49 @@ impl People {
             paragraph.sort_by_key(|m| m.start);
         }
     }
+}
+
+/// Person names of two words or more, with how often each is used.
+fn full_names(mentions: &[Vec<Mention>]) -> HashMap<String, usize> {
+    let mut full: HashMap<String, usize> = HashMap::default();
+    for reading in mentions.iter().flatten().flat_map(|m| &m.readings) {
+        if reading.kind == Kind::Person && reading.value.contains(' ') {
+            *full.entry(reading.value.to_string()).or_insert(0) += 1;
+        }
+    }
+    full
+}
+
+/// Makes `name` the one `key` stands for, unless a name more [`preference`]d already is.
+fn keep_preferred(
+    names: &mut HashMap<String, String>,
+    key: &str,
+    name: &str,
+    full: &HashMap<String, usize>,
+) {
+    match names.get_mut(key) {
+        Some(kept) => {
+            if preference(full, name) > preference(full, kept) {
+                name.clone_into(kept);
+            }
+        }
+        None => {
+            names.insert(key.to_string(), name.to_string());
+        }
+    }
+}
+
+/// How strongly a full name is preferred for a short form: the most used, then the longest,
+/// then the first in alphabetical order, so that ties do not depend on hashing.
+fn preference<'n>(
+    full: &HashMap<String, usize>,
+    name: &'n str,
+) -> (usize, usize, std::cmp::Reverse<&'n str>) {
+    (
+        full.get(name).copied().unwrap_or(0),
+        name.len(),
+        std::cmp::Reverse(name),
+    )
 }
 
 #[cfg(test)]

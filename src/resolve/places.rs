@@ -416,10 +416,7 @@ fn joined_by_hyphen_to_a_name(paragraph: &ParagraphView<'_>, mention: &Mention) 
     paragraph.text[mention.end..]
         .strip_prefix('-')
         .is_some_and(|rest| rest.starts_with(char::is_uppercase))
-        && !paragraph
-            .mentions
-            .iter()
-            .any(|m| m.start == mention.end + 1)
+        && paragraph.mentions_starting_at(mention.end + 1).is_empty()
 }
 
 /// Whether a word's lower case is in a lower-cased word list.
@@ -436,9 +433,8 @@ fn qualifier(paragraph: &ParagraphView<'_>, mention: &Mention) -> Vec<CountryCod
     }
     let start = mention.end + 2;
     paragraph
-        .mentions
+        .mentions_starting_at(start)
         .iter()
-        .filter(|m| m.start == start)
         .flat_map(|m| &m.readings)
         .filter(|r| {
             matches!(
