@@ -150,6 +150,10 @@ impl Scanner<'_> {
     fn word_end(&self, start: usize, first: char) -> usize {
         let capitalised = first.is_uppercase();
         let mut end = start + first.len_utf8();
+        // Where the word's part after its last dot starts. A dot joins the word only after
+        // an initialism, so the word is one when that part is ("U.S" after "U"): checking
+        // only the part keeps a long chain of initials from costing the square of its length.
+        let mut part = start;
         loop {
             // Letters and digits of ASCII words in one tight loop; the rest below.
             while self.bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
@@ -164,28 +168,31 @@ impl Scanner<'_> {
                 break;
             }
             let Some(c) = self.char_at(end) else { break };
-            if !self.continues(start, end, c, capitalised) {
+            if !self.continues(part, end, c, capitalised) {
                 break;
+            }
+            if c == '.' {
+                part = end + 1;
             }
             end += c.len_utf8();
         }
         // A dot closing an initialism ("U.S.") belongs to it.
-        if self.char_at(end) == Some('.') && is_initialism(&self.text[start..end]) {
+        if self.char_at(end) == Some('.') && is_initialism(&self.text[part..end]) {
             end += 1;
         }
         end
     }
 
-    /// Whether `c`, at byte `end` after the word so far (`start..end`), continues it: a
-    /// letter or digit, an apostrophe or an initialism's dot before a letter, or a hyphen
-    /// before a lower-case letter (or before a capital in a capitalised word).
-    fn continues(&self, start: usize, end: usize, c: char, capitalised: bool) -> bool {
+    /// Whether `c`, at byte `end` after a word whose last part runs from `part`, continues
+    /// it: a letter or digit, an apostrophe or an initialism's dot before a letter, or a
+    /// hyphen before a lower-case letter (or before a capital in a capitalised word).
+    fn continues(&self, part: usize, end: usize, c: char, capitalised: bool) -> bool {
         let next = self.char_at(end + c.len_utf8());
         c.is_alphanumeric()
             || (is_apostrophe(c) && next.is_some_and(char::is_alphabetic))
             || (c == '.'
                 && next.is_some_and(char::is_alphabetic)
-                && is_initialism(&self.text[start..end]))
+                && is_initialism(&self.text[part..end]))
             || (c == '-'
                 && next.is_some_and(|n| n.is_lowercase() || (n.is_uppercase() && capitalised)))
     }
@@ -271,6 +278,18 @@ mod tests {
         assert!(w[0].joined_to_next);
         assert!(!w[1].joined_to_next);
         assert!(w[2].joined_to_next);
+    }
+
+    #[test]
+    fn long_chains_of_initials_are_one_word() {
+        let chain = "A.".repeat(5_000);
+        let found = words(&chain);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].text, chain);
+        assert_eq!(
+            texts("U.S.A.B and U.Sx.Y."),
+            ["U.S.A.B", "and", "U.Sx", "Y."]
+        );
     }
 
     #[test]
