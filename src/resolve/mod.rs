@@ -76,7 +76,7 @@ pub struct ResolvedParagraph {
 }
 
 /// Resolves the mentions of every paragraph of one article. `texts[i]` is paragraph `i`,
-/// `paragraph_words[i]` its words and `mentions[i]` its extracted mentions.
+/// `paragraph_words[i]` its words and `mentions[i]` its extracted mentions, in text order.
 pub fn resolve<'t>(
     gazetteer: &Gazetteer,
     texts: &[&'t str],
@@ -154,6 +154,7 @@ impl<'a> ParagraphView<'a> {
         let to = self.mentions.partition_point(|m| m.start <= at);
         &self.mentions[from..to]
     }
+
     /// Index of the word that starts at or contains byte `at`.
     fn word_at(&self, at: usize) -> Option<usize> {
         let i = self.words.partition_point(|w| w.end <= at);
@@ -228,8 +229,8 @@ impl Overlaps {
     /// Index of the first of the mentions this was made `of` that overlaps `start..end`.
     /// Mentions pushed after them are not searched.
     fn first(&self, mentions: &[Mention], start: usize, end: usize) -> Option<usize> {
-        // The first mention that ends after `start`: any that overlaps comes at or after
-        // it, and the later ones start no earlier.
+        // The first mention that ends after `start`. Any that overlaps is this one or a
+        // later one, and later ones start no earlier: this one overlaps if any does.
         let i = self.reach.partition_point(|&reach| reach <= start);
         (i < self.reach.len() && mentions[i].start < end).then_some(i)
     }

@@ -257,6 +257,7 @@ impl Surroundings {
         }
     }
 
+    /// Whether the place or country named right after the mention lies in `code`.
     fn qualifies(&self, code: Option<CountryCode>) -> bool {
         code.is_some_and(|c| self.qualified_by.contains(&c))
     }
