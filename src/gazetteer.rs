@@ -1,5 +1,7 @@
 //! The entity vocabularies shipped under `schema/gazetteer/`: countries, cities, regions,
-//! government metonyms, organisations, person titles and given names.
+//! government metonyms, organisations, person titles and given names, and the word lists
+//! the name rules and the resolver treat specially ("in", "Council", "Corp"), so that every
+//! vocabulary is data, not code.
 //!
 //! The files are compiled into the binary. [`Countries`] is small and loaded by every command
 //! that shows or filters countries; the full [`Gazetteer`] is loaded only by commands that
@@ -27,6 +29,11 @@ const CURRENCY_WORDS_TXT: &str = include_str!("../schema/gazetteer/currency_word
 const NOT_NAMES_TXT: &str = include_str!("../schema/gazetteer/not_names.txt");
 const CALENDAR_WORDS_TXT: &str = include_str!("../schema/gazetteer/calendar_words.txt");
 const AREAS_TXT: &str = include_str!("../schema/gazetteer/areas.txt");
+const LOCATIVES_TXT: &str = include_str!("../schema/gazetteer/locatives.txt");
+const LANGUAGE_VERBS_TXT: &str = include_str!("../schema/gazetteer/language_verbs.txt");
+const COMPASS_WORDS_TXT: &str = include_str!("../schema/gazetteer/compass_words.txt");
+const NAME_PARTICLES_TXT: &str = include_str!("../schema/gazetteer/name_particles.txt");
+const ORG_CONNECTORS_TXT: &str = include_str!("../schema/gazetteer/org_connectors.txt");
 
 /// A set of names or words. FxHash: the extractor looks words up millions of times, and
 /// the keys come from our own vocabulary files, not from attackers.
@@ -293,12 +300,23 @@ pub struct Gazetteer {
     pub not_names: NameSet,
     /// Days and months, lower-cased: not names unless inside a longer name ("Theresa May").
     pub calendar_words: NameSet,
+    /// Words after which a capitalised name is used as a place ("in", "near"), lower-cased.
+    pub locatives: NameSet,
+    /// Words after which a nationality word names a language ("speaks French"), lower-cased.
+    pub language_verbs: NameSet,
+    /// Words before a place that name a part of it, not a longer name ("North London"),
+    /// lower-cased.
+    pub compass_words: NameSet,
+    /// Lower-case particles that may sit inside a person's name ("bin", "von").
+    pub name_particles: NameSet,
+    /// Lower-case words that may sit inside an organisation's name ("of", "for").
+    pub org_connectors: NameSet,
 }
 
 impl Gazetteer {
     /// A legal form or trade word of company names ("Plc", "Securities"), in any case.
     pub fn is_company_word(&self, word: &str) -> bool {
-        crate::extract::words::with_lower(word, |lower| self.company_words.contains(lower))
+        with_lower(word, |lower| self.company_words.contains(lower))
     }
 
     /// The shipped gazetteer, parsed once.
@@ -341,6 +359,11 @@ impl Gazetteer {
             currency_words: lower(CURRENCY_WORDS_TXT),
             not_names,
             calendar_words: lower(CALENDAR_WORDS_TXT),
+            locatives: lower(LOCATIVES_TXT),
+            language_verbs: lower(LANGUAGE_VERBS_TXT),
+            compass_words: lower(COMPASS_WORDS_TXT),
+            name_particles: lower(NAME_PARTICLES_TXT),
+            org_connectors: lower(ORG_CONNECTORS_TXT),
         })
     }
 }
@@ -415,6 +438,21 @@ fn parse_orgs(tsv: &str) -> Result<Vec<Org>> {
             })
         })
         .collect()
+}
+
+/// Calls `f` with `text` in lower case, without allocating for short ASCII words. The word
+/// lists are kept lower-cased, and the name rules and the resolver look words up in them
+/// millions of times a second.
+pub fn with_lower<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 48];
+    if text.len() <= buffer.len() && text.is_ascii() {
+        let lower = &mut buffer[..text.len()];
+        lower.copy_from_slice(text.as_bytes());
+        lower.make_ascii_lowercase();
+        f(std::str::from_utf8(lower).expect("ASCII stays UTF-8"))
+    } else {
+        f(&text.to_lowercase())
+    }
 }
 
 /// Non-empty, non-comment lines of a one-item-per-line list.
@@ -510,6 +548,19 @@ mod tests {
         assert!(gazetteer.org_words.contains("council"));
         assert!(gazetteer.company_words.contains("corp"));
         assert!(gazetteer.currency_words.contains("dollars"));
+        assert!(gazetteer.locatives.contains("near"));
+        assert!(gazetteer.language_verbs.contains("speaks"));
+        assert!(gazetteer.compass_words.contains("northern"));
+        assert!(gazetteer.name_particles.contains("bin"));
+        assert!(gazetteer.org_connectors.contains("of"));
+    }
+
+    #[test]
+    fn lower_casing_short_and_long_words() {
+        assert_eq!(with_lower("Minister", str::to_string), "minister");
+        assert_eq!(with_lower("ÉLYSÉE", str::to_string), "élysée");
+        let long = "A".repeat(100);
+        assert_eq!(with_lower(&long, str::to_string), "a".repeat(100));
     }
 
     #[test]

@@ -15,14 +15,14 @@
 //! or all capitals in a headline or dateline). Matches must sit on word boundaries.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use tantivy_fst::raw::Output;
 use tantivy_fst::Map;
 
 use super::words::{hash_lower_byte, Word, WordBits, HASH_SEED};
 use super::{Evidence, Kind, Mention, Reading};
-use crate::gazetteer::{Gazetteer, PlaceKind};
+use crate::gazetteer::{Countries, Gazetteer, Metonym, Org, Place, PlaceKind};
 
 /// Size of the first-word bitmap as a power of two: 256 KiB, small enough to stay in cache,
 /// forty times the number of first words the gazetteer has (so few false hits).
@@ -63,106 +63,16 @@ pub(super) struct Lookup {
 }
 
 impl Lookup {
-    /// Compiles every name in the gazetteer.
+    /// Compiles every name in the gazetteer. The order names are added in is the order of
+    /// a mention's readings.
     pub(super) fn new(gazetteer: &'static Gazetteer) -> Lookup {
-        let mut builder = PatternSet::default();
-        for country in gazetteer.countries.all() {
-            let reading = |kind, evidence| Reading {
-                kind,
-                value: Cow::Borrowed(&country.name),
-                country: Some(country.code),
-                evidence,
-            };
-            builder.add(
-                &country.name,
-                reading(Kind::Location, Evidence::CountryName),
-                Article::Optional,
-            );
-            for alias in &country.aliases {
-                builder.add(
-                    alias,
-                    reading(Kind::Location, Evidence::CountryAlias),
-                    Article::Optional,
-                );
-            }
-            for demonym in &country.demonyms {
-                let evidence = if is_plural_of_another(demonym, &country.demonyms) {
-                    Evidence::PeopleOf
-                } else {
-                    Evidence::Demonym
-                };
-                builder.add(
-                    demonym,
-                    reading(Kind::Nationality, evidence),
-                    Article::Optional,
-                );
-            }
-        }
-        for place in &gazetteer.places {
-            let capital_of = place.countries.iter().find(|code| {
-                gazetteer
-                    .countries
-                    .get(**code)
-                    .and_then(|c| c.capital.as_deref())
-                    .is_some_and(|capital| capital == place.name)
-            });
-            for &country in &place.countries {
-                let evidence = match (place.kind, capital_of) {
-                    // A town-sized capital ("Hamilton", Bermuda) is no stronger than a town.
-                    (PlaceKind::City, Some(_)) if place.population >= MAJOR_CAPITAL => {
-                        Evidence::Capital
-                    }
-                    (PlaceKind::City, _) => Evidence::City {
-                        population: place.population,
-                    },
-                    (PlaceKind::Region, _) => Evidence::Region {
-                        small: place.weighed && place.population < SMALL_REGION,
-                    },
-                };
-                let reading = Reading {
-                    kind: Kind::Location,
-                    value: Cow::Borrowed(&place.name),
-                    country: Some(country),
-                    evidence,
-                };
-                for name in std::iter::once(&place.name).chain(&place.aliases) {
-                    builder.add(name, reading.clone(), Article::AsWritten);
-                }
-            }
-        }
-        for area in &gazetteer.areas {
-            let reading = Reading {
-                kind: Kind::Location,
-                value: Cow::Borrowed(area),
-                country: None,
-                evidence: Evidence::Area,
-            };
-            builder.add(area, reading, Article::Optional);
-        }
-        for metonym in &gazetteer.metonyms {
-            builder.add(
-                &metonym.phrase,
-                Reading {
-                    kind: Kind::Location,
-                    value: Cow::Borrowed(&metonym.phrase),
-                    country: Some(metonym.country),
-                    evidence: Evidence::Metonym,
-                },
-                Article::Optional,
-            );
-        }
-        for org in &gazetteer.orgs {
-            let reading = Reading {
-                kind: Kind::Org,
-                value: Cow::Borrowed(&org.name),
-                country: org.country,
-                evidence: Evidence::KnownOrg,
-            };
-            for name in std::iter::once(&org.name).chain(&org.aliases) {
-                builder.add(name, reading.clone(), Article::Optional);
-            }
-        }
-        builder.build()
+        let mut names = PatternSet::default();
+        names.add_countries(gazetteer.countries);
+        names.add_places(gazetteer);
+        names.add_areas(&gazetteer.areas);
+        names.add_metonyms(&gazetteer.metonyms);
+        names.add_orgs(&gazetteer.orgs);
+        names.build()
     }
 
     /// Finds every acceptable gazetteer match in `text`, longest first where they overlap.
@@ -273,6 +183,101 @@ struct PatternSet {
 }
 
 impl PatternSet {
+    /// Country names, aliases and demonyms; a plural demonym ("Americans") names people.
+    fn add_countries(&mut self, countries: &'static Countries) {
+        for country in countries.all() {
+            let reading = |kind, evidence| Reading {
+                kind,
+                value: Cow::Borrowed(&country.name),
+                country: Some(country.code),
+                evidence,
+            };
+            self.add(
+                &country.name,
+                reading(Kind::Location, Evidence::CountryName),
+                Article::Optional,
+            );
+            for alias in &country.aliases {
+                self.add(
+                    alias,
+                    reading(Kind::Location, Evidence::CountryAlias),
+                    Article::Optional,
+                );
+            }
+            for demonym in &country.demonyms {
+                let evidence = if is_plural_of_another(demonym, &country.demonyms) {
+                    Evidence::PeopleOf
+                } else {
+                    Evidence::Demonym
+                };
+                self.add(
+                    demonym,
+                    reading(Kind::Nationality, evidence),
+                    Article::Optional,
+                );
+            }
+        }
+    }
+
+    /// Cities and regions by name and alias, once for each country they lie in.
+    fn add_places(&mut self, gazetteer: &'static Gazetteer) {
+        for place in &gazetteer.places {
+            let evidence = place_evidence(place, is_capital(gazetteer.countries, place));
+            for &country in &place.countries {
+                let reading = Reading {
+                    kind: Kind::Location,
+                    value: Cow::Borrowed(&place.name),
+                    country: Some(country),
+                    evidence,
+                };
+                for name in std::iter::once(&place.name).chain(&place.aliases) {
+                    self.add(name, reading.clone(), Article::AsWritten);
+                }
+            }
+        }
+    }
+
+    /// Continents, oceans and regions of several countries: locations without a country.
+    fn add_areas(&mut self, areas: &'static [String]) {
+        for area in areas {
+            let reading = Reading {
+                kind: Kind::Location,
+                value: Cow::Borrowed(area),
+                country: None,
+                evidence: Evidence::Area,
+            };
+            self.add(area, reading, Article::Optional);
+        }
+    }
+
+    /// Places that stand for a government ("the Kremlin").
+    fn add_metonyms(&mut self, metonyms: &'static [Metonym]) {
+        for metonym in metonyms {
+            let reading = Reading {
+                kind: Kind::Location,
+                value: Cow::Borrowed(&metonym.phrase),
+                country: Some(metonym.country),
+                evidence: Evidence::Metonym,
+            };
+            self.add(&metonym.phrase, reading, Article::Optional);
+        }
+    }
+
+    /// Known organisations by name and alias.
+    fn add_orgs(&mut self, orgs: &'static [Org]) {
+        for org in orgs {
+            let reading = Reading {
+                kind: Kind::Org,
+                value: Cow::Borrowed(&org.name),
+                country: org.country,
+                evidence: Evidence::KnownOrg,
+            };
+            for name in std::iter::once(&org.name).chain(&org.aliases) {
+                self.add(name, reading.clone(), Article::Optional);
+            }
+        }
+    }
+
     fn add(&mut self, name: &'static str, reading: Reading, article: Article) {
         // News text writes apostrophes curly as often as straight: "People’s Army".
         if name.contains('\'') {
@@ -404,6 +409,31 @@ enum Article {
     AsWritten,
 }
 
+/// Whether a place is the capital of a country it lies in.
+fn is_capital(countries: &Countries, place: &Place) -> bool {
+    place.countries.iter().any(|&code| {
+        countries
+            .get(code)
+            .and_then(|c| c.capital.as_deref())
+            .is_some_and(|capital| capital == place.name)
+    })
+}
+
+/// How a place is read: a major capital, a city of its size, or a region (small ones like
+/// small towns).
+fn place_evidence(place: &Place, capital: bool) -> Evidence {
+    match place.kind {
+        // A town-sized capital ("Hamilton", Bermuda) is no stronger than a town.
+        PlaceKind::City if capital && place.population >= MAJOR_CAPITAL => Evidence::Capital,
+        PlaceKind::City => Evidence::City {
+            population: place.population,
+        },
+        PlaceKind::Region => Evidence::Region {
+            small: place.weighed && place.population < SMALL_REGION,
+        },
+    }
+}
+
 /// True for plural forms of another demonym of the list ("Americans" of "American",
 /// "Frenchmen" of "Frenchman"): nouns for people rather than adjectives.
 fn is_plural_of_another(demonym: &str, all: &[String]) -> bool {
@@ -506,24 +536,26 @@ fn case_fits(surface: &str, form: &str, start: usize, context: &Context) -> bool
     start == 0 || context.shouting()
 }
 
-/// Keeps the longest of overlapping matches (the earlier one on ties).
+/// Keeps the longest of overlapping matches (the earlier one on ties), in text order.
 fn longest_without_overlaps(mut found: Vec<Mention>) -> Vec<Mention> {
     found.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: Vec<Mention> = Vec::new();
+    // Kept matches by start. They do not overlap, so the one that starts last before a
+    // match ends is the only one that may overlap it: one look-up, not a scan of all.
+    let mut kept: BTreeMap<usize, Mention> = BTreeMap::new();
     for mention in found {
-        if kept
-            .iter()
-            .all(|k| mention.end <= k.start || mention.start >= k.end)
-        {
-            kept.push(mention);
+        let overlapped = kept
+            .range(..mention.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > mention.start);
+        if !overlapped {
+            kept.insert(mention.start, mention);
         }
     }
-    kept.sort_by_key(|m| m.start);
-    kept
+    kept.into_values().collect()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 mod lookup;
 mod names;
+mod spans;
 pub mod words;
 
 use std::borrow::Cow;
@@ -184,13 +185,15 @@ impl Extractor {
 /// ("Jordan" in "Michael Jordan"); an organisation keeps the places and nationalities inside
 /// it ("Russian" in "Russian Defence Ministry"), which are evidence of its country.
 fn merge(known: Vec<Mention>, named: Vec<Mention>) -> Vec<Mention> {
+    // People are found one at most in each run of capitalised words: in text order, apart.
     let persons: Vec<&Mention> = named
         .iter()
         .filter(|m| m.readings.iter().any(|r| r.kind == Kind::Person))
         .collect();
+    let persons = spans::Disjoint::new(&persons);
     let mut all: Vec<Mention> = known
         .into_iter()
-        .filter(|k| !persons.iter().any(|p| k.start >= p.start && k.end <= p.end))
+        .filter(|k| persons.containing(k.start, k.end).is_none())
         .collect();
     all.extend(named);
     all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));

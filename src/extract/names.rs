@@ -7,17 +7,11 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
-use super::words::{hash_lower, with_lower, Word, WordBits};
+use super::spans::Disjoint;
+use super::words::{hash_lower, Word, WordBits};
 use super::{Evidence, Kind, Mention, Reading};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{with_lower, Gazetteer};
 
-/// Particles that may sit inside a person's name ("Osama bin Laden", "Ursula von der Leyen").
-const NAME_PARTICLES: &[&str] = &[
-    "bin", "al", "el", "de", "van", "von", "der", "den", "da", "du", "di", "la", "le", "del",
-    "dos", "das", "ibn", "abu", "ter",
-];
-/// Lower-case words that may sit inside an organisation's name ("Ministry of Defence").
-const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "the", "on", "de", "du", "des", "&"];
 /// Longest person name accepted, in words.
 const MAX_PERSON_WORDS: usize = 5;
 /// Longest multi-word title looked up before a name.
@@ -103,33 +97,47 @@ impl NameRules {
         }
     }
 
-    /// People and organisations in a paragraph. `known` are the gazetteer mentions: a name
-    /// made only of known places is not a person, and a known organisation is not found twice.
+    /// People and organisations in a paragraph, organisations first. `known` are the
+    /// gazetteer mentions, in text order and not overlapping: a name made only of known
+    /// places is not a person, and a known organisation is not found twice.
     pub(super) fn find(&self, text: &str, words: &[Word<'_>], known: &[Mention]) -> Vec<Mention> {
+        let known = Disjoint::new(known);
         let w = Words {
             text,
             words,
             flags: self.flags_near_capitals(words),
         };
+        let mut orgs = self.organisations(&w, known);
+        let people = self.people(&w, known, Disjoint::new(&orgs));
+        orgs.extend(people);
+        orgs
+    }
+
+    /// Organisations named by an organisation word, but those the gazetteer knows; in text
+    /// order, one at most in each run of capitalised words.
+    fn organisations(&self, w: &Words<'_, '_>, known: Disjoint<'_>) -> Vec<Mention> {
+        let connectors = &self.gazetteer.org_connectors;
+        runs(w.words, |word| connectors.contains(word.text))
+            .into_iter()
+            .filter_map(|(start, end)| self.organisation(w, start, end))
+            .filter(|org| known.exactly(org.start, org.end).is_none())
+            .collect()
+    }
+
+    /// People, in text order, one at most in each run of capitalised words: a person's name
+    /// never overlaps one of `orgs`.
+    fn people(&self, w: &Words<'_, '_>, known: Disjoint<'_>, orgs: Disjoint<'_>) -> Vec<Mention> {
+        let words = w.words;
         let mut found = Vec::new();
-        for (start, end) in runs(words, |w| ORG_CONNECTORS.contains(&w.text)) {
-            if let Some(mention) = self.organisation(&w, start, end) {
-                let same_as_known = known
-                    .iter()
-                    .any(|k| k.start == mention.start && k.end == mention.end);
-                if !same_as_known {
-                    found.push(mention);
-                }
-            }
-        }
         let mut last_person_end: Option<usize> = None;
-        for (start, end) in runs(words, |w| NAME_PARTICLES.contains(&w.text)) {
+        let particles = &self.gazetteer.name_particles;
+        for (start, end) in runs(words, |word| particles.contains(word.text)) {
             let listed = start >= 2
                 && matches!(words[start - 1].text, "and" | "&")
                 && last_person_end == Some(start - 2);
-            let person = self.person(&w, start, end, known, &found).or_else(|| {
+            let person = self.person(w, start, end, known, orgs).or_else(|| {
                 listed
-                    .then(|| self.listed_person(&w, start, end, known))
+                    .then(|| self.listed_person(w, start, end, known))
                     .flatten()
             });
             if let Some((mention, end_word)) = person {
@@ -286,8 +294,8 @@ impl NameRules {
         w: &Words<'_, '_>,
         start: usize,
         end: usize,
-        known: &[Mention],
-        orgs: &[Mention],
+        known: Disjoint<'_>,
+        orgs: Disjoint<'_>,
     ) -> Option<(Mention, usize)> {
         let mut start = start;
         let mut titled = self.title_before(w, start, end);
@@ -309,9 +317,7 @@ impl NameRules {
         // given name.
         let not_a_name_word = |word: &Word<'_>| {
             word.text.contains(|c: char| c == '-' || c.is_ascii_digit())
-                || known
-                    .iter()
-                    .any(|m| m.start <= word.start && word.end <= m.end)
+                || known.containing(word.start, word.end).is_some()
         };
         // "Exchequer Nigel Lawson" (after a role the lists do not know): a given name and
         // one more word after a word that is no given name. Months and nationalities are
@@ -325,9 +331,9 @@ impl NameRules {
             && !is_nationality(&w.words[start + 1], known)
             && w.words[start + 2].text.chars().any(char::is_lowercase)
             && !self.gazetteer.is_company_word(w.words[start + 2].text)
-            && !known
-                .iter()
-                .any(|m| m.start <= w.words[start + 1].start && w.words[end - 1].end <= m.end);
+            && known
+                .containing(w.words[start + 1].start, w.words[end - 1].end)
+                .is_none();
         if !titled
             && end - start >= 3
             && (not_a_name_word(&w.words[start]) || role_then_name)
@@ -359,10 +365,12 @@ impl NameRules {
         w: &Words<'_, '_>,
         start: usize,
         end: usize,
-        known: &[Mention],
+        known: Disjoint<'_>,
     ) -> Option<(Mention, usize)> {
         let (start, end) = self.trim(w, start, end)?;
-        if !(2..=4).contains(&(end - start)) || !self.could_be_a_name(w, start, end, known, &[]) {
+        if !(2..=4).contains(&(end - start))
+            || !self.could_be_a_name(w, start, end, known, Disjoint::new(&[]))
+        {
             return None;
         }
         let run = &w.words[start..end];
@@ -395,8 +403,8 @@ impl NameRules {
         w: &Words<'_, '_>,
         start: usize,
         end: usize,
-        known: &[Mention],
-        orgs: &[Mention],
+        known: Disjoint<'_>,
+        orgs: Disjoint<'_>,
     ) -> bool {
         let run = &w.words[start..end];
         if run.is_empty() || run.len() > MAX_PERSON_WORDS {
@@ -407,16 +415,13 @@ impl NameRules {
             return false;
         }
         let (span_start, span_end) = (run[0].start, run[run.len() - 1].end);
-        if orgs
-            .iter()
-            .any(|m| m.start < span_end && span_start < m.end)
-        {
+        if orgs.overlap(span_start, span_end) {
             return false;
         }
         // Cities and regions are named after people ("George", "Palmer"); countries and
         // nationalities are not people's names.
         let country_word = |word: &Word<'_>| {
-            known_around(word, known).any(|m| {
+            known.containing(word.start, word.end).is_some_and(|m| {
                 m.readings
                     .iter()
                     .all(|r| r.evidence.names_a_country() || r.evidence == Evidence::Metonym)
@@ -428,16 +433,10 @@ impl NameRules {
 
 /// True when `word` lies in a known country name or nationality word ("German"), which
 /// some given-name lists hold too.
-fn is_nationality(word: &Word<'_>, known: &[Mention]) -> bool {
-    known_around(word, known).any(|m| m.readings.iter().any(|r| r.evidence.names_a_country()))
-}
-
-/// The known mentions that contain `word`.
-fn known_around<'m>(word: &Word<'_>, known: &'m [Mention]) -> impl Iterator<Item = &'m Mention> {
-    let (start, end) = (word.start, word.end);
+fn is_nationality(word: &Word<'_>, known: Disjoint<'_>) -> bool {
     known
-        .iter()
-        .filter(move |m| m.start <= start && end <= m.end)
+        .containing(word.start, word.end)
+        .is_some_and(|m| m.readings.iter().any(|r| r.evidence.names_a_country()))
 }
 
 /// Maximal runs of capitalised words joined by single spaces; `inner` words (particles,
@@ -518,7 +517,8 @@ mod tests {
     #[test]
     fn inner_words_join_runs_but_do_not_end_them() {
         let w = words("the Ministry of Foreign Affairs of");
-        let found: Vec<String> = runs(&w, |w| ORG_CONNECTORS.contains(&w.text))
+        let connectors = &Gazetteer::shipped().unwrap().org_connectors;
+        let found: Vec<String> = runs(&w, |w| connectors.contains(w.text))
             .into_iter()
             .map(|(s, e)| phrase(&w[s..e]))
             .collect();

@@ -39,20 +39,6 @@ impl Word<'_> {
     }
 }
 
-/// Calls `f` with `text` in lower case, without allocating for short ASCII words: the name
-/// rules look up millions of words a second.
-pub fn with_lower<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buffer = [0u8; 48];
-    if text.len() <= buffer.len() && text.is_ascii() {
-        let lower = &mut buffer[..text.len()];
-        lower.copy_from_slice(text.as_bytes());
-        lower.make_ascii_lowercase();
-        f(std::str::from_utf8(lower).expect("ASCII stays UTF-8"))
-    } else {
-        f(&text.to_lowercase())
-    }
-}
-
 /// Start value of [`hash_lower_byte`] hashes.
 pub(crate) const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -111,87 +97,134 @@ fn is_apostrophe(c: char) -> bool {
 /// inner dots ("U.S."), and hyphens ("Jong-un", "Russian-made", and double names such as
 /// "Leigh-Pemberton" when the word is capitalised).
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    let bytes = text.as_bytes();
-    // ASCII bytes are most of any news text: decode only the others.
-    let char_at = |at: usize| match bytes.get(at) {
-        Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
-        Some(_) => text[at..].chars().next(),
-        None => None,
+    let scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
     };
     let mut out = Vec::with_capacity(text.len() / 6);
     let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        // Spaces and punctuation between words, without decoding.
-        if byte.is_ascii() && !byte.is_ascii_alphanumeric() {
-            at += 1;
-            continue;
+    while let Some((start, first)) = scanner.next_word_start(at) {
+        let end = scanner.word_end(start, first);
+        out.push(word_over(text, start, end));
+        at = end;
+    }
+    out
+}
+
+/// A text read byte by byte: ASCII bytes are most of any news text, so only the others are
+/// decoded.
+struct Scanner<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+}
+
+impl Scanner<'_> {
+    /// The character at byte `at`, which must be a character boundary.
+    fn char_at(&self, at: usize) -> Option<char> {
+        match self.bytes.get(at) {
+            Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
+            Some(_) => self.text[at..].chars().next(),
+            None => None,
         }
-        let Some(first) = char_at(at) else { break };
-        if !first.is_alphanumeric() {
+    }
+
+    /// The first letter or digit at or after byte `at`, and where it is.
+    fn next_word_start(&self, mut at: usize) -> Option<(usize, char)> {
+        while let Some(&byte) = self.bytes.get(at) {
+            // Spaces and punctuation between words, without decoding.
+            if byte.is_ascii() && !byte.is_ascii_alphanumeric() {
+                at += 1;
+                continue;
+            }
+            let first = self.char_at(at)?;
+            if first.is_alphanumeric() {
+                return Some((at, first));
+            }
             at += first.len_utf8();
-            continue;
         }
-        let start = at;
+        None
+    }
+
+    /// Where the word that starts at `start` with `first` ends, with the dot closing an
+    /// initialism ("U.S.") and any possessive still in it.
+    fn word_end(&self, start: usize, first: char) -> usize {
         let capitalised = first.is_uppercase();
-        let mut end = at + first.len_utf8();
+        let mut end = start + first.len_utf8();
+        // Where the word's part after its last dot starts. A dot joins the word only after
+        // an initialism, so the word is one when that part is ("U.S" after "U"): checking
+        // only the part keeps a long chain of initials from costing the square of its length.
+        let mut part = start;
         loop {
             // Letters and digits of ASCII words in one tight loop; the rest below.
-            while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+            while self.bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
                 end += 1;
             }
             // Most words end at a space or punctuation that cannot continue them.
-            if bytes
+            if self
+                .bytes
                 .get(end)
                 .is_none_or(|&b| b.is_ascii() && !matches!(b, b'\'' | b'.' | b'-'))
             {
                 break;
             }
-            let Some(c) = char_at(end) else { break };
-            let next = char_at(end + c.len_utf8());
-            let continues = c.is_alphanumeric()
-                || (is_apostrophe(c) && next.is_some_and(char::is_alphabetic))
-                || (c == '.'
-                    && next.is_some_and(char::is_alphabetic)
-                    && is_initialism(&text[start..end]))
-                || (c == '-'
-                    && next.is_some_and(|n| n.is_lowercase() || (n.is_uppercase() && capitalised)));
-            if !continues {
+            let Some(c) = self.char_at(end) else { break };
+            if !self.continues(part, end, c, capitalised) {
                 break;
+            }
+            if c == '.' {
+                part = end + 1;
             }
             end += c.len_utf8();
         }
         // A dot closing an initialism ("U.S.") belongs to it.
-        if char_at(end) == Some('.') && is_initialism(&text[start..end]) {
+        if self.char_at(end) == Some('.') && is_initialism(&self.text[part..end]) {
             end += 1;
         }
-        let mut word = &text[start..end];
-        let mut possessive = false;
-        if word.ends_with(['s', 'S']) {
-            for suffix in ["'s", "’s", "'S", "’S"] {
-                if let Some(stem) = word.strip_suffix(suffix) {
-                    if !stem.is_empty() {
-                        word = stem;
-                        possessive = true;
-                    }
+        end
+    }
+
+    /// Whether `c`, at byte `end` after a word whose last part runs from `part`, continues
+    /// it: a letter or digit, an apostrophe or an initialism's dot before a letter, or a
+    /// hyphen before a lower-case letter (or before a capital in a capitalised word).
+    fn continues(&self, part: usize, end: usize, c: char, capitalised: bool) -> bool {
+        let next = self.char_at(end + c.len_utf8());
+        c.is_alphanumeric()
+            || (is_apostrophe(c) && next.is_some_and(char::is_alphabetic))
+            || (c == '.'
+                && next.is_some_and(char::is_alphabetic)
+                && is_initialism(&self.text[part..end]))
+            || (c == '-'
+                && next.is_some_and(|n| n.is_lowercase() || (n.is_uppercase() && capitalised)))
+    }
+}
+
+/// The word over `text[start..end]`, without a possessive `'s` or a closing apostrophe.
+fn word_over(text: &str, start: usize, end: usize) -> Word<'_> {
+    let mut word = &text[start..end];
+    let mut possessive = false;
+    if word.ends_with(['s', 'S']) {
+        for suffix in ["'s", "’s", "'S", "’S"] {
+            if let Some(stem) = word.strip_suffix(suffix) {
+                if !stem.is_empty() {
+                    word = stem;
+                    possessive = true;
                 }
             }
         }
-        if !possessive && word.ends_with(['\'', '’']) {
-            word = &word[..word.len() - word.chars().next_back().map_or(0, char::len_utf8)];
-        }
-        let after = &text[end..];
-        let joined_to_next =
-            after.starts_with(' ') && after[1..].starts_with(|c: char| c.is_alphanumeric());
-        out.push(Word {
-            text: word,
-            start,
-            end: start + word.len(),
-            joined_to_next,
-            possessive,
-        });
-        at = end;
     }
-    out
+    if !possessive && word.ends_with(['\'', '’']) {
+        word = &word[..word.len() - word.chars().next_back().map_or(0, char::len_utf8)];
+    }
+    let after = &text[end..];
+    let joined_to_next =
+        after.starts_with(' ') && after[1..].starts_with(|c: char| c.is_alphanumeric());
+    Word {
+        text: word,
+        start,
+        end: start + word.len(),
+        joined_to_next,
+        possessive,
+    }
 }
 
 /// True when `token` (text before a dot) looks like part of an initialism: single letters
@@ -248,11 +281,15 @@ mod tests {
     }
 
     #[test]
-    fn lower_casing_short_and_long_words() {
-        assert_eq!(with_lower("Minister", str::to_string), "minister");
-        assert_eq!(with_lower("ÉLYSÉE", str::to_string), "élysée");
-        let long = "A".repeat(100);
-        assert_eq!(with_lower(&long, str::to_string), "a".repeat(100));
+    fn long_chains_of_initials_are_one_word() {
+        let chain = "A.".repeat(5_000);
+        let found = words(&chain);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].text, chain);
+        assert_eq!(
+            texts("U.S.A.B and U.Sx.Y."),
+            ["U.S.A.B", "and", "U.Sx", "Y."]
+        );
     }
 
     #[test]

@@ -1,128 +1,28 @@
-//! Stage 4 of ingest: mentions → entities, using the whole article as context.
+//! Place readings: which of the places a name may be ("Georgia", "Paris", "Portland") the
+//! article means, or none.
 //!
-//! Ambiguous names are decided here: "Georgia" is the US state in an article about Atlanta
-//! and the country in one about Tbilisi; "Paris" is the French capital unless the article is
-//! about Texas. Person names are unified across the article ("Putin" after "Vladimir Putin")
-//! and acronyms the article defines are found again ("the NSC").
+//! Two kinds of evidence decide. What surrounds each mention ([`Surroundings`]: "in", a
+//! qualifying region after a comma, a longer name or a company's around it, a currency
+//! after it), and what the whole article names ([`ArticleContext`]: the countries it names
+//! plainly, the sense a qualified use fixes for every use of a name). [`plausible`] rules
+//! readings out and [`score`] ranks the rest.
 
 use rustc_hash::FxHashMap as HashMap;
-use serde::Serialize;
-use std::borrow::Cow;
 
-use crate::extract::words::{hash_lower, with_lower, Word};
+use super::{ParagraphView, ResolvedMention};
+use crate::extract::words::{hash_lower, Word};
 use crate::extract::{Evidence, Kind, Mention, Reading};
-use crate::gazetteer::{CountryCode, Gazetteer};
-
-/// A mention with its reading decided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ResolvedMention {
-    /// What it names.
-    pub kind: Kind,
-    /// Byte offset in the paragraph.
-    pub start: usize,
-    /// Byte offset past the end.
-    pub end: usize,
-    /// Canonical name (facet value).
-    pub value: String,
-    /// Country, when the mention resolves to one.
-    pub country: Option<CountryCode>,
-    /// The rule or vocabulary entry behind it.
-    pub evidence: Evidence,
-}
-
-impl ResolvedMention {
-    /// Whether the mention counts for its paragraph's countries: a place or nationality
-    /// with a country, but not a plural demonym ("Americans"), which is about people.
-    pub fn gives_country(&self) -> bool {
-        matches!(self.kind, Kind::Location | Kind::Nationality)
-            && self.evidence != Evidence::PeopleOf
-            && self.country.is_some()
-    }
-}
-
-/// The facet values of one paragraph.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Entities {
-    /// Countries named, or referred to by demonym, city, region or metonym; sorted codes.
-    pub countries: Vec<CountryCode>,
-    /// People, by the fullest name the article uses.
-    pub persons: Vec<String>,
-    /// Organisations.
-    pub orgs: Vec<String>,
-    /// Cities and regions with their country.
-    pub places: Vec<(CountryCode, String)>,
-}
-
-/// A paragraph's resolved mentions and entities.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResolvedParagraph {
-    /// Mentions in text order.
-    pub mentions: Vec<ResolvedMention>,
-    /// Facet values.
-    pub entities: Entities,
-}
+use crate::gazetteer::{with_lower, CountryCode, Gazetteer, NameSet};
 
 /// Cities smaller than this need their country elsewhere in the article.
 const SMALL_CITY: u64 = 100_000;
 /// Between cities of one name, the largest wins alone only when it is this many times larger.
 const CLEAR_POPULATION_RATIO: u64 = 5;
 
-/// Resolves the mentions of every paragraph of one article. `texts[i]` is paragraph `i`,
-/// `paragraph_words[i]` its words and `mentions[i]` its extracted mentions.
-pub fn resolve<'t>(
-    gazetteer: &Gazetteer,
-    texts: &[&'t str],
-    paragraph_words: Vec<Vec<Word<'t>>>,
-    mentions: Vec<Vec<Mention>>,
-) -> Vec<ResolvedParagraph> {
-    let mut mentions = mentions;
-    add_defined_acronyms(texts, &paragraph_words, &mut mentions);
-    let people = People::of(&mentions);
-    people.add_aliases(&paragraph_words, &mut mentions);
-    let views: Vec<ParagraphView<'_>> = texts
-        .iter()
-        .zip(&mentions)
-        .zip(paragraph_words)
-        .map(|((text, paragraph), words)| ParagraphView {
-            text,
-            words,
-            mentions: paragraph,
-        })
-        .collect();
-    // Worked out once per mention: both the name parts and the choice of readings need them.
-    let surroundings: Vec<Vec<Surroundings>> = views
-        .iter()
-        .map(|view| {
-            view.mentions
-                .iter()
-                .map(|m| Surroundings::of(gazetteer, view, m))
-                .collect()
-        })
-        .collect();
-    let mut context = ArticleContext::of(gazetteer, &views, &surroundings);
-    context.senses = qualified_senses(&views);
-    context.name_parts = name_parts(&views, &surroundings);
-    views
-        .iter()
-        .zip(surroundings)
-        .map(|(view, surroundings)| {
-            let resolved: Vec<ResolvedMention> = view
-                .mentions
-                .iter()
-                .zip(surroundings)
-                .filter_map(|(m, around)| choose(view, m, around, &context, &people))
-                .collect();
-            let entities = entities_of(&resolved);
-            ResolvedParagraph {
-                mentions: resolved,
-                entities,
-            }
-        })
-        .collect()
-}
-
-/// Countries the article names without ambiguity, with how often.
-struct ArticleContext {
+/// What the whole article says of its places: the countries it names without ambiguity,
+/// and the senses and uses of place names that hold for every paragraph.
+pub(super) struct ArticleContext {
+    /// Countries the article names without ambiguity, with what named them.
     countries: HashMap<CountryCode, Support>,
     /// Place names the article qualifies once ("Oxford, North Carolina") and the country
     /// that fixes for every use of the name in the article ("home in Oxford").
@@ -151,7 +51,7 @@ fn is_dateline(text: &str, mention: &Mention) -> bool {
 
 /// Whether a mention is plainly used as a place: it opens the paragraph before a comma (a
 /// dateline, "SMITHVILLE, March 3 -") or follows a locative word ("in Smithville").
-fn used_as_place(text: &str, mention: &Mention) -> bool {
+fn used_as_place(gazetteer: &Gazetteer, text: &str, mention: &Mention) -> bool {
     let before = &text[..mention.start];
     is_dateline(text, mention)
         || before.ends_with(' ')
@@ -159,7 +59,7 @@ fn used_as_place(text: &str, mention: &Mention) -> bool {
                 .trim_end()
                 .rsplit(' ')
                 .next()
-                .is_some_and(|word| with_lower(word, |lower| LOCATIVES.contains(&lower)))
+                .is_some_and(|word| with_lower(word, |lower| gazetteer.locatives.contains(lower)))
 }
 
 /// Place names the article uses inside longer names ("Piedmont Aviation"): a later bare
@@ -198,12 +98,13 @@ fn qualified_senses(views: &[ParagraphView<'_>]) -> HashMap<String, CountryCode>
     senses
 }
 
+/// Whether a reading is a city or region.
 fn is_place_reading(reading: &Reading) -> bool {
     is_place_evidence(reading.evidence)
 }
 
 /// Cities and regions: what the `/place/` facet lists.
-fn is_place_evidence(evidence: Evidence) -> bool {
+pub(super) fn is_place_evidence(evidence: Evidence) -> bool {
     matches!(
         evidence,
         Evidence::City { .. }
@@ -214,13 +115,26 @@ fn is_place_evidence(evidence: Evidence) -> bool {
 }
 
 impl ArticleContext {
-    /// Counts the countries of mentions that are unambiguous and strong: a small city or a
-    /// city named like a common word does not place an article in its country.
-    fn of(
+    /// Reads the article once, for every paragraph's choices.
+    pub(super) fn of(
         gazetteer: &Gazetteer,
         views: &[ParagraphView<'_>],
         surroundings: &[Vec<Surroundings>],
     ) -> ArticleContext {
+        ArticleContext {
+            countries: Self::countries_of(gazetteer, views, surroundings),
+            senses: qualified_senses(views),
+            name_parts: name_parts(views, surroundings),
+        }
+    }
+
+    /// Counts the countries of mentions that are unambiguous and strong: a small city or a
+    /// city named like a common word does not place an article in its country.
+    fn countries_of(
+        gazetteer: &Gazetteer,
+        views: &[ParagraphView<'_>],
+        surroundings: &[Vec<Surroundings>],
+    ) -> HashMap<CountryCode, Support> {
         let mut countries = HashMap::default();
         for (view, surroundings) in views.iter().zip(surroundings) {
             let text = view.text;
@@ -241,7 +155,7 @@ impl ArticleContext {
                 if let Some(code) = codes.next() {
                     if codes.all(|other| other == code) {
                         let name = around.name;
-                        let placed = used_as_place(text, mention);
+                        let placed = used_as_place(gazetteer, text, mention);
                         let alone = !around.embedded;
                         countries
                             .entry(code)
@@ -260,11 +174,7 @@ impl ArticleContext {
                 }
             }
         }
-        ArticleContext {
-            countries,
-            senses: HashMap::default(),
-            name_parts: HashMap::default(),
-        }
+        countries
     }
 
     fn is_empty(&self) -> bool {
@@ -293,41 +203,8 @@ impl ArticleContext {
     }
 }
 
-/// A paragraph as the resolver sees it: its text, words and extracted mentions.
-struct ParagraphView<'a> {
-    text: &'a str,
-    words: Vec<Word<'a>>,
-    mentions: &'a [Mention],
-}
-
-impl ParagraphView<'_> {
-    /// Index of the word that starts at or contains byte `at`.
-    fn word_at(&self, at: usize) -> Option<usize> {
-        let i = self.words.partition_point(|w| w.end <= at);
-        (i < self.words.len() && self.words[i].start <= at).then_some(i)
-    }
-
-    /// True when another mention reads `word` as a place or nationality.
-    fn is_place_word(&self, word: &Word<'_>, except: &Mention) -> bool {
-        self.mentions.iter().any(|m| {
-            !std::ptr::eq(m, except)
-                && m.start <= word.start
-                && word.end <= m.end
-                && m.readings
-                    .iter()
-                    .any(|r| matches!(r.kind, Kind::Location | Kind::Nationality))
-        })
-    }
-
-    /// True when `word` starts a sentence (or the paragraph), where capitals say nothing.
-    fn starts_sentence(&self, word: &Word<'_>) -> bool {
-        let before = self.text[..word.start].trim_end();
-        before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '“', '—', '–', '-', '('])
-    }
-}
-
 /// What surrounds a mention, as evidence for or against its place readings.
-struct Surroundings {
+pub(super) struct Surroundings {
     /// The name is also a common English word ("Union", "Reading").
     common_word: bool,
     /// The name is a day or a month ("March").
@@ -348,66 +225,97 @@ struct Surroundings {
     name: u64,
 }
 
-/// Words before a place that name a part of it, not a longer name ("North London").
-const COMPASS_WORDS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-    "northeastern",
-    "northwestern",
-    "southeastern",
-    "southwestern",
-];
-
 /// How many words after a place are searched for a company word.
 const COMPANY_NAME_WORDS: usize = 4;
 
-/// Words after which a capitalised name is a place ("in", "near").
-const LOCATIVES: &[&str] = &[
-    "in", "at", "near", "from", "to", "into", "outside", "around", "across", "toward", "towards",
-    "through", "via", "inside", "downtown",
-];
-
-/// Words after which a nationality word names a language ("speaks French").
-const LANGUAGE_VERBS: &[&str] = &[
-    "speak",
-    "speaks",
-    "spoke",
-    "speaking",
-    "fluent",
-    "teach",
-    "teaches",
-    "teaching",
-    "learn",
-    "learns",
-    "learning",
-    "translated",
-    "translate",
-    "dubbed",
-    "subtitled",
-];
-
 impl Surroundings {
-    fn of(gazetteer: &Gazetteer, paragraph: &ParagraphView<'_>, mention: &Mention) -> Surroundings {
-        let text = paragraph.text;
-        let (common_word, calendar_word) = with_lower(&text[mention.start..mention.end], |lower| {
+    /// Looks around one mention of a paragraph.
+    pub(super) fn of(
+        gazetteer: &Gazetteer,
+        paragraph: &ParagraphView<'_>,
+        mention: &Mention,
+    ) -> Surroundings {
+        let surface = &paragraph.text[mention.start..mention.end];
+        let (common_word, calendar_word) = with_lower(surface, |lower| {
             (
                 gazetteer.common_words.contains(lower),
                 gazetteer.calendar_words.contains(lower),
             )
         });
+        let edges = Edges::of(gazetteer, paragraph, mention);
+        let company = edges.company_name_follows();
+        Surroundings {
+            common_word,
+            calendar_word,
+            locative: edges.previous_is_in(&gazetteer.locatives),
+            qualified_by: qualifier(paragraph, mention),
+            embedded: edges.name_continues_after(company) || edges.name_starts_before(),
+            language: edges.names_a_language(),
+            company,
+            currency: edges.next_is_in(&gazetteer.currency_words),
+            name: hash_lower(surface),
+        }
+    }
+
+    /// Whether the place or country named right after the mention lies in `code`.
+    fn qualifies(&self, code: Option<CountryCode>) -> bool {
+        code.is_some_and(|c| self.qualified_by.contains(&c))
+    }
+
+    /// Adds what the rest of the article says of the name: the country a qualified use of
+    /// it fixed ("Oxford, North Carolina", then "in Oxford"), and whether the article uses
+    /// it inside a longer name ("Piedmont Aviation", then "Piedmont said").
+    pub(super) fn learn_from_article(
+        &mut self,
+        context: &ArticleContext,
+        text: &str,
+        mention: &Mention,
+    ) {
+        let surface = &text[mention.start..mention.end];
+        if self.qualified_by.is_empty() && !context.senses.is_empty() {
+            if let Some(code) = with_lower(surface, |lower| context.senses.get(lower).copied()) {
+                self.qualified_by.push(code);
+            }
+        }
+        if !context.name_parts.is_empty() {
+            // A dateline ("SMITHVILLE, March 3 -") is the place itself.
+            let parts = with_lower(surface, |lower| context.name_parts.get(lower).copied());
+            if let Some(company) = parts.filter(|_| !is_dateline(text, mention)) {
+                self.embedded = true;
+                self.company |= company;
+            }
+        }
+    }
+}
+
+/// The words at the edges of a mention and right outside it: they tell a place from a part
+/// of a longer name ("Smithville Steel Corp", "Real Madrid").
+struct Edges<'p, 'a> {
+    gazetteer: &'p Gazetteer,
+    paragraph: &'p ParagraphView<'a>,
+    mention: &'p Mention,
+    /// Index of the mention's last word.
+    last: Option<usize>,
+    /// The word before the mention, when one space joins them.
+    previous: Option<&'p Word<'a>>,
+    /// The word after the mention, when one space joins them.
+    next: Option<&'p Word<'a>>,
+    /// The mention ends in a possessive: "Queensland's Easter" and "Prate's Paris office"
+    /// are not longer names.
+    possessive: bool,
+    /// A hyphen joins the mention to a capitalised name ("Smithville-Jones"): not a place.
+    hyphenated: bool,
+}
+
+impl<'p, 'a> Edges<'p, 'a> {
+    fn of(
+        gazetteer: &'p Gazetteer,
+        paragraph: &'p ParagraphView<'a>,
+        mention: &'p Mention,
+    ) -> Edges<'p, 'a> {
+        let words = &paragraph.words;
         let first = paragraph.word_at(mention.start);
         let last = paragraph.word_at(mention.end.saturating_sub(1));
-        let words = &paragraph.words;
         let previous = first
             .filter(|&i| i > 0 && words[i - 1].joined_to_next)
             .map(|i| &words[i - 1]);
@@ -416,33 +324,36 @@ impl Surroundings {
                 i + 1 < words.len() && words[i].joined_to_next && words[i].end <= mention.end
             })
             .map(|i| &words[i + 1]);
-        let locative =
-            previous.is_some_and(|w| with_lower(w.text, |lower| LOCATIVES.contains(&lower)));
-        let is_name_word = |w: &Word<'_>| {
-            w.is_capitalised()
-                && with_lower(w.text, |lower| {
-                    !gazetteer.not_names.contains(lower)
-                        && !gazetteer.calendar_words.contains(lower)
-                        && !gazetteer.titles.contains(lower)
-                })
-                && !paragraph.is_place_word(w, mention)
-        };
-        // "Queensland's Easter" and "Prate's Paris office" are not longer names.
-        let possessive = last.is_some_and(|i| words[i].possessive);
-        // "Smithville-Jones": a place joined by a hyphen to a capitalised name, not a place.
-        let hyphenated = last.is_some_and(|i| words[i].end > mention.end)
-            && text[mention.end..]
-                .strip_prefix('-')
-                .is_some_and(|rest| rest.starts_with(char::is_uppercase))
-            && !paragraph
-                .mentions
-                .iter()
-                .any(|m| m.start == mention.end + 1);
-        // A company name: a company word ("Corp", "Steel", "Ltd") among the capitalised
-        // words that follow ("Smithville Steel Corp", "Smithville-Jones Inc").
-        let company = (hyphenated || (!possessive && next.is_some_and(|w| w.is_capitalised())))
-            && last.is_some_and(|i| {
-                words[i + usize::from(!hyphenated)..]
+        Edges {
+            gazetteer,
+            paragraph,
+            mention,
+            last,
+            previous,
+            next,
+            possessive: last.is_some_and(|i| words[i].possessive),
+            hyphenated: last.is_some_and(|i| words[i].end > mention.end)
+                && joined_by_hyphen_to_a_name(paragraph, mention),
+        }
+    }
+
+    /// The word before the mention is in `list` (lower-cased).
+    fn previous_is_in(&self, list: &NameSet) -> bool {
+        self.previous.is_some_and(|w| is_in(list, w))
+    }
+
+    /// The word after the mention is in `list` (lower-cased).
+    fn next_is_in(&self, list: &NameSet) -> bool {
+        self.next.is_some_and(|w| is_in(list, w))
+    }
+
+    /// A company's name: a company word ("Corp", "Steel", "Ltd") among the capitalised words
+    /// that follow ("Smithville Steel Corp", "Smithville-Jones Inc").
+    fn company_name_follows(&self) -> bool {
+        let capitalised_next = !self.possessive && self.next.is_some_and(|w| w.is_capitalised());
+        (self.hyphenated || capitalised_next)
+            && self.last.is_some_and(|i| {
+                self.paragraph.words[i + usize::from(!self.hyphenated)..]
                     .iter()
                     .take(COMPANY_NAME_WORDS)
                     .scan(true, |joined, w| {
@@ -450,40 +361,68 @@ impl Surroundings {
                         *joined = w.joined_to_next && !w.possessive;
                         take.then_some(w)
                     })
-                    .any(|w| gazetteer.is_company_word(w.text))
-            });
-        let embedded_after =
-            hyphenated || company || (!possessive && next.is_some_and(&is_name_word));
-        // "North London", "Western Smithville": a compass word says which part of the place.
-        let compass = |w: &Word<'_>| with_lower(w.text, |lower| COMPASS_WORDS.contains(&lower));
-        let embedded_before = previous.is_some_and(|w| {
-            !w.possessive && is_name_word(w) && !paragraph.starts_sentence(w) && !compass(w)
-        });
-        let after = &text[mention.end..];
-        let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
-        let language = previous.is_some_and(|w| {
-            with_lower(w.text, |before| {
-                LANGUAGE_VERBS.contains(&before) || (before == "in" && ends_phrase)
+                    .any(|w| self.gazetteer.is_company_word(w.text))
             })
-        });
-        Surroundings {
-            common_word,
-            calendar_word,
-            locative,
-            qualified_by: qualifier(paragraph, mention),
-            embedded: embedded_after || embedded_before,
-            language,
-            company,
-            currency: next.is_some_and(|w| {
-                with_lower(w.text, |lower| gazetteer.currency_words.contains(lower))
-            }),
-            name: hash_lower(&text[mention.start..mention.end]),
-        }
     }
 
-    fn qualifies(&self, code: Option<CountryCode>) -> bool {
-        code.is_some_and(|c| self.qualified_by.contains(&c))
+    /// The mention begins a longer name: a hyphenated name, a company's name, or a name word
+    /// right after it ("Burlington Northern").
+    fn name_continues_after(&self, company: bool) -> bool {
+        self.hyphenated
+            || company
+            || (!self.possessive && self.next.is_some_and(|w| self.is_name_word(w)))
     }
+
+    /// A name word right before the mention makes it the end of a longer name ("Real
+    /// Madrid"), unless that word opens a sentence or is a compass word: "North London",
+    /// "Western Smithville" say which part of the place.
+    fn name_starts_before(&self) -> bool {
+        self.previous.is_some_and(|w| {
+            !w.possessive
+                && self.is_name_word(w)
+                && !self.paragraph.starts_sentence(w)
+                && !is_in(&self.gazetteer.compass_words, w)
+        })
+    }
+
+    /// A capitalised word that may belong to a name: no sentence opener, day, month or
+    /// title, and not read as a place or nationality by another mention.
+    fn is_name_word(&self, w: &Word<'_>) -> bool {
+        let gazetteer = self.gazetteer;
+        w.is_capitalised()
+            && with_lower(w.text, |lower| {
+                !gazetteer.not_names.contains(lower)
+                    && !gazetteer.calendar_words.contains(lower)
+                    && !gazetteer.titles.contains(lower)
+            })
+            && !self.paragraph.is_place_word(w, self.mention)
+    }
+
+    /// A nationality word used as a language: after a language verb ("speaks French"), or
+    /// after "in" at the end of a phrase ("in Turkish,").
+    fn names_a_language(&self) -> bool {
+        let after = &self.paragraph.text[self.mention.end..];
+        let ends_phrase = !after.starts_with(|c: char| c.is_alphanumeric() || c == ' ');
+        self.previous.is_some_and(|w| {
+            with_lower(w.text, |before| {
+                self.gazetteer.language_verbs.contains(before) || (before == "in" && ends_phrase)
+            })
+        })
+    }
+}
+
+/// Whether a hyphen joins the mention to a capitalised name that is no mention of its own
+/// ("Smithville-Jones", but not "Paris-Berlin").
+fn joined_by_hyphen_to_a_name(paragraph: &ParagraphView<'_>, mention: &Mention) -> bool {
+    paragraph.text[mention.end..]
+        .strip_prefix('-')
+        .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+        && paragraph.mentions_starting_at(mention.end + 1).is_empty()
+}
+
+/// Whether a word's lower case is in a lower-cased word list.
+fn is_in(list: &NameSet, word: &Word<'_>) -> bool {
+    with_lower(word.text, |lower| list.contains(lower))
 }
 
 /// Countries of a region or country named right after a place and a comma: the way news
@@ -495,9 +434,8 @@ fn qualifier(paragraph: &ParagraphView<'_>, mention: &Mention) -> Vec<CountryCod
     }
     let start = mention.end + 2;
     paragraph
-        .mentions
+        .mentions_starting_at(start)
         .iter()
-        .filter(|m| m.start == start)
         .flat_map(|m| &m.readings)
         .filter(|r| {
             matches!(
@@ -509,37 +447,19 @@ fn qualifier(paragraph: &ParagraphView<'_>, mention: &Mention) -> Vec<CountryCod
         .collect()
 }
 
-/// Picks the reading of a mention, or none when the evidence is too weak.
-fn choose(
-    paragraph: &ParagraphView<'_>,
-    mention: &Mention,
-    mut around: Surroundings,
+/// The most likely plausible reading of a mention, or none: among cities of one name that
+/// the article does not place, only a clearly larger one.
+pub(super) fn best_reading<'m>(
+    mention: &'m Mention,
+    around: &Surroundings,
     context: &ArticleContext,
-    people: &People,
-) -> Option<ResolvedMention> {
-    let surface = &paragraph.text[mention.start..mention.end];
-    if around.qualified_by.is_empty() && !context.senses.is_empty() {
-        if let Some(code) = with_lower(surface, |lower| context.senses.get(lower).copied()) {
-            around.qualified_by.push(code);
-        }
-    }
-    if !context.name_parts.is_empty() {
-        // A dateline ("SMITHVILLE, March 3 -") is the place itself.
-        let parts = with_lower(surface, |lower| context.name_parts.get(lower).copied());
-        if let Some(company) = parts.filter(|_| !is_dateline(paragraph.text, mention)) {
-            around.embedded = true;
-            around.company |= company;
-        }
-    }
-    if let Some(place) = qualified_place(mention, surface, &around) {
-        return Some(place);
-    }
+) -> Option<&'m Reading> {
     // Walked twice rather than collected: most mentions have one reading and no city.
     let candidates = || {
         mention
             .readings
             .iter()
-            .filter(|r| plausible(r, &around, context))
+            .filter(|r| plausible(r, around, context))
     };
     let cities: Vec<u64> = candidates()
         .filter_map(|r| match r.evidence {
@@ -551,26 +471,14 @@ fn choose(
             _ => None,
         })
         .collect();
-    let reading = candidates()
+    candidates()
         .filter(|r| clear_city(r, &cities))
-        .max_by_key(|r| score(r, context, &around))?;
-    let value = match reading.kind {
-        Kind::Person => people.fullest(&reading.value),
-        _ => reading.value.to_string(),
-    };
-    Some(ResolvedMention {
-        kind: reading.kind,
-        start: mention.start,
-        end: mention.end,
-        value,
-        country: shared_region_country(mention, reading, context),
-        evidence: reading.evidence,
-    })
+        .max_by_key(|r| score(r, context, around))
 }
 
 /// A place qualified by a region of a country where the gazetteer knows no place of that
 /// name ("London, Ky.", a town too small to list): a place in that country.
-fn qualified_place(
+pub(super) fn qualified_place(
     mention: &Mention,
     surface: &str,
     around: &Surroundings,
@@ -597,7 +505,7 @@ fn qualified_place(
 
 /// A region several countries share or dispute ("Kashmir", "Kurdistan") belongs to one of
 /// them only when the article names exactly one; otherwise it gives no country.
-fn shared_region_country(
+pub(super) fn shared_region_country(
     mention: &Mention,
     chosen: &Reading,
     context: &ArticleContext,
@@ -749,246 +657,9 @@ fn score(reading: &Reading, context: &ArticleContext, around: &Surroundings) -> 
     (base + in_context + qualified, population)
 }
 
-fn entities_of(mentions: &[ResolvedMention]) -> Entities {
-    // Sorted and deduplicated borrowed values, copied once: a paragraph names the same
-    // person or country many times.
-    let mut countries = Vec::new();
-    let mut persons = Vec::new();
-    let mut orgs = Vec::new();
-    let mut places = Vec::new();
-    for m in mentions {
-        match (m.kind, m.country) {
-            (Kind::Location | Kind::Nationality, Some(code)) if m.gives_country() => {
-                countries.push(code);
-                if is_place_evidence(m.evidence) {
-                    places.push((code, m.value.as_str()));
-                }
-            }
-            (Kind::Person, _) => persons.push(m.value.as_str()),
-            (Kind::Org, _) => orgs.push(m.value.as_str()),
-            _ => {}
-        }
-    }
-    fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
-        values.sort_unstable();
-        values.dedup();
-        values
-    }
-    let owned = |values: Vec<&str>| sorted(values).into_iter().map(str::to_string).collect();
-    Entities {
-        countries: sorted(countries),
-        persons: owned(persons),
-        orgs: owned(orgs),
-        places: sorted(places)
-            .into_iter()
-            .map(|(code, name)| (code, name.to_string()))
-            .collect(),
-    }
-}
-
-/// The people an article names in full, for resolving short forms.
-struct People {
-    /// Full names (two words or more) with how often each is used.
-    full: HashMap<String, usize>,
-    /// First or last word of a full name → the full names it may stand for.
-    by_part: HashMap<String, Vec<String>>,
-}
-
-impl People {
-    fn of(mentions: &[Vec<Mention>]) -> People {
-        let mut full: HashMap<String, usize> = HashMap::default();
-        for reading in mentions.iter().flatten().flat_map(|m| &m.readings) {
-            if reading.kind == Kind::Person && reading.value.contains(' ') {
-                *full.entry(reading.value.to_string()).or_insert(0) += 1;
-            }
-        }
-        let mut by_part: HashMap<String, Vec<String>> = HashMap::default();
-        for name in full.keys() {
-            let parts: Vec<&str> = name.split(' ').collect();
-            for part in [parts[0], parts[parts.len() - 1]] {
-                let names = by_part.entry(part.to_string()).or_default();
-                if !names.contains(name) {
-                    names.push(name.clone());
-                }
-            }
-        }
-        People { full, by_part }
-    }
-
-    /// The fullest name the article uses for `name`; the most used one when a short form
-    /// fits several ("Kim" with "Kim Jong Un" and "Kim Yo Jong").
-    fn fullest(&self, name: &str) -> String {
-        if self.full.contains_key(name) {
-            // A longer name that begins or ends with this one ("Kim Jong" and "Jong Un" in
-            // "Kim Jong Un").
-            let longer = self
-                .full
-                .keys()
-                .filter(|n| {
-                    n.len() > name.len()
-                        && ((n.starts_with(name) && n[name.len()..].starts_with(' '))
-                            || (n.ends_with(name) && n[..n.len() - name.len()].ends_with(' ')))
-                })
-                .max_by_key(|n| self.preference(n));
-            return longer.cloned().unwrap_or_else(|| name.to_string());
-        }
-        self.by_part
-            .get(name)
-            .and_then(|names| names.iter().max_by_key(|n| self.preference(n)).cloned())
-            .unwrap_or_else(|| name.to_string())
-    }
-
-    /// How strongly a full name is preferred for a short form: the most used, then the
-    /// longest, then the first in alphabetical order, so that ties do not depend on hashing.
-    fn preference<'n>(&self, name: &'n str) -> (usize, usize, std::cmp::Reverse<&'n str>) {
-        (
-            self.full.get(name).copied().unwrap_or(0),
-            name.len(),
-            std::cmp::Reverse(name),
-        )
-    }
-
-    /// Marks standalone words that are the first or last word of a full name as that person,
-    /// replacing place readings of the same span ("Jordan" after "Michael Jordan").
-    fn add_aliases(&self, paragraph_words: &[Vec<Word<'_>>], mentions: &mut [Vec<Mention>]) {
-        if self.by_part.is_empty() {
-            return;
-        }
-        for (words, paragraph) in paragraph_words.iter().zip(mentions.iter_mut()) {
-            for word in words {
-                if !word.is_capitalised() || !self.by_part.contains_key(word.text) {
-                    continue;
-                }
-                let reading = Reading {
-                    kind: Kind::Person,
-                    value: Cow::Owned(word.text.to_string()),
-                    country: None,
-                    evidence: Evidence::ArticleAlias,
-                };
-                let overlapping = paragraph
-                    .iter_mut()
-                    .find(|m| m.start < word.end && word.start < m.end);
-                match overlapping {
-                    None => paragraph.push(Mention {
-                        start: word.start,
-                        end: word.end,
-                        readings: vec![reading],
-                    }),
-                    Some(m) if m.start == word.start && m.end == word.end => {
-                        if m.readings.iter().all(|r| r.kind != Kind::Person) {
-                            m.readings = vec![reading];
-                        }
-                    }
-                    Some(_) => {}
-                }
-            }
-            paragraph.sort_by_key(|m| m.start);
-        }
-    }
-}
-
-/// Finds "Full Name (ACRONYM)" definitions and marks later uses of the acronym.
-fn add_defined_acronyms(
-    texts: &[&str],
-    paragraph_words: &[Vec<Word<'_>>],
-    mentions: &mut [Vec<Mention>],
-) {
-    let mut acronyms: HashMap<String, String> = HashMap::default();
-    for (text, paragraph) in texts.iter().zip(mentions.iter()) {
-        for mention in paragraph {
-            let Some(org) = mention.readings.iter().find(|r| r.kind == Kind::Org) else {
-                continue;
-            };
-            if let Some(acronym) = defined_acronym(&text[mention.end..]) {
-                acronyms
-                    .entry(acronym.to_string())
-                    .or_insert_with(|| org.value.to_string());
-            }
-        }
-    }
-    if acronyms.is_empty() {
-        return;
-    }
-    for (words, paragraph) in paragraph_words.iter().zip(mentions.iter_mut()) {
-        for word in words {
-            let Some(org) = acronyms.get(word.text) else {
-                continue;
-            };
-            if paragraph
-                .iter()
-                .any(|m| m.start < word.end && word.start < m.end)
-            {
-                continue;
-            }
-            paragraph.push(Mention {
-                start: word.start,
-                end: word.end,
-                readings: vec![Reading {
-                    kind: Kind::Org,
-                    value: Cow::Owned(org.clone()),
-                    country: None,
-                    evidence: Evidence::Acronym,
-                }],
-            });
-        }
-        paragraph.sort_by_key(|m| m.start);
-    }
-}
-
-/// `" (NSC)"` → `NSC`: two to ten capitals or digits in parentheses right after a name.
-fn defined_acronym(after: &str) -> Option<&str> {
-    let inner = after.strip_prefix(" (")?;
-    let close = inner.find(')')?;
-    let acronym = &inner[..close];
-    let well_formed = (2..=10).contains(&acronym.len())
-        && acronym.starts_with(|c: char| c.is_ascii_uppercase())
-        && acronym
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '&');
-    well_formed.then_some(acronym)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::extract::words::words;
-    use crate::extract::Extractor;
-
-    fn article(paragraphs: &[&str]) -> Vec<ResolvedParagraph> {
-        let extractor = Extractor::shipped().unwrap();
-        let mentions = paragraphs.iter().map(|p| extractor.extract(p)).collect();
-        let words = paragraphs.iter().map(|p| words(p)).collect();
-        resolve(Gazetteer::shipped().unwrap(), paragraphs, words, mentions)
-    }
-
-    fn codes(p: &ResolvedParagraph) -> Vec<String> {
-        p.entities.countries.iter().map(|c| c.to_string()).collect()
-    }
-
-    #[test]
-    fn short_names_resolve_to_the_fullest_name_in_the_article() {
-        let resolved = article(&[
-            "Russian President Vladimir Putin met Kim Jong Un.",
-            "Putin said Kim would stay.",
-            "The Putin-Kim Jong Un meeting is symbolic.",
-        ]);
-        assert!(resolved[0]
-            .entities
-            .persons
-            .contains(&"Vladimir Putin".to_string()));
-        assert_eq!(
-            resolved[1].entities.persons,
-            ["Kim Jong Un", "Vladimir Putin"]
-        );
-        assert!(
-            !resolved[2]
-                .entities
-                .persons
-                .contains(&"Jong Un".to_string()),
-            "{:?}",
-            resolved[2].entities.persons
-        );
-    }
+    use super::super::tests::{article, codes};
 
     #[test]
     fn an_ambiguous_state_follows_the_article() {
@@ -1002,23 +673,6 @@ mod tests {
     }
 
     #[test]
-    fn acronyms_defined_in_the_article_are_organisations() {
-        let resolved = article(&[
-            "The National Security Council (NSC) met.",
-            "An NSC spokesman declined to comment.",
-        ]);
-        assert_eq!(resolved[1].entities.orgs, ["National Security Council"]);
-    }
-
-    #[test]
-    fn demonyms_metonyms_and_capitals_give_countries() {
-        let resolved = article(&[
-            "The North Korean leader travelled as the Kremlin and Pyongyang confirmed, said the White House.",
-        ]);
-        assert_eq!(codes(&resolved[0]), ["KP", "RU", "US"]);
-    }
-
-    #[test]
     fn a_qualified_place_fixes_its_country_for_the_whole_article() {
         let resolved = article(&[
             "GLASGOW, Ky. - One woman died in Glasgow on Sunday.",
@@ -1026,20 +680,6 @@ mod tests {
         ]);
         assert_eq!(codes(&resolved[0]), ["US"], "{:?}", resolved[0]);
         assert_eq!(codes(&resolved[1]), ["US"], "{:?}", resolved[1]);
-    }
-
-    #[test]
-    fn plural_demonyms_name_people_not_countries() {
-        let resolved = article(&[
-            "Millions of Americans travelled.",
-            "The North Korean leader left.",
-        ]);
-        assert!(
-            resolved[0].entities.countries.is_empty(),
-            "{:?}",
-            resolved[0]
-        );
-        assert_eq!(codes(&resolved[1]), ["KP"]);
     }
 
     #[test]
@@ -1153,26 +793,5 @@ mod tests {
             "Switzerland cut its interest rates.",
         ]);
         assert_eq!(codes(&named[0]), ["CH"], "{:?}", named[0]);
-    }
-
-    #[test]
-    fn people_named_like_places_hide_the_place() {
-        let resolved = article(&[
-            "Nine-year-old Georgia Stevens is lacing her skates.",
-            "Georgia began skating at four.",
-        ]);
-        assert!(
-            resolved.iter().all(|p| p.entities.countries.is_empty()),
-            "{resolved:?}"
-        );
-        assert_eq!(resolved[1].entities.persons, ["Georgia Stevens"]);
-    }
-
-    #[test]
-    fn defined_acronym_shapes() {
-        assert_eq!(defined_acronym(" (NSC) met"), Some("NSC"));
-        assert_eq!(defined_acronym(" (G20)"), Some("G20"));
-        assert_eq!(defined_acronym(" (the council)"), None);
-        assert_eq!(defined_acronym("(NSC)"), None);
     }
 }
