@@ -17,11 +17,14 @@ targets=(
   "extract::tests::arbitrary_text_gives_spans_on_character_boundaries"
   "source::tests::any_bytes_in_any_format_are_read_or_refused_by_name"
   "query::tests::any_query_text_is_answered_or_refused_cleanly"
+  "query::semantics_tests::every_query_finds_exactly_what_its_tree_means"
+  "backend::local::guard::damaged_index_tests::any_damage_to_any_file_is_answered_or_refused"
 )
 # The cases one run of TARGET checks: its module's `cases: N`, else proptest's default 256.
 cases_per_run() {
   local module file
-  module=$(cut -d: -f1 <<<"$1")
+  # The test's module path without the test's name and its test module: its file.
+  module=$(sed 's/::[a-z0-9_]*$//; s/::\(tests\|damaged_index_tests\)$//; s/::/\//g' <<<"$1")
   file="src/$module.rs"
   [ -f "$file" ] || file="src/$module/mod.rs"
   grep -o 'cases: [0-9]*' "$file" | head -1 | grep -o '[0-9]*$' || echo 256

@@ -70,12 +70,46 @@ pub enum Error {
     },
     /// Another process is writing to the index.
     #[error(
-        "the index at {} is locked by another lede ingest (tantivy's .tantivy-writer.lock); wait for it to finish, or remove the lock file if no ingest is running",
+        "the index at {} is locked by another lede ingest or remove that is writing to it; wait for it to finish (its lock goes when that process ends, even if it crashes)",
         path.display()
     )]
     Locked {
         /// The index folder.
         path: PathBuf,
+    },
+    /// The index's files cannot be read as an index: damaged, truncated or edited.
+    #[error(
+        "the index at {} cannot be read: {cause}; `lede check --index {}` lists its damaged files; re-ingest into a new folder",
+        path.display(),
+        path.display()
+    )]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What failed, naming the file where it is known.
+        cause: String,
+    },
+    /// The index lost its list of segments while its files remain.
+    #[error(
+        "the index at {} has lost its meta.json (the list of its segments): its {files} other files are kept as they are; re-ingest into a new folder, or put meta.json back from a backup",
+        path.display()
+    )]
+    LostMeta {
+        /// The index folder.
+        path: PathBuf,
+        /// Files left in the folder besides lede's marker.
+        files: usize,
+    },
+    /// Writing to the index failed (a full disk, a write error).
+    #[error(
+        "writing the index at {} failed: {cause}; the index keeps what its last commit held, and the files of the failed commit are cleaned up by the next ingest",
+        path.display()
+    )]
+    WriteFailed {
+        /// The index folder.
+        path: PathBuf,
+        /// The cause, as the system gave it.
+        cause: String,
     },
     /// A command-line value is not acceptable.
     #[error("{argument} {value:?}: {message}")]

@@ -5,6 +5,7 @@
 mod util;
 
 mod colour;
+mod damaged_index;
 mod data_rules;
 mod docs;
 mod extract;

@@ -1,6 +1,7 @@
 //! Command-line arguments (clap) and one module per command. Clap types stop here: each
 //! command turns its arguments into the library's plain request types.
 
+mod check;
 mod docs;
 mod extract;
 mod facets;
@@ -84,6 +85,8 @@ enum Command {
     Stats(stats::Args),
     /// Delete articles from the index, by id or by the file or folder they came from
     Remove(remove::Args),
+    /// Verify that every file of the index is intact (checksums)
+    Check(check::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(docs::CompletionArgs),
     /// Print the manual page, in roff
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Extract(args) => extract::run(&global, args),
         Command::Stats(args) => stats::run(&global, args),
         Command::Remove(args) => remove::run(&global, args),
+        Command::Check(args) => check::run(&global, args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
     }

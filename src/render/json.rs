@@ -7,6 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::backend::local::verify::CheckReport;
 use crate::extract::{Evidence, Kind};
 use crate::gazetteer::CountryCode;
 use crate::ingest::AnalysedArticle;
@@ -52,6 +53,12 @@ pub fn remove_report(out: &mut dyn Write, report: &RemoveReport) -> io::Result<(
 /// Writes the top values of a facet (`lede facets --json`) as one JSON object.
 pub fn top_values(out: &mut dyn Write, top: &TopValues) -> io::Result<()> {
     line(out, top)
+}
+
+/// Writes what `lede check` found as one JSON object: `{"index", "segments", "files",
+/// "damaged": [file]}`.
+pub fn check_report(out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
+    line(out, report)
 }
 
 /// Writes index statistics as one JSON object.

@@ -8,6 +8,7 @@ use std::io;
 
 use termcolor::{Color, ColorSpec, WriteColor};
 
+use crate::backend::local::verify::CheckReport;
 use crate::error::{Problem, Severity};
 use crate::gazetteer::CountryCode;
 use crate::ingest::IngestReport;
@@ -486,6 +487,33 @@ pub fn notice(out: &mut dyn WriteColor, id: &str, batch: bool, message: &str) ->
     } else {
         writeln!(out, ": {}", clean(message))
     }
+}
+
+/// What `lede check` found: every file intact, or the damaged ones and what to do.
+pub fn check_report(out: &mut dyn WriteColor, report: &CheckReport) -> io::Result<()> {
+    let files = format!(
+        "{} file{} of {} segment{}",
+        report.files,
+        plural(report.files as u64),
+        report.segments,
+        plural(report.segments as u64)
+    );
+    if report.damaged.is_empty() {
+        return writeln!(out, "{}: intact ({files} checked)", clean(&report.index));
+    }
+    writeln!(
+        out,
+        "{}: {} damaged, of {files}:",
+        clean(&report.index),
+        report.damaged.len()
+    )?;
+    for file in &report.damaged {
+        writeln!(out, "  {}", clean(file))?;
+    }
+    writeln!(
+        out,
+        "A damaged index cannot be repaired: re-ingest into a new folder (lede ingest PATH --index NEW)."
+    )
 }
 
 /// A query of a batch that was refused, as `lede: error: query ID: reason`.

@@ -205,8 +205,11 @@ impl Directory for ReleasingDirectory {
         self.inner.atomic_read(path)
     }
 
+    /// As `MmapDirectory`, but the file gets the permissions the user's umask gives new
+    /// files (tantivy's temporary files are 0600, which made meta.json unreadable to others
+    /// after `chmod -R a+rX`).
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        self.inner.atomic_write(path, data)
+        write_then_rename(&self.root, path, data)
     }
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
@@ -220,6 +223,98 @@ impl Directory for ReleasingDirectory {
     fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.inner.watch(watch_callback)
     }
+}
+
+/// Writes `data` to a new file beside `path` (created with the umask's permissions),
+/// flushes it, renames it over `path` and flushes the folder.
+fn write_then_rename(root: &Path, path: &Path, data: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let target = root.join(path);
+    let partial = root.join(format!(
+        ".{}.{}.partial",
+        path.display(),
+        std::process::id()
+    ));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&partial)?;
+    let written = file.write_all(data).and_then(|()| file.sync_all());
+    if let Err(error) = written.and_then(|()| std::fs::rename(&partial, &target)) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error);
+    }
+    File::open(root)?.sync_all()
+}
+
+/// The index folder as a query sees it: tantivy's memory-mapped directory, readable on
+/// read-only media. tantivy takes a lock file before reading meta.json, to wait for a
+/// writer's rename; where no file can be created (a read-only disk, another user's index)
+/// there is no writer to wait for, and meta.json is replaced by an atomic rename anyway, so
+/// the lock is skipped.
+#[derive(Clone, Debug)]
+pub struct ReadingDirectory {
+    inner: MmapDirectory,
+}
+
+impl ReadingDirectory {
+    /// Opens the folder `root` for reading.
+    pub fn open(root: &Path) -> Result<ReadingDirectory, OpenDirectoryError> {
+        Ok(ReadingDirectory {
+            inner: MmapDirectory::open(root)?,
+        })
+    }
+}
+
+impl Directory for ReadingDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.inner.acquire_lock(lock) {
+            Err(LockError::IoError(error)) if cannot_write(error.kind()) => {
+                Ok(DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(watch_callback)
+    }
+}
+
+/// Whether an error says the folder cannot be written to.
+fn cannot_write(kind: io::ErrorKind) -> bool {
+    matches!(
+        kind,
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+    )
 }
 
 #[cfg(test)]

@@ -9,11 +9,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::MmapDirectory;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Directory, Index, IndexSettings, TantivyError};
 
-use super::directory::ReleasingDirectory;
+use super::directory::{ReadingDirectory, ReleasingDirectory};
 use super::schema::IndexSchema;
 use crate::error::{Error, Result};
 
@@ -66,7 +65,7 @@ enum Access {
 impl Access {
     fn directory(self, path: &Path) -> Result<Box<dyn Directory>> {
         Ok(match self {
-            Access::Read => Box::new(MmapDirectory::open(path).map_err(TantivyError::from)?),
+            Access::Read => Box::new(ReadingDirectory::open(path).map_err(TantivyError::from)?),
             Access::Write => Box::new(ReleasingDirectory::open(path).map_err(TantivyError::from)?),
         })
     }
@@ -97,6 +96,9 @@ impl LedeIndex {
     fn open_existing(path: &Path, access: Access) -> Result<LedeIndex> {
         let schema = IndexSchema::load()?;
         let marker_path = path.join(MARKER_FILE);
+        if marker_path.exists() && !path.join(TANTIVY_META).exists() {
+            lost_meta(path)?;
+        }
         if !marker_path.exists() || !path.join(TANTIVY_META).exists() {
             return Err(if folder_has_files(path) && !marker_path.exists() {
                 Error::NotAnIndex {
@@ -133,7 +135,10 @@ impl LedeIndex {
         }
         let schema = IndexSchema::load()?;
         if marker_path.exists() {
-            // A creation interrupted between the marker and tantivy's first commit.
+            // A creation interrupted between the marker and tantivy's first commit leaves
+            // the marker alone; with segment files beside it, meta.json was lost, and
+            // creating the index again would delete them.
+            lost_meta(path)?;
             check_marker(path, &schema)?;
         } else {
             if folder_has_files(path) {
@@ -203,6 +208,26 @@ fn write_durably(folder: &Path, file: &Path, text: &str) -> Result<()> {
     fs::File::open(folder)
         .and_then(|dir| dir.sync_all())
         .map_err(|e| Error::io(folder, e))
+}
+
+/// Refuses an index folder whose meta.json is gone while other files remain.
+fn lost_meta(path: &Path) -> Result<()> {
+    let others = fs::read_dir(path)
+        .map_err(|e| Error::io(path, e))?
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            !name.starts_with("lede.") && !name.starts_with(".tantivy-")
+        })
+        .count();
+    if others > 0 {
+        return Err(Error::LostMeta {
+            path: path.to_path_buf(),
+            files: others,
+        });
+    }
+    Ok(())
 }
 
 fn folder_has_files(path: &Path) -> bool {

@@ -11,9 +11,11 @@ pub mod compile;
 pub mod directory;
 pub mod facet;
 pub mod format;
+pub mod guard;
 pub mod index;
 pub mod schema;
 pub mod search;
+pub mod verify;
 pub mod writer;
 
 use std::path::Path;
@@ -41,9 +43,19 @@ pub struct LocalReader {
 }
 
 impl LocalReader {
-    /// Opens the index at `path` for searching.
+    /// Opens the index at `path` for searching, after checking that its files are intact
+    /// (see [`verify`]).
     pub fn open(path: &Path) -> Result<LocalReader> {
-        LocalReader::of(LedeIndex::open(path)?)
+        guard::reading(path, || {
+            let index = LedeIndex::open(path)?;
+            verify::ensure_intact(&index)?;
+            LocalReader::of(index)
+        })
+    }
+
+    /// Runs `read` over the index, any failure on its files said as one clear error.
+    fn guarded<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        guard::reading(&self.index.path, read)
     }
 
     /// Searches an index already open.
@@ -53,6 +65,7 @@ impl LocalReader {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        verify::segments_agree_with_meta(&index, &reader.searcher())?;
         Ok(LocalReader {
             fields: index.schema.fields,
             index,
@@ -67,20 +80,52 @@ impl Backend for LocalReader {
     }
 
     fn facet_values(&self, kind: FacetKind) -> Result<Vec<String>> {
-        Ok(facet::values(&self.reader.searcher(), kind)?)
+        self.guarded(|| Ok(facet::values(&self.reader.searcher(), kind)?))
     }
 
     fn search(&self, search: &Search<'_>) -> Result<Found> {
-        let query = compile::selection(&self.fields, &search.selection);
-        search::search(
-            &self.reader.searcher(),
-            &self.fields,
-            query.as_ref(),
-            search,
-        )
+        self.guarded(|| {
+            let query = compile::selection(&self.fields, &search.selection);
+            search::search(
+                &self.reader.searcher(),
+                &self.fields,
+                query.as_ref(),
+                search,
+            )
+        })
     }
 
     fn article_passages(
+        &self,
+        selection: &Selection<'_>,
+        articles: &[&str],
+    ) -> Result<ArticlePassages> {
+        self.guarded(|| self.count_article_passages(selection, articles))
+    }
+
+    fn count_values(&self, selection: &Selection<'_>, kind: TopKind) -> Result<Counted> {
+        self.guarded(|| self.count(selection, kind))
+    }
+
+    fn context(&self, article_id: &str, paragraph: u64, n: usize) -> Result<Vec<ContextParagraph>> {
+        self.guarded(|| {
+            search::context(
+                &self.reader.searcher(),
+                &self.fields,
+                article_id,
+                paragraph,
+                n,
+            )
+        })
+    }
+
+    fn summary(&self) -> Result<Summary> {
+        self.guarded(|| self.summarise())
+    }
+}
+
+impl LocalReader {
+    fn count_article_passages(
         &self,
         selection: &Selection<'_>,
         articles: &[&str],
@@ -99,7 +144,7 @@ impl Backend for LocalReader {
         })
     }
 
-    fn count_values(&self, selection: &Selection<'_>, kind: TopKind) -> Result<Counted> {
+    fn count(&self, selection: &Selection<'_>, kind: TopKind) -> Result<Counted> {
         let searcher = self.reader.searcher();
         let query = compile::selection(&self.fields, selection);
         let (total, values) = match kind {
@@ -121,17 +166,7 @@ impl Backend for LocalReader {
         })
     }
 
-    fn context(&self, article_id: &str, paragraph: u64, n: usize) -> Result<Vec<ContextParagraph>> {
-        search::context(
-            &self.reader.searcher(),
-            &self.fields,
-            article_id,
-            paragraph,
-            n,
-        )
-    }
-
-    fn summary(&self) -> Result<super::Summary> {
+    fn summarise(&self) -> Result<Summary> {
         let searcher = self.reader.searcher();
         // Every article has a paragraph 0: counting those counts articles, deletions included.
         let first_paragraphs = TermQuery::new(

@@ -7,17 +7,20 @@
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rustc_hash::FxHashSet;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 use super::format::{self, name, Fields};
 use super::index::LedeIndex;
+use super::{guard, verify};
 use crate::backend::Store;
 use crate::document::ArticleFields;
 use crate::error::{Error, Result};
@@ -32,6 +35,10 @@ pub struct LocalWriter {
     writer: IndexWriter,
     reader: IndexReader,
     fields: Fields,
+    /// The index folder.
+    path: PathBuf,
+    /// When the writer opened: the files written since are this writer's own.
+    opened: SystemTime,
     /// Articles added since the last commit: only these and those the last commit holds
     /// need deleting before they are written, and a fresh ingest then queues no deletes
     /// (tantivy keeps every queued delete until its segments have applied it).
@@ -42,25 +49,37 @@ impl LocalWriter {
     /// Opens the index at `path` for writing, creating it when there is none. Fails with a
     /// clear message when another process holds the index's write lock.
     pub fn open(path: &Path, memory_budget: usize, threads: usize) -> Result<LocalWriter> {
-        LocalWriter::of(&LedeIndex::open_or_create(path)?, memory_budget, threads)
+        guard::reading(path, || {
+            LocalWriter::of(&LedeIndex::open_or_create(path)?, memory_budget, threads)
+        })
     }
 
     /// Opens the existing index at `path` for writing; a missing index is an error.
     pub fn open_existing(path: &Path, memory_budget: usize) -> Result<LocalWriter> {
-        LocalWriter::of(&LedeIndex::open_writable(path)?, memory_budget, 1)
+        guard::reading(path, || {
+            LocalWriter::of(&LedeIndex::open_writable(path)?, memory_budget, 1)
+        })
     }
 
     /// A writer of an index already open.
     pub fn of(index: &LedeIndex, memory_budget: usize, threads: usize) -> Result<LocalWriter> {
-        let writer = index
+        let opened = SystemTime::now();
+        let writer: IndexWriter = index
             .index
             .writer_with_num_threads(threads.max(1), memory_budget)
             .map_err(|e| match e {
-                TantivyError::LockFailure(_, _) => Error::Locked {
+                TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked {
                     path: index.path.clone(),
                 },
+                TantivyError::LockFailure(LockError::IoError(io), _) => Error::io(
+                    index.path.join(".tantivy-writer.lock"),
+                    std::io::Error::new(io.kind(), io.to_string()),
+                ),
                 other => Error::Tantivy(other),
             })?;
+        // Files a failed commit left behind (a full disk, a kill) are no segment's: they go
+        // before anything is written.
+        let _ = writer.garbage_collect_files().wait();
         let reader = index
             .index
             .reader_builder()
@@ -70,8 +89,30 @@ impl LocalWriter {
             writer,
             reader,
             fields: index.schema.fields,
+            path: index.path.clone(),
+            opened,
             added_since_commit: FxHashSet::default(),
         })
+    }
+
+    /// Why the indexing threads stopped: tantivy says only "an index writer was killed"
+    /// when a document is added after a thread failed (a full disk); committing joins the
+    /// threads and returns the error that stopped them.
+    fn worker_error(&mut self) -> Option<TantivyError> {
+        self.writer.commit().err()
+    }
+
+    /// The error a failed write stands for: the cause, with the index it concerns.
+    fn failed(&self, error: TantivyError) -> Error {
+        let cause = match &error {
+            TantivyError::IoError(io) => io.to_string(),
+            TantivyError::ErrorInThread(message) => message.clone(),
+            other => other.to_string(),
+        };
+        Error::WriteFailed {
+            path: self.path.clone(),
+            cause,
+        }
     }
 
     /// Deletes every article that has a paragraph matching `query` in the last commit, and
@@ -107,6 +148,22 @@ impl LocalWriter {
             self.writer.delete_term(term);
         }
         Ok((ids, paragraphs))
+    }
+
+    /// The hash stored on an article's first paragraph, if the last commit holds it.
+    fn read_stored_hash(&self, article_id: &str) -> Result<Option<String>> {
+        let searcher = self.reader.searcher();
+        let term =
+            |term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
+        let query = BooleanQuery::intersection(vec![
+            term(Term::from_field_text(self.fields.article_id, article_id)),
+            term(Term::from_field_u64(self.fields.paragraph, 0)),
+        ]);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = top.first() else {
+            return Ok(None);
+        };
+        Ok(format::content_hash(&self.fields, &searcher.doc(*address)?))
     }
 
     /// The passages a selector names.
@@ -145,18 +202,7 @@ impl Store for LocalWriter {
 
     /// The hash is stored on the article's first paragraph.
     fn stored_hash(&mut self, article_id: &str) -> Result<Option<String>> {
-        let searcher = self.reader.searcher();
-        let term =
-            |term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
-        let query = BooleanQuery::intersection(vec![
-            term(Term::from_field_text(self.fields.article_id, article_id)),
-            term(Term::from_field_u64(self.fields.paragraph, 0)),
-        ]);
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        let Some((_, address)) = top.first() else {
-            return Ok(None);
-        };
-        Ok(format::content_hash(&self.fields, &searcher.doc(*address)?))
+        guard::reading(&self.path, || self.read_stored_hash(article_id))
     }
 
     fn replace(
@@ -171,7 +217,10 @@ impl Store for LocalWriter {
                 .delete_term(Term::from_field_text(self.fields.article_id, article_id));
         }
         for doc in documents {
-            self.writer.add_document(doc)?;
+            if let Err(killed) = self.writer.add_document(doc) {
+                let cause = self.worker_error().unwrap_or(killed);
+                return Err(self.failed(cause));
+            }
         }
         Ok(())
     }
@@ -189,16 +238,24 @@ impl Store for LocalWriter {
     }
 
     fn commit(&mut self) -> Result<()> {
-        self.writer.commit()?;
+        self.writer.commit().map_err(|e| self.failed(e))?;
         self.reader.reload()?;
         self.added_since_commit.clear();
         Ok(())
     }
 
-    /// Also waits for background merges.
+    /// Also waits for background merges, and records the files written as intact (see
+    /// [`verify`]).
     fn finish(mut self) -> Result<()> {
         self.commit()?;
-        self.writer.wait_merging_threads()?;
+        let (path, opened) = (self.path.clone(), self.opened);
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| Error::WriteFailed {
+                path: path.clone(),
+                cause: e.to_string(),
+            })?;
+        verify::record_written(&path, opened);
         Ok(())
     }
 }
