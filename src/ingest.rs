@@ -8,6 +8,9 @@
 //! the user is told (problems, progress) goes to a [`Report`]; the library never prints.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -27,8 +30,12 @@ use crate::source::{self, PathNames};
 const PIPELINE_VERSION: &str = concat!("lede ", env!("CARGO_PKG_VERSION"), " pipeline 2");
 /// Paragraphs written between intermediate commits, so an interrupted ingest keeps its work.
 pub const COMMIT_EVERY_PARAGRAPHS: usize = 200_000;
-/// Longest time between intermediate commits while articles keep coming.
-const COMMIT_EVERY: Duration = Duration::from_secs(30);
+/// Longest time between intermediate commits, by default.
+pub const COMMIT_EVERY: Duration = Duration::from_secs(30);
+/// Items read ahead of the analysis, at most.
+const READ_AHEAD: usize = 256;
+/// How often a waiting run looks whether it was asked to stop.
+const STOP_POLL: Duration = Duration::from_millis(100);
 
 /// Where the articles of a run go, in reading order.
 ///
@@ -101,9 +108,13 @@ pub struct IngestOptions {
     pub exclude: Vec<PathBuf>,
     /// Analysis threads.
     pub threads: usize,
-    /// Paragraphs between intermediate commits (also made every 30 s): what an interrupted
-    /// ingest keeps at most loses.
+    /// Paragraphs between intermediate commits: what an interrupted ingest loses at most.
     pub commit_every: usize,
+    /// Longest time between intermediate commits, however slowly articles come (a feed
+    /// trickling through standard input).
+    pub commit_interval: Duration,
+    /// Set (by a signal handler) to stop: reading stops, what was analysed is committed.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl IngestOptions {
@@ -116,6 +127,8 @@ impl IngestOptions {
             exclude: Vec::new(),
             threads: 1,
             commit_every: COMMIT_EVERY_PARAGRAPHS,
+            commit_interval: COMMIT_EVERY,
+            stop: None,
         }
     }
 }
@@ -144,6 +157,9 @@ pub struct IngestReport {
     /// Wall-clock time.
     #[serde(skip)]
     pub elapsed: Duration,
+    /// Whether the ingest was stopped (Ctrl-C, SIGTERM) before reading everything; what it
+    /// had analysed is committed.
+    pub interrupted: bool,
 }
 
 /// How far a run has come, reported when the inputs are known, after each file and after
@@ -180,6 +196,8 @@ pub struct RunCounts {
     pub warnings: usize,
     /// Articles handed to the sink.
     pub articles: usize,
+    /// Whether the run stopped before reading everything.
+    pub interrupted: bool,
 }
 
 /// Ingests `options.paths` into `store`. Problems with single inputs go to `report` and are
@@ -196,6 +214,7 @@ pub fn ingest<S: Store>(
         report: IngestReport::default(),
         since_commit: 0,
         commit_every: options.commit_every.max(1),
+        commit_interval: options.commit_interval,
         last_commit: Instant::now(),
     };
     let counts = run(options, &mut sink, report)?;
@@ -204,7 +223,9 @@ pub fn ingest<S: Store>(
         report: mut ingested,
         ..
     } = sink;
-    store.finish()?;
+    // Stopped: commit what was analysed now, without waiting for merges to end.
+    store.finish(!counts.interrupted)?;
+    ingested.interrupted = counts.interrupted;
     ingested.files = counts.files;
     ingested.skipped_files = counts.skipped_files;
     ingested.failed = counts.failed;
@@ -237,12 +258,74 @@ pub fn run<S: Sink>(
         progress: ProgressTracker::default(),
         seen: SeenIds::default(),
     };
-    let files = for_each_input(options, &mut |input| pipeline.take(input))?;
-    pipeline.flush()?;
+    let read = read_in_background(options);
+    let mut last_flush = Instant::now();
+    let files = loop {
+        if options
+            .stop
+            .as_ref()
+            .is_some_and(|stop| stop.load(Ordering::SeqCst))
+        {
+            pipeline.counts.interrupted = true;
+            break None;
+        }
+        let due = options.commit_interval.saturating_sub(last_flush.elapsed());
+        match read.recv_timeout(due.min(STOP_POLL)) {
+            Ok(Read::Input(input)) => pipeline.take(input)?,
+            Ok(Read::Done(files)) => break Some(files?),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(Error::NoInput(
+                    "reading the inputs stopped unexpectedly".into(),
+                ))
+            }
+        }
+        // However slowly articles come, what was read is written and committed in time.
+        if last_flush.elapsed() >= options.commit_interval {
+            pipeline.flush()?;
+            last_flush = Instant::now();
+        }
+    };
+    if let Some(files) = files {
+        pipeline.flush()?;
+        pipeline.counts.files = files.files;
+        pipeline.counts.skipped_files = files.skipped;
+    }
     pipeline.report_progress();
-    pipeline.counts.files = files.files;
-    pipeline.counts.skipped_files = files.skipped;
     Ok(pipeline.counts)
+}
+
+/// What the reading thread hands over.
+enum Read {
+    /// An item read from the inputs.
+    Input(Input),
+    /// Reading ended: how many files there were, or why there was nothing to read.
+    Done(Result<FileCounts>),
+}
+
+/// Reads the inputs on a thread of their own, a bounded number of items ahead, so that the
+/// run can commit on time and stop while reading waits (on a slow standard input).
+fn read_in_background(options: &IngestOptions) -> Receiver<Read> {
+    let (send, receive) = sync_channel(READ_AHEAD);
+    let options = options.clone();
+    let spawned = std::thread::Builder::new()
+        .name("lede-read".into())
+        .spawn(move || {
+            let done = for_each_input(&options, &mut |input| {
+                // The run has stopped reading when the receiver is gone.
+                send.send(Read::Input(input))
+                    .map_err(|_| Error::NoInput("reading stopped".into()))
+            });
+            let _ = send.send(Read::Done(done));
+        });
+    if let Err(error) = spawned {
+        let (send, failed) = sync_channel(1);
+        let _ = send.send(Read::Done(Err(Error::NoInput(format!(
+            "cannot start reading: {error}"
+        )))));
+        return failed;
+    }
+    receive
 }
 
 /// A run between batches.
@@ -377,7 +460,8 @@ impl<S: Sink> Pipeline<'_, S> {
     /// order.
     fn flush(&mut self) -> Result<()> {
         if self.batch.articles.is_empty() {
-            return Ok(());
+            // Nothing to analyse; what was written before may be due for a commit.
+            return self.sink.batch_done();
         }
         let extractor = Extractor::shipped()?;
         let gazetteer = Gazetteer::shipped()?;
@@ -465,6 +549,7 @@ struct IndexSink<S: Store> {
     report: IngestReport,
     since_commit: usize,
     commit_every: usize,
+    commit_interval: Duration,
     last_commit: Instant,
 }
 
@@ -545,7 +630,7 @@ impl<S: Store> Sink for IndexSink<S> {
 
     fn batch_done(&mut self) -> Result<()> {
         if self.since_commit >= self.commit_every
-            || (self.since_commit > 0 && self.last_commit.elapsed() >= COMMIT_EVERY)
+            || (self.since_commit > 0 && self.last_commit.elapsed() >= self.commit_interval)
         {
             self.store.commit()?;
             self.since_commit = 0;

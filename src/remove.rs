@@ -32,7 +32,7 @@ pub struct RemoveReport {
 /// Removes the articles the selectors name from `store`, in one commit.
 pub fn remove<S: Store>(mut store: S, selectors: &[Selector]) -> Result<RemoveReport> {
     let report = store.remove(selectors)?;
-    store.finish()?;
+    store.finish(true)?;
     Ok(report)
 }
 

@@ -438,3 +438,90 @@ fn a_closed_pipe_ends_the_output_quietly_with_status_0() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "");
 }
+
+/// Passages the index holds, as `lede stats` says (0 before the first commit).
+fn committed_passages(env: &TestEnv) -> u64 {
+    let run = env.lede(&["stats", "--json"]);
+    if run.code != 0 {
+        return 0;
+    }
+    run.json()["passages"].as_u64().unwrap_or(0)
+}
+
+/// Waits until the index holds `passages` passages; the deadline only stops a broken test.
+fn wait_for_passages(env: &TestEnv, passages: u64) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while committed_passages(env) < passages {
+        assert!(
+            Instant::now() < deadline,
+            "never committed {passages} passages"
+        );
+        sleep(Duration::from_millis(50));
+    }
+}
+
+fn article_line(n: usize) -> String {
+    format!("{{\"id\": \"t{n}\", \"body\": \"Trickled report {n} from Odesa.\"}}\n")
+}
+
+#[test]
+fn articles_trickling_in_are_committed_on_time_whatever_the_batch() {
+    let env = TestEnv::new();
+    let args = ["ingest", "-", "--commit-seconds", "1"];
+    let mut child = env
+        .command(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // One article at a time, far from filling a batch: each is committed while the input
+    // stays open.
+    for n in 1..=3 {
+        stdin.write_all(article_line(n).as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        wait_for_passages(&env, n as u64);
+    }
+    drop(stdin);
+    let run = wait(child, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("3 new"), "{}", run.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_and_sigterm_commit_what_was_analysed_and_say_interrupted() {
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let env = TestEnv::new();
+        let args = ["ingest", "-", "--commit-seconds", "1"];
+        let mut child = env
+            .command(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        for n in 1..=5 {
+            stdin.write_all(article_line(n).as_bytes()).unwrap();
+        }
+        stdin.flush().unwrap();
+        wait_for_passages(&env, 5);
+        // The input stays open: without the signal the ingest would wait for more.
+        // SAFETY: kill only sends a signal to our own child.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        }
+        let run = wait(child, &args);
+        drop(stdin);
+        assert_eq!(run.code, 130, "signal {signal}: {}", run.stderr);
+        assert!(
+            run.stdout.contains("interrupted") && run.stdout.contains("5 new"),
+            "signal {signal}: {}",
+            run.stdout
+        );
+        assert_eq!(committed_passages(&env), 5);
+        env.lede_ok(&["check"], 0);
+    }
+}

@@ -81,8 +81,9 @@ pub trait Store: Sync {
     /// Makes everything written so far durable and visible to new readers.
     fn commit(&mut self) -> Result<()>;
 
-    /// Commits and releases the index for other writers.
-    fn finish(self) -> Result<()>;
+    /// Commits and releases the index for other writers; with `wait`, after the work the
+    /// index does in the background (merges) has ended.
+    fn finish(self, wait: bool) -> Result<()>;
 }
 
 /// The passages a request selects: its text query and its filters, one kind of filter

@@ -8,9 +8,14 @@ use std::io::Write;
 use super::progress::IngestBar;
 use super::{output, Global, Outcome};
 use lede::backend::local::{LocalWriter, DEFAULT_MEMORY_BUDGET};
-use lede::ingest::{ingest, IngestOptions, ReportTo, COMMIT_EVERY_PARAGRAPHS};
+use lede::ingest::{ingest, IngestOptions, ReportTo, COMMIT_EVERY, COMMIT_EVERY_PARAGRAPHS};
 use lede::render::text;
 use lede::source::PathNames;
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::flag;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Smallest writer budget tantivy accepts per indexing thread.
 const MIN_BUDGET_PER_THREAD: usize = 15 * 1024 * 1024;
@@ -37,10 +42,13 @@ pub struct Args {
     /// Memory budget of the index writer, in MiB
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_BUDGET / (1024 * 1024))]
     memory_mb: usize,
-    /// Commit after this many paragraphs (and every 30 s), so that an interrupted ingest
-    /// keeps what it had committed
+    /// Commit after this many paragraphs, so that an interrupted ingest keeps what it had
+    /// committed
     #[arg(long, value_name = "N", default_value_t = COMMIT_EVERY_PARAGRAPHS as u64, value_parser = clap::value_parser!(u64).range(1..))]
     commit_every: u64,
+    /// Commit at least every this many seconds, however slowly articles come
+    #[arg(long, value_name = "SECONDS", default_value_t = COMMIT_EVERY.as_secs(), value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    commit_seconds: u64,
     /// Print neither the progress bar (shown on a terminal) nor the summary
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -68,6 +76,8 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         exclude: vec![global.index.clone()],
         threads,
         commit_every: usize::try_from(args.commit_every).unwrap_or(usize::MAX),
+        commit_interval: Duration::from_secs(args.commit_seconds),
+        stop: Some(stop_on_signals()?),
     };
     let mut errors = output::stderr(global.color);
     let bar = IngestBar::new(args.quiet);
@@ -85,9 +95,23 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         text::ingest_report(&mut out, &report)?;
         out.flush()?;
     }
-    Ok(if report.failed > 0 {
+    Ok(if report.interrupted {
+        Outcome::Interrupted
+    } else if report.failed > 0 {
         Outcome::Failed
     } else {
         Outcome::Done
     })
+}
+
+/// A flag that Ctrl-C (SIGINT) or SIGTERM sets, so that the ingest stops reading, commits
+/// what it analysed and reports; a second signal ends the process at once (exit 130).
+fn stop_on_signals() -> anyhow::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        // The order matters: the second signal finds the flag set by the first.
+        flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))?;
+        flag::register(signal, Arc::clone(&stop))?;
+    }
+    Ok(stop)
 }

@@ -26,6 +26,8 @@ pub enum Outcome {
     NothingFound = 1,
     /// An error, or an ingest in which some inputs failed.
     Failed = 2,
+    /// Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+    Interrupted = 130,
 }
 
 const ABOUT: &str =

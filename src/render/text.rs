@@ -457,7 +457,12 @@ pub fn ingest_report(out: &mut dyn WriteColor, report: &IngestReport) -> io::Res
         ));
     }
     parts.push(format!("{:.1}s", report.elapsed.as_secs_f64()));
-    writeln!(out, "ingested {}", parts.join(" · "))
+    let what = if report.interrupted {
+        "interrupted: committed what was analysed; run the same ingest again to finish:"
+    } else {
+        "ingested"
+    };
+    writeln!(out, "{what} {}", parts.join(" · "))
 }
 
 /// What `lede remove` did, in one line.

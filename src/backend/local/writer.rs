@@ -244,17 +244,22 @@ impl Store for LocalWriter {
         Ok(())
     }
 
-    /// Also waits for background merges, and records the files written as intact (see
-    /// [`verify`]).
-    fn finish(mut self) -> Result<()> {
+    /// Records the files written as intact (see [`verify`]); without `wait`, merges in
+    /// progress are abandoned (they are redone by a later ingest; a commit never depends
+    /// on them).
+    fn finish(mut self, wait: bool) -> Result<()> {
         self.commit()?;
         let (path, opened) = (self.path.clone(), self.opened);
-        self.writer
-            .wait_merging_threads()
-            .map_err(|e| Error::WriteFailed {
-                path: path.clone(),
-                cause: e.to_string(),
-            })?;
+        if wait {
+            self.writer
+                .wait_merging_threads()
+                .map_err(|e| Error::WriteFailed {
+                    path: path.clone(),
+                    cause: e.to_string(),
+                })?;
+        } else {
+            drop(self);
+        }
         verify::record_written(&path, opened);
         Ok(())
     }
@@ -300,7 +305,7 @@ mod tests {
 
     /// Paragraphs the index holds once `writer` has finished.
     fn paragraphs_after(writer: LocalWriter, index: &LedeIndex) -> u64 {
-        writer.finish().unwrap();
+        writer.finish(true).unwrap();
         index.index.reader().unwrap().searcher().num_docs()
     }
 
