@@ -210,6 +210,7 @@ fn a_full_disk_is_said_with_the_path_and_the_next_ingest_completes() {
     use std::os::unix::process::CommandExt;
     let env = indexed();
     let before = env.lede_ok(&["stats", "--json"], 0).json()["passages"].clone();
+    let files_before = index_files(&env).len();
     let text = "Grain ships left Odesa for Istanbul at dawn. ".repeat(200);
     let lines: Vec<String> = (0..3000)
         .map(|i| {
@@ -235,9 +236,14 @@ fn a_full_disk_is_said_with_the_path_and_the_next_ingest_completes() {
     let run = Run::checked(&["ingest"], output.status, output.stdout, output.stderr);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("lede-index") && run.stderr.contains("too large"),
+        run.stderr.contains("lede-index") && run.stderr.contains("File too large"),
         "the path and the cause: {}",
         run.stderr
+    );
+    assert!(!run.stderr.contains("Internal error"), "{}", run.stderr);
+    assert!(
+        index_files(&env).len() > files_before,
+        "the failed commit left files"
     );
     // What the last commit held is still there and answers.
     assert_eq!(

@@ -75,7 +75,8 @@ pub fn describe(path: &Path, error: &TantivyError) -> Error {
 
 /// A message without tantivy's debug quoting and without its advice about old tantivy
 /// versions (lede refuses indexes of other versions before reading them).
-fn plain(message: &str) -> String {
+pub(crate) fn plain(message: &str) -> String {
+    let message = message.strip_prefix("Internal error: ").unwrap_or(message);
     let message = [
         ". File corrupted or index was created using old an tantivy version",
         ". Content:",

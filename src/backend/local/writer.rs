@@ -107,7 +107,7 @@ impl LocalWriter {
         let cause = match &error {
             TantivyError::IoError(io) => io.to_string(),
             TantivyError::ErrorInThread(message) => message.clone(),
-            other => other.to_string(),
+            other => guard::plain(&other.to_string()),
         };
         Error::WriteFailed {
             path: self.path.clone(),
