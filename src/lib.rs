@@ -27,6 +27,7 @@ pub mod query;
 pub mod remove;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod source;
 pub mod stats;
 pub mod suggest;

@@ -13,6 +13,8 @@ pub mod local;
 
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 use crate::error::Result;
 use crate::ingest::AnalysedArticle;
 use crate::query::plan::{Filter, FilterKind, Plan};
@@ -51,6 +53,77 @@ pub trait Backend: Send + Sync {
 
     /// What the index holds.
     fn summary(&self) -> Result<Summary>;
+
+    /// Matching passages and distinct articles per period of the article date, oldest
+    /// first, and the matching passages of undated articles.
+    fn timeline(&self, selection: &Selection<'_>, interval: Interval) -> Result<Timeline>;
+
+    /// Every paragraph of an article, in order (none when the index does not hold it).
+    fn article(&self, article_id: &str) -> Result<Vec<Hit>>;
+
+    /// Hands every matching passage, best first, to `each` (without snippets), until it
+    /// returns `false`; returns how many were handed over.
+    fn export(
+        &self,
+        selection: &Selection<'_>,
+        each: &mut dyn FnMut(Hit) -> Result<bool>,
+    ) -> Result<u64>;
+
+    /// Sees what was committed since the index was opened (a long-running reader).
+    fn refresh(&self) -> Result<()>;
+}
+
+/// The length of the periods of a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Interval {
+    /// Calendar years.
+    Year,
+    /// Calendar months.
+    Month,
+    /// Days.
+    Day,
+}
+
+impl Interval {
+    /// Reads `year`, `month` or `day` (plurals too).
+    pub fn parse(text: &str) -> Option<Interval> {
+        match text.trim().to_ascii_lowercase().trim_end_matches('s') {
+            "year" => Some(Interval::Year),
+            "month" => Some(Interval::Month),
+            "day" => Some(Interval::Day),
+            _ => None,
+        }
+    }
+
+    /// The name of the interval (`year`, `month`, `day`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Interval::Year => "year",
+            Interval::Month => "month",
+            Interval::Day => "day",
+        }
+    }
+
+    /// The period holding the instant `seconds` since the epoch, as text: `1987`,
+    /// `1987-03` or `1987-03-19` (UTC).
+    pub fn period(self, seconds: i64) -> String {
+        let date = chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+        match self {
+            Interval::Year => date.format("%Y").to_string(),
+            Interval::Month => date.format("%Y-%m").to_string(),
+            Interval::Day => date.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// Matches counted per period.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// Periods with matches, oldest first: the period (`1987-03`), passages, articles.
+    pub periods: Vec<(String, u64, u64)>,
+    /// Matching passages of undated articles.
+    pub undated: u64,
 }
 
 /// The write side of an index. Articles are written in reading order; a later version of

@@ -11,6 +11,7 @@ pub mod output;
 mod progress;
 mod query;
 mod remove;
+mod serve;
 mod stats;
 
 use std::path::PathBuf;
@@ -89,6 +90,8 @@ enum Command {
     Remove(remove::Args),
     /// Verify that every file of the index is intact (checksums)
     Check(check::Args),
+    /// Serve a search page and a JSON API over the index (read-only)
+    Serve(serve::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(docs::CompletionArgs),
     /// Print the manual page, in roff
@@ -110,6 +113,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Stats(args) => stats::run(&global, args),
         Command::Remove(args) => remove::run(&global, args),
         Command::Check(args) => check::run(&global, args),
+        Command::Serve(args) => serve::run(&global, args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
     }

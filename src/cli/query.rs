@@ -45,6 +45,9 @@ enum Format {
     Json,
     /// TREC run lines: QID Q0 ARTICLE_ID RANK SCORE lede (one line per article).
     Trec,
+    /// CSV (RFC 4180), one row per passage: article_id, title, date, paragraph, text,
+    /// countries, persons, orgs; with --limit 0, every matching passage.
+    Csv,
 }
 
 /// Arguments of `lede query`.
@@ -106,6 +109,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         (None, false) => Format::Text,
     };
     let engine = QueryEngine::new(lede::backend::open(&global.index)?)?;
+    if format == Format::Csv {
+        return csv_rows(global, &engine, &args);
+    }
     let mut template = request(&args, String::new());
     // A TREC run ranks articles and shows no text.
     template.per_article |= format == Format::Trec;
@@ -160,6 +166,45 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     })
 }
 
+/// `--format csv`: the page's passages as CSV rows, or with `--limit 0` every matching
+/// passage, streamed.
+fn csv_rows(global: &Global, engine: &QueryEngine, args: &Args) -> anyhow::Result<Outcome> {
+    if args.batch.is_some() {
+        anyhow::bail!("--format csv answers one query; use --format json with --batch");
+    }
+    let mut request = request(args, args.text.clone().unwrap_or_default());
+    request.snippets = false;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut rows = lede::render::csv::CsvRows::new(&mut out)?;
+    let mut errors = output::stderr(global.color);
+    let mut found = 0u64;
+    let notices = if request.limit == 0 {
+        engine.export(&request, &mut |hit| {
+            found += 1;
+            rows.row(&hit)
+                .map(|()| true)
+                .map_err(|e| lede::Error::io("standard output", e))
+        })?
+    } else {
+        let response = engine.query(&request)?;
+        for hit in &response.hits {
+            found += 1;
+            rows.row(hit)?;
+        }
+        response.notices
+    };
+    rows.finish()?;
+    out.flush()?;
+    for notice in &notices {
+        text::notice(&mut errors, "", false, notice)?;
+    }
+    Ok(if found > 0 {
+        Outcome::Done
+    } else {
+        Outcome::NothingFound
+    })
+}
+
 /// Prints the answers of a run in one format.
 struct Printer {
     out: termcolor::BufferedStandardStream,
@@ -185,6 +230,8 @@ impl Printer {
         match self.format {
             Format::Json => json::query(&mut self.out, response)?,
             Format::Trec => trec::run(&mut self.out, &query.id, response)?,
+            // Written by csv_rows, before any printer exists.
+            Format::Csv => {}
             Format::Text => {
                 if self.batch {
                     text::batch_header(&mut self.out, &query.id, &query.text)?;
@@ -209,7 +256,7 @@ impl Printer {
                 text::batch_header(&mut self.out, &query.id, &query.text)?;
                 text::refused(&mut self.out)?;
             }
-            Format::Trec => {}
+            Format::Trec | Format::Csv => {}
         }
         Ok(())
     }

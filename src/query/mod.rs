@@ -18,12 +18,15 @@ use std::collections::BTreeMap;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::backend::{Backend, FacetCount, Found, Search, Selection};
+use crate::backend::{Backend, FacetCount, Found, Interval, Search, Selection};
 use crate::error::Result;
 use crate::gazetteer::{Countries, CountryCode};
 use plan::{Filter, FilterKind, Plan, PlannedQuery};
 use request::{FacetKind, QueryRequest, WordMatch};
-use response::{FacetValue, FilterValues, Hit, QueryResponse, SnippetData, ValueCount};
+use response::{
+    ArticleParagraph, ArticleView, FacetValue, FilterValues, Hit, PeriodCount, QueryResponse,
+    SnippetData, TimelineResponse, ValueCount,
+};
 use snippet::Highlighter;
 
 /// The notice of a query read with any of its words because none has all of them.
@@ -108,6 +111,85 @@ impl QueryEngine {
             filter_values,
             notices: planned.notices,
         })
+    }
+
+    /// How the passages matching `request` spread over the periods of their articles'
+    /// dates (the page, facets and paging of `request` are ignored).
+    pub fn timeline(&self, request: &QueryRequest, interval: Interval) -> Result<TimelineResponse> {
+        let planned = self.plan(request, request.words == WordMatch::Any)?;
+        let (mut planned, timeline) = self.search_relaxing(request, planned, |planned| {
+            self.backend.timeline(&selection(planned, None), interval)
+        })?;
+        self.filter_values(&mut planned)?;
+        let dated: u64 = timeline.periods.iter().map(|p| p.1).sum();
+        Ok(TimelineResponse {
+            query: request.text.clone(),
+            interval,
+            total: dated + timeline.undated,
+            undated: timeline.undated,
+            periods: timeline
+                .periods
+                .into_iter()
+                .map(|(period, passages, articles)| PeriodCount {
+                    period,
+                    passages,
+                    articles,
+                })
+                .collect(),
+            notices: planned.notices,
+        })
+    }
+
+    /// A whole article, with every paragraph and its entities; `None` when the index does
+    /// not hold it.
+    pub fn article(&self, article_id: &str) -> Result<Option<ArticleView>> {
+        let paragraphs = self.backend.article(article_id)?;
+        let Some(first) = paragraphs.first() else {
+            return Ok(None);
+        };
+        Ok(Some(ArticleView {
+            article_id: first.article_id.clone(),
+            title: first.title.clone(),
+            heading: first.heading.clone(),
+            date: first.date,
+            source: first.source.clone(),
+            author: first.author.clone(),
+            url: first.url.clone(),
+            paragraphs: paragraphs
+                .into_iter()
+                .map(|hit| ArticleParagraph {
+                    paragraph: hit.paragraph,
+                    text: hit.text,
+                    countries: hit.countries,
+                    persons: hit.persons,
+                    orgs: hit.orgs,
+                    why: hit.why,
+                })
+                .collect(),
+        }))
+    }
+
+    /// Hands every passage matching `request` (not only a page), best first, to `each`
+    /// until it returns `false`; the notices say how the query was read.
+    pub fn export(
+        &self,
+        request: &QueryRequest,
+        each: &mut dyn FnMut(Hit) -> Result<bool>,
+    ) -> Result<Vec<String>> {
+        request.check()?;
+        let planned = self.plan(request, request.words == WordMatch::Any)?;
+        let (mut planned, _) = self.search_relaxing(request, planned, |planned| {
+            self.backend
+                .search(&Search::counting(selection(planned, None), &[]))
+        })?;
+        self.filter_values(&mut planned)?;
+        self.backend.export(&selection(&planned, None), each)?;
+        Ok(planned.notices)
+    }
+
+    /// Sees what was committed to the index since it was opened.
+    pub fn refresh(&self) -> Result<()> {
+        self.backend.refresh()
     }
 
     /// What each typed person or organisation filter stands for, with the passages of each

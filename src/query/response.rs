@@ -181,3 +181,70 @@ fn as_text<T: std::fmt::Display, S: Serializer>(
 fn rule_name<S: Serializer>(evidence: &Evidence, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(evidence.rule_name())
 }
+
+/// How matches spread over time (`lede facets year|month|day`, `/api/timeline`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineResponse {
+    /// The query as given; empty for the whole index.
+    pub query: String,
+    /// The period length: `year`, `month` or `day`.
+    pub interval: crate::backend::Interval,
+    /// Matching passages in all, dated or not.
+    pub total: u64,
+    /// Matching passages of undated articles (in no period).
+    pub undated: u64,
+    /// Periods with matches, oldest first.
+    pub periods: Vec<PeriodCount>,
+    /// How the query was read where it was not taken literally.
+    pub notices: Vec<String>,
+}
+
+/// Matches in one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodCount {
+    /// The period: `1987`, `1987-03` or `1987-03-19`.
+    pub period: String,
+    /// Matching passages dated in it.
+    pub passages: u64,
+    /// Distinct articles among them.
+    pub articles: u64,
+}
+
+/// A whole article with every paragraph and its entities (`/api/articles/{id}`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    /// Article id.
+    pub article_id: String,
+    /// Title, if it has one.
+    pub title: Option<String>,
+    /// Title, or the first words: what lists show.
+    pub heading: String,
+    /// Article date.
+    #[serde(serialize_with = "as_text")]
+    pub date: Option<ArticleDate>,
+    /// File it came from.
+    pub source: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Its paragraphs, in order.
+    pub paragraphs: Vec<ArticleParagraph>,
+}
+
+/// One paragraph of an [`ArticleView`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleParagraph {
+    /// 0-based paragraph number.
+    pub paragraph: u64,
+    /// Its text.
+    pub text: String,
+    /// Countries (ISO codes).
+    pub countries: Vec<CountryCode>,
+    /// People.
+    pub persons: Vec<String>,
+    /// Organisations.
+    pub orgs: Vec<String>,
+    /// The words behind each country.
+    pub why: Vec<CountryWhy>,
+}

@@ -109,6 +109,12 @@ impl QueryEngine {
     }
 }
 
+impl Matched for crate::backend::Timeline {
+    fn matched(&self) -> u64 {
+        self.periods.iter().map(|p| p.1).sum::<u64>() + self.undated
+    }
+}
+
 impl Matched for Counted {
     fn matched(&self) -> u64 {
         self.total

@@ -11,7 +11,7 @@ use crate::backend::local::verify::CheckReport;
 use crate::extract::{Evidence, Kind};
 use crate::gazetteer::CountryCode;
 use crate::ingest::AnalysedArticle;
-use crate::query::response::QueryResponse;
+use crate::query::response::{ArticleView, QueryResponse, TimelineResponse};
 use crate::query::top::TopValues;
 use crate::remove::RemoveReport;
 use crate::stats::Stats;
@@ -59,6 +59,51 @@ pub fn top_values(out: &mut dyn Write, top: &TopValues) -> io::Result<()> {
 /// "damaged": [file]}`.
 pub fn check_report(out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
     line(out, report)
+}
+
+/// Writes how matches spread over time (`lede facets year|month|day --json`) as one JSON
+/// object: `{"query", "interval", "total", "undated", "periods": [{"period", "passages",
+/// "articles"}], "notices"}`.
+pub fn timeline(out: &mut dyn Write, timeline: &TimelineResponse) -> io::Result<()> {
+    line(out, timeline)
+}
+
+/// Writes a whole article as one JSON object (the `/api/articles/{id}` answer).
+pub fn article(out: &mut dyn Write, article: &ArticleView) -> io::Result<()> {
+    line(out, article)
+}
+
+/// Writes any serialisable value as one JSON line, escaped like every other output.
+pub fn value<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    line(out, value)
+}
+
+/// One passage of an export as a JSON line: the columns of the CSV export.
+pub fn export_row(out: &mut dyn Write, hit: &crate::query::response::Hit) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        article_id: &'a str,
+        title: Option<&'a str>,
+        date: Option<String>,
+        paragraph: u64,
+        text: &'a str,
+        countries: &'a [CountryCode],
+        persons: &'a [String],
+        orgs: &'a [String],
+    }
+    line(
+        out,
+        &Row {
+            article_id: &hit.article_id,
+            title: hit.title.as_deref(),
+            date: hit.date.map(|d| d.to_string()),
+            paragraph: hit.paragraph,
+            text: &hit.text,
+            countries: &hit.countries,
+            persons: &hit.persons,
+            orgs: &hit.orgs,
+        },
+    )
 }
 
 /// Writes index statistics as one JSON object.

@@ -12,7 +12,7 @@ use crate::backend::local::verify::CheckReport;
 use crate::error::{Problem, Severity};
 use crate::gazetteer::CountryCode;
 use crate::ingest::IngestReport;
-use crate::query::response::{ContextParagraph, FacetValue, Hit, QueryResponse};
+use crate::query::response::{ContextParagraph, FacetValue, Hit, QueryResponse, TimelineResponse};
 use crate::query::top::TopValues;
 use crate::remove::RemoveReport;
 use crate::stats::Stats;
@@ -480,6 +480,15 @@ pub fn remove_report(out: &mut dyn WriteColor, report: &RemoveReport) -> io::Res
     )
 }
 
+/// A warning, as `lede: warning: ...`.
+pub fn warning(out: &mut dyn WriteColor, message: &str) -> io::Result<()> {
+    write!(out, "lede: ")?;
+    out.set_color(ColorSpec::new().set_fg(Some(Color::Yellow)).set_bold(true))?;
+    write!(out, "warning")?;
+    out.reset()?;
+    writeln!(out, ": {}", clean(message))
+}
+
 /// A notice about how a query was read, as `lede: notice: ...` (with the query id in a
 /// batch).
 pub fn notice(out: &mut dyn WriteColor, id: &str, batch: bool, message: &str) -> io::Result<()> {
@@ -492,6 +501,66 @@ pub fn notice(out: &mut dyn WriteColor, id: &str, batch: bool, message: &str) ->
     } else {
         writeln!(out, ": {}", clean(message))
     }
+}
+
+/// Widest bar of a timeline, in characters.
+const BAR_WIDTH: usize = 40;
+
+/// How matches spread over time, as a bar chart: one line per period with its passages,
+/// articles and a bar, then what was counted.
+pub fn timeline(out: &mut dyn WriteColor, timeline: &TimelineResponse) -> io::Result<()> {
+    let most = timeline
+        .periods
+        .iter()
+        .map(|p| p.passages)
+        .max()
+        .unwrap_or(0);
+    let label = title_case(timeline.interval.name());
+    let width = timeline
+        .periods
+        .iter()
+        .map(|p| p.period.len())
+        .max()
+        .unwrap_or(0)
+        .max(label.len());
+    writeln!(out, "{label:<width$}  passages  articles")?;
+    for period in &timeline.periods {
+        let bar = if most == 0 {
+            0
+        } else {
+            ((period.passages * BAR_WIDTH as u64).div_ceil(most)) as usize
+        };
+        write!(
+            out,
+            "{:<width$}  {:>8}  {:>8}  ",
+            period.period, period.passages, period.articles
+        )?;
+        out.set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
+        write!(out, "{}", "█".repeat(bar))?;
+        out.reset()?;
+        writeln!(out)?;
+    }
+    let scope = if timeline.query.is_empty() {
+        String::new()
+    } else {
+        format!(" matching {:?}", clean(&timeline.query))
+    };
+    let mut summary = format!(
+        "{} {}{} with {} passage{}{scope}.",
+        timeline.periods.len(),
+        timeline.interval.name(),
+        plural(timeline.periods.len() as u64),
+        timeline.total - timeline.undated,
+        plural(timeline.total - timeline.undated)
+    );
+    if timeline.undated > 0 {
+        summary.push_str(&format!(
+            " {} passage{} of undated articles not shown.",
+            timeline.undated,
+            plural(timeline.undated)
+        ));
+    }
+    writeln!(out, "{summary}")
 }
 
 /// What `lede check` found: every file intact, or the damaged ones and what to do.

@@ -25,10 +25,12 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexReader, ReloadPolicy, Term};
 
-use super::{ArticlePassages, Backend, Counted, Found, Search, Selection, Summary};
+use super::{
+    ArticlePassages, Backend, Counted, Found, Interval, Search, Selection, Summary, Timeline,
+};
 use crate::error::Result;
 use crate::query::request::FacetKind;
-use crate::query::response::ContextParagraph;
+use crate::query::response::{ContextParagraph, Hit};
 use crate::query::top::TopKind;
 use facet::FieldValueCollector;
 use format::Fields;
@@ -121,6 +123,58 @@ impl Backend for LocalReader {
 
     fn summary(&self) -> Result<Summary> {
         self.guarded(|| self.summarise())
+    }
+
+    fn timeline(&self, selection: &Selection<'_>, interval: Interval) -> Result<Timeline> {
+        self.guarded(|| {
+            let query = compile::selection(&self.fields, selection);
+            let (periods, undated) = self
+                .reader
+                .searcher()
+                .search(query.as_ref(), &search::TimelineCollector { interval })?;
+            let mut periods: Vec<(String, u64, u64)> = periods
+                .into_iter()
+                .map(|(period, (passages, mut keys))| {
+                    keys.sort_unstable();
+                    keys.dedup();
+                    (period, passages, keys.len() as u64)
+                })
+                .collect();
+            periods.sort();
+            Ok(Timeline { periods, undated })
+        })
+    }
+
+    fn article(&self, article_id: &str) -> Result<Vec<Hit>> {
+        self.guarded(|| search::article(&self.reader.searcher(), &self.fields, article_id))
+    }
+
+    fn export(
+        &self,
+        selection: &Selection<'_>,
+        each: &mut dyn FnMut(Hit) -> Result<bool>,
+    ) -> Result<u64> {
+        self.guarded(|| {
+            let searcher = self.reader.searcher();
+            let query = compile::selection(&self.fields, selection);
+            let mut handed = 0;
+            for address in search::all_matches(&searcher, query.as_ref())? {
+                handed += 1;
+                if !each(format::read(&self.fields, &searcher.doc(address)?, 0.0))? {
+                    break;
+                }
+            }
+            Ok(handed)
+        })
+    }
+
+    /// Verifies the files committed since (see [`verify`]) before the reader sees them.
+    fn refresh(&self) -> Result<()> {
+        self.guarded(|| {
+            verify::ensure_intact(&self.index)?;
+            self.reader.reload()?;
+            Ok(())
+        })
     }
 }
 

@@ -214,3 +214,112 @@ impl SegmentCollector for SegmentPassages {
         self.counts
     }
 }
+
+/// Counts matches per period of the article date, with the distinct articles of each, and
+/// the matches of undated articles.
+pub struct TimelineCollector {
+    /// The period length.
+    pub interval: crate::backend::Interval,
+}
+
+/// Per-segment state of [`TimelineCollector`]: period start → (passages, article keys).
+pub struct SegmentTimeline {
+    interval: crate::backend::Interval,
+    dates: tantivy::columnar::Column<tantivy::DateTime>,
+    keys: tantivy::columnar::Column<u64>,
+    periods: HashMap<String, (u64, Vec<u64>)>,
+    undated: u64,
+    /// The period of the last date seen: consecutive matches of one article share it.
+    last: Option<(i64, String)>,
+}
+
+type TimelineFruit = (HashMap<String, (u64, Vec<u64>)>, u64);
+
+impl Collector for TimelineCollector {
+    type Fruit = TimelineFruit;
+    type Child = SegmentTimeline;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentTimeline> {
+        Ok(SegmentTimeline {
+            interval: self.interval,
+            dates: segment.fast_fields().date(name::DATE)?,
+            keys: segment.fast_fields().u64(name::ARTICLE_KEY)?,
+            periods: HashMap::new(),
+            undated: 0,
+            last: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<TimelineFruit>) -> tantivy::Result<TimelineFruit> {
+        let mut merged: HashMap<String, (u64, Vec<u64>)> = HashMap::new();
+        let mut undated = 0;
+        for (periods, segment_undated) in fruits {
+            undated += segment_undated;
+            for (period, (passages, keys)) in periods {
+                let entry = merged.entry(period).or_default();
+                entry.0 += passages;
+                entry.1.extend(keys);
+            }
+        }
+        Ok((merged, undated))
+    }
+}
+
+impl SegmentCollector for SegmentTimeline {
+    type Fruit = TimelineFruit;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let Some(date) = self.dates.first(doc) else {
+            self.undated += 1;
+            return;
+        };
+        let seconds = date.into_timestamp_secs();
+        let period = match &self.last {
+            Some((at, period)) if *at == seconds => period.clone(),
+            _ => {
+                let period = self.interval.period(seconds);
+                self.last = Some((seconds, period.clone()));
+                period
+            }
+        };
+        let entry = self.periods.entry(period).or_default();
+        entry.0 += 1;
+        entry.1.extend(self.keys.first(doc));
+    }
+
+    fn harvest(self) -> TimelineFruit {
+        (self.periods, self.undated)
+    }
+}
+
+/// Every matching passage's address, best first.
+pub fn all_matches(searcher: &Searcher, query: &dyn Query) -> Result<Vec<DocAddress>> {
+    let total = searcher.search(query, &Count)?;
+    if total == 0 {
+        return Ok(Vec::new());
+    }
+    let top = searcher.search(query, &TopDocs::with_limit(total).order_by_score())?;
+    Ok(top.into_iter().map(|(_, address)| address).collect())
+}
+
+/// Every paragraph of `article_id`, in order.
+pub fn article(searcher: &Searcher, fields: &Fields, article_id: &str) -> Result<Vec<Hit>> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.article_id, article_id),
+        IndexRecordOption::Basic,
+    );
+    let mut paragraphs = Vec::new();
+    for address in all_matches(searcher, &query)? {
+        paragraphs.push(format::read(fields, &searcher.doc(address)?, 0.0));
+    }
+    paragraphs.sort_by_key(|hit| hit.paragraph);
+    Ok(paragraphs)
+}

@@ -69,18 +69,20 @@ pub fn check(index: &LedeIndex) -> Result<CheckReport> {
     })
 }
 
-/// Before a query: verifies the index unless every data file is recorded intact as it is
-/// now; a damaged file is an error naming it.
+/// Before a query: verifies the segment files that are not recorded intact as they are now;
+/// a damaged file is an error naming it.
 pub fn ensure_intact(index: &LedeIndex) -> Result<()> {
     let files = data_files(&index.path)?;
     let record = load(&index.path);
-    let unknown = files
+    let unknown: BTreeSet<&str> = files
         .iter()
-        .any(|(name, stamp)| record.files.get(name) != Some(stamp));
-    if !unknown {
+        .filter(|(name, stamp)| record.files.get(*name) != Some(stamp))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if unknown.is_empty() {
         return Ok(());
     }
-    let damaged = damaged_files(index)?;
+    let damaged = damaged_files_among(index, |file| unknown.contains(file))?;
     if !damaged.is_empty() {
         return Err(Error::Damaged {
             path: index.path.clone(),
@@ -133,6 +135,11 @@ pub fn record_written(path: &Path, since: SystemTime) {
 /// The files the index's segments list whose bytes do not match their checksum, or that
 /// cannot be read at all (a missing file, a cut footer).
 fn damaged_files(index: &LedeIndex) -> Result<Vec<String>> {
+    damaged_files_among(index, |_| true)
+}
+
+/// [`damaged_files`] among the segment files `wanted` names.
+fn damaged_files_among(index: &LedeIndex, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
     let directory = index.index.directory();
     let mut damaged = BTreeSet::new();
     for segment in index.index.searchable_segment_metas()? {
@@ -149,6 +156,9 @@ fn damaged_files(index: &LedeIndex) -> Result<Vec<String>> {
         }
         for component in components {
             let file = segment.relative_path(component);
+            if !wanted(&file.display().to_string()) {
+                continue;
+            }
             if !directory.validate_checksum(&file).unwrap_or(false) {
                 damaged.insert(file.display().to_string());
             }

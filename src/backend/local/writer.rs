@@ -237,10 +237,13 @@ impl Store for LocalWriter {
         Ok(report)
     }
 
+    /// The files of the commit are recorded intact (see [`verify`]), so that queries and
+    /// `lede serve` reading the index meanwhile need not verify them.
     fn commit(&mut self) -> Result<()> {
         self.writer.commit().map_err(|e| self.failed(e))?;
         self.reader.reload()?;
         self.added_since_commit.clear();
+        verify::record_written(&self.path, self.opened);
         Ok(())
     }
 
