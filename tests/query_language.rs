@@ -306,3 +306,66 @@ fn help_shows_the_syntax_with_examples() {
         assert!(help.contains(needle), "{needle} missing from help:\n{help}");
     }
 }
+
+#[test]
+fn timelines_count_passages_per_period_and_draw_bars() {
+    let env = corpus();
+    let months = env
+        .lede_ok(&["facets", "month", "weapons", "--json"], 0)
+        .json();
+    let periods: Vec<(String, u64)> = months["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["period"].as_str().unwrap().to_string(),
+                p["passages"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // a1 (2023-09) has two passages with "weapons", a2 (2023-10) one, a4 (2024-03) one;
+    // u1 is undated.
+    assert_eq!(
+        periods,
+        [
+            ("2023-09".to_string(), 2),
+            ("2023-10".to_string(), 1),
+            ("2024-03".to_string(), 1)
+        ]
+    );
+    assert_eq!(months["undated"], 1);
+    assert_eq!(months["total"], 5);
+    let text = env.lede_ok(&["facets", "year", "weapons"], 0).stdout;
+    assert!(text.starts_with("Year  passages  articles\n"), "{text}");
+    assert!(text.contains("2023         3         2  ████"), "{text}");
+    assert!(
+        text.contains("1 passage of undated articles not shown"),
+        "{text}"
+    );
+}
+
+#[test]
+fn csv_output_has_one_row_per_passage_and_limit_0_gives_all() {
+    let env = corpus();
+    let all = query(env, &["weapons", "--all"]);
+    let total = all["total"].as_u64().unwrap();
+    let csv = env
+        .lede_ok(
+            &[
+                "query", "weapons", "--all", "--format", "csv", "--limit", "0",
+            ],
+            0,
+        )
+        .stdout;
+    let mut lines = csv.split("\r\n");
+    assert_eq!(
+        lines.next(),
+        Some("article_id,title,date,paragraph,text,countries,persons,orgs")
+    );
+    assert_eq!(csv.matches("\r\n").count() as u64, total + 1);
+    let page = env
+        .lede_ok(&["query", "weapons", "--format", "csv", "--limit", "2"], 0)
+        .stdout;
+    assert_eq!(page.matches("\r\n").count(), 3);
+}

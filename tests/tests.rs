@@ -15,4 +15,5 @@ mod query;
 mod query_language;
 mod query_trust;
 mod reliability;
+mod serve;
 mod source_reliability;

@@ -1,0 +1,267 @@
+//! `lede serve` end to end: the real binary on a free port, asked over HTTP, its answers
+//! compared with the command line's.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::TestEnv;
+
+/// A running `lede serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    /// Starts `lede serve` on a free port of `env`'s index and waits for its address.
+    fn start(env: &TestEnv) -> Server {
+        let mut child = env
+            .command(&["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        Server { child, address }
+    }
+
+    /// `GET path`: the status, the headers (lower-cased names) and the body.
+    fn get(&self, path: &str) -> Response {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        // HTTP/1.0: the body ends when the connection closes, never chunked.
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: lede\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a header block");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+            .collect();
+        Response {
+            status,
+            headers,
+            body: String::from_utf8(raw[split + 4..].to_vec()).unwrap(),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A copy of `corpus/` indexed in its own folder (the server may write there).
+fn indexed() -> TestEnv {
+    let env = TestEnv::with_corpus();
+    env.lede_ok(&["ingest", "corpus/", "--quiet"], 0);
+    env
+}
+
+#[test]
+fn the_api_answers_as_the_command_line_does() {
+    let env = indexed();
+    let server = Server::start(&env);
+    let pairs = [
+        (
+            "/api/query?q=weapons+supply&facet=country&country=KP",
+            vec![
+                "query",
+                "weapons supply",
+                "--facet",
+                "country",
+                "--country",
+                "KP",
+                "--json",
+            ],
+        ),
+        (
+            "/api/query?q=Kremlin&per_article=1&context=1&limit=3",
+            vec![
+                "query",
+                "Kremlin",
+                "--per-article",
+                "-C",
+                "1",
+                "--limit",
+                "3",
+                "--json",
+            ],
+        ),
+        (
+            "/api/facets/person?q=weapons&limit=5",
+            vec!["facets", "person", "weapons", "--limit", "5", "--json"],
+        ),
+        ("/api/facets/month", vec!["facets", "month", "--json"]),
+        ("/api/stats", vec!["stats", "--json"]),
+    ];
+    for (path, args) in pairs {
+        let answer = server.get(path);
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        assert_eq!(
+            answer.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
+        let cli = env.lede(&args);
+        assert_eq!(answer.body, cli.stdout, "{path} differs from lede {args:?}");
+    }
+}
+
+#[test]
+fn articles_timelines_and_exports() {
+    let env = indexed();
+    let server = Server::start(&env);
+    let article = server.get("/api/articles/corpus%2Fvladivostok-summit.txt");
+    assert_eq!(article.status, 200, "{}", article.body);
+    let article = article.json();
+    let paragraphs = article["paragraphs"].as_array().unwrap();
+    assert_eq!(paragraphs.len(), 8);
+    assert!(paragraphs[2]["countries"]
+        .as_array()
+        .unwrap()
+        .contains(&"KP".into()));
+    let timeline = server.get("/api/timeline?q=weapons&interval=year").json();
+    assert_eq!(timeline["interval"], "year");
+    let total = server.get("/api/query?q=weapons&all=1").json()["total"]
+        .as_u64()
+        .unwrap();
+    let csv = server.get("/api/export?q=weapons&all=1&format=csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(csv
+        .header("content-disposition")
+        .unwrap()
+        .contains("attachment"));
+    // Rows end in CRLF; a passage's own line breaks stay inside its quoted field.
+    assert_eq!(csv.body.matches("\r\n").count() as u64, total + 1);
+    let jsonl = server.get("/api/export?q=weapons&all=1&format=jsonl");
+    let rows: Vec<serde_json::Value> = jsonl
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len() as u64, total);
+    assert!(rows.iter().all(|r| r["article_id"].is_string()));
+}
+
+#[test]
+fn bad_requests_say_which_parameter_and_unknown_paths_are_404() {
+    let env = indexed();
+    let server = Server::start(&env);
+    for (path, parameter) in [
+        ("/api/query?q=weapons&contry=KP", "contry"),
+        ("/api/query?q=weapons&limit=ten", "limit"),
+        ("/api/query?q=weapons&limit=10001", "limit"),
+        ("/api/query?q=weapons&country=Nort+Korea", "country"),
+        ("/api/query?q=weapons&since=yesterday", "since"),
+        ("/api/query?q=%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28weapons", "q"),
+        ("/api/facets/colour", "kind"),
+        ("/api/timeline?interval=week", "interval"),
+        ("/api/export?format=xml", "format"),
+    ] {
+        let answer = server.get(path);
+        assert_eq!(answer.status, 400, "{path}: {}", answer.body);
+        let error = answer.json();
+        assert_eq!(error["parameter"], parameter, "{path}: {error}");
+        assert!(error["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    for path in ["/nothing", "/api/queries", "/api/articles/no-such-article"] {
+        let answer = server.get(path);
+        assert_eq!(answer.status, 404, "{path}: {}", answer.body);
+        assert!(answer.json()["error"].is_string());
+    }
+    // The page and its assets, with a policy that lets only its own script and style run.
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    let policy = page.header("content-security-policy").unwrap();
+    assert!(policy.contains("script-src 'self'") && policy.contains("default-src 'none'"));
+    for asset in ["/app.js", "/style.css", "/api/openapi.json"] {
+        assert_eq!(server.get(asset).status, 200, "{asset}");
+    }
+}
+
+#[test]
+fn a_commit_by_a_concurrent_ingest_shows_up_without_a_restart() {
+    let env = indexed();
+    let server = Server::start(&env);
+    let query = "/api/query?q=zanzibar";
+    assert_eq!(server.get(query).json()["total"], 0);
+    env.write(
+        "news/new.jsonl",
+        "{\"id\": \"z1\", \"body\": \"Zanzibar opened a new port.\"}\n",
+    );
+    env.lede_ok(&["ingest", "news/new.jsonl", "--quiet"], 0);
+    // Seen within a second of the commit; the deadline only stops a broken test.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.get(query).json()["total"] != 1 {
+        assert!(Instant::now() < deadline, "the commit never showed up");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn listening_beyond_this_machine_is_said_with_a_warning() {
+    let env = indexed();
+    let mut child = env
+        .command(&["serve", "--listen", "0.0.0.0:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(line.contains("http://0.0.0.0:"), "{line}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("from the network"),
+        "{stderr}"
+    );
+}
