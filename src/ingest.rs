@@ -39,18 +39,19 @@ const STOP_POLL: Duration = Duration::from_millis(100);
 
 /// Where the articles of a run go, in reading order.
 ///
-/// Each article read is first offered to [`Sink::admit`] (on the reading thread); an
-/// admitted one is analysed and handed to [`Sink::prepare`] on a worker thread, and what
-/// that makes reaches [`Sink::accept`] in reading order.
+/// The articles of a batch are first offered to [`Sink::admit`] together (an index is
+/// asked once about all of them); an admitted one is analysed and handed to
+/// [`Sink::prepare`] on a worker thread, and what that makes reaches [`Sink::accept`] in
+/// reading order.
 pub trait Sink: Sync {
     /// What admitting an article decided, carried to its preparation.
     type Ticket: Send;
     /// What a worker makes of an analysed article.
     type Prepared: Send;
 
-    /// Whether to analyse `article`: `None` skips it. `repeated` says that an earlier article
-    /// of this run had the same id (this one replaces it).
-    fn admit(&mut self, article: &Article, repeated: bool) -> Result<Option<Self::Ticket>>;
+    /// Whether to analyse each article, in order: `None` skips it. The `bool` says that an
+    /// earlier article of this run had the same id (this one replaces it).
+    fn admit(&mut self, articles: &[(&Article, bool)]) -> Result<Vec<Option<Self::Ticket>>>;
 
     /// Makes an analysed article ready for [`Sink::accept`]; runs on worker threads.
     fn prepare(&self, analysed: AnalysedArticle, ticket: Self::Ticket) -> Self::Prepared;
@@ -333,7 +334,7 @@ struct Pipeline<'a, S: Sink> {
     sink: &'a mut S,
     report: &'a mut dyn Report,
     pool: rayon::ThreadPool,
-    batch: Batch<S::Ticket>,
+    batch: Batch,
     counts: RunCounts,
     progress: ProgressTracker,
     seen: SeenIds,
@@ -419,9 +420,7 @@ impl<S: Sink> Pipeline<'_, S> {
                 if let Some(warning) = &repeated {
                     self.problem(warning);
                 }
-                if let Some(ticket) = self.sink.admit(&article, repeated.is_some())? {
-                    self.batch.push(article, ticket);
-                }
+                self.batch.push(article, repeated.is_some());
             }
             Input::Problem(problem) => self.problem(&problem),
             Input::Found { files, bytes } => {
@@ -465,7 +464,14 @@ impl<S: Sink> Pipeline<'_, S> {
         }
         let extractor = Extractor::shipped()?;
         let gazetteer = Gazetteer::shipped()?;
-        let articles = self.batch.take();
+        let read = self.batch.take();
+        let offered: Vec<(&Article, bool)> = read.iter().map(|(a, r)| (a, *r)).collect();
+        let tickets = self.sink.admit(&offered)?;
+        let articles: Vec<(Article, S::Ticket)> = read
+            .into_iter()
+            .zip(tickets)
+            .filter_map(|((article, _), ticket)| Some((article, ticket?)))
+            .collect();
         let sink: &S = self.sink;
         let prepared: Vec<(usize, Option<Problem>, S::Prepared)> = self.pool.install(|| {
             articles
@@ -506,37 +512,30 @@ fn long_word_warning(article: &Article) -> Option<Problem> {
 }
 
 /// Articles waiting to be analysed, bounded in count and in text size so that the articles
-/// in flight take the same memory whatever the size of the corpus.
-struct Batch<T> {
-    articles: Vec<(Article, T)>,
+/// in flight take the same memory whatever the size of the corpus; each with whether its id
+/// was read before in this run.
+#[derive(Default)]
+struct Batch {
+    articles: Vec<(Article, bool)>,
     bytes: usize,
 }
 
-impl<T> Default for Batch<T> {
-    fn default() -> Self {
-        Batch {
-            articles: Vec::new(),
-            bytes: 0,
-        }
-    }
-}
-
-impl<T> Batch<T> {
+impl Batch {
     /// Articles per batch: enough to keep every worker busy between two hand-overs.
     const MAX_ARTICLES: usize = 1024;
     /// Body bytes per batch.
     const MAX_BYTES: usize = 8 * 1024 * 1024;
 
-    fn push(&mut self, article: Article, ticket: T) {
+    fn push(&mut self, article: Article, repeated: bool) {
         self.bytes += article.body.len();
-        self.articles.push((article, ticket));
+        self.articles.push((article, repeated));
     }
 
     fn is_full(&self) -> bool {
         self.articles.len() >= Self::MAX_ARTICLES || self.bytes >= Self::MAX_BYTES
     }
 
-    fn take(&mut self) -> Vec<(Article, T)> {
+    fn take(&mut self) -> Vec<(Article, bool)> {
         self.bytes = 0;
         std::mem::take(&mut self.articles)
     }
@@ -575,27 +574,40 @@ impl<S: Store> Sink for IndexSink<S> {
     type Ticket = Admitted;
     type Prepared = Encoded<S::Encoded>;
 
-    fn admit(&mut self, article: &Article, repeated: bool) -> Result<Option<Admitted>> {
-        let content_hash = content_hash(article);
-        if repeated {
-            // An earlier article of this run with the same id may have replaced what the
-            // index held: this one is written whatever the stored hash says.
-            return Ok(Some(Admitted {
-                content_hash,
-                in_last_commit: true,
-                repeated,
-            }));
+    fn admit(&mut self, articles: &[(&Article, bool)]) -> Result<Vec<Option<Admitted>>> {
+        // One question to the index for the whole batch.
+        let asked: Vec<&str> = articles
+            .iter()
+            .filter(|(_, repeated)| !repeated)
+            .map(|(article, _)| article.id.as_str())
+            .collect();
+        let mut stored = self.store.stored_hashes(&asked)?.into_iter();
+        let mut admitted = Vec::with_capacity(articles.len());
+        for (article, repeated) in articles {
+            let content_hash = content_hash(article);
+            if *repeated {
+                // An earlier article of this run with the same id may have replaced what
+                // the index held: this one is written whatever the stored hash says.
+                admitted.push(Some(Admitted {
+                    content_hash,
+                    in_last_commit: true,
+                    repeated: true,
+                }));
+                continue;
+            }
+            let stored = stored.next().flatten();
+            if stored.as_deref() == Some(content_hash.as_str()) {
+                self.report.unchanged += 1;
+                admitted.push(None);
+            } else {
+                admitted.push(Some(Admitted {
+                    content_hash,
+                    in_last_commit: stored.is_some(),
+                    repeated: false,
+                }));
+            }
         }
-        let stored = self.store.stored_hash(&article.id)?;
-        if stored.as_deref() == Some(content_hash.as_str()) {
-            self.report.unchanged += 1;
-            return Ok(None);
-        }
-        Ok(Some(Admitted {
-            content_hash,
-            in_last_commit: stored.is_some(),
-            repeated,
-        }))
+        Ok(admitted)
     }
 
     fn prepare(&self, analysed: AnalysedArticle, admitted: Admitted) -> Self::Prepared {

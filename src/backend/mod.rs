@@ -139,6 +139,12 @@ pub trait Store: Sync {
     /// The content hash the last commit holds for an article, if it holds the article.
     fn stored_hash(&mut self, article_id: &str) -> Result<Option<String>>;
 
+    /// [`Store::stored_hash`] of several articles at once, in order (an index over a
+    /// network answers them in one request).
+    fn stored_hashes(&mut self, article_ids: &[&str]) -> Result<Vec<Option<String>>> {
+        article_ids.iter().map(|id| self.stored_hash(id)).collect()
+    }
+
     /// Replaces every paragraph of `article_id` with the encoded ones. `in_last_commit` says
     /// whether the last commit holds the article, as [`Store::stored_hash`] found.
     fn replace(

@@ -62,8 +62,8 @@ impl<W: Write + Sync> Sink for PrintSink<W> {
     type Ticket = ();
     type Prepared = Vec<u8>;
 
-    fn admit(&mut self, _: &Article, _: bool) -> lede::Result<Option<()>> {
-        Ok(Some(()))
+    fn admit(&mut self, articles: &[(&Article, bool)]) -> lede::Result<Vec<Option<()>>> {
+        Ok(vec![Some(()); articles.len()])
     }
 
     fn prepare(&self, analysed: AnalysedArticle, _: ()) -> Vec<u8> {
