@@ -491,7 +491,7 @@
       hit.date ? h('time', { datetime: hit.date, text: formatDate(hit.date) }) : h('span', { class: 'muted', text: 'undated' }),
       hit.source ? h('span', { class: 'source', title: hit.source, text: basename(hit.source) }) : null,
       h('span', { class: 'article-id', title: 'Article id', text: hit.article_id }),
-      h('span', { class: 'para-no', text: `¶ ${hit.paragraph + 1}` }),
+      h('span', { class: 'para-no', text: `¶\u00a0${hit.paragraph + 1}` }),
       hit.partial ? h('span', { class: 'badge', title: 'This passage has only some of the words', text: 'some of the words' }) : null,
     ].filter(Boolean);
     const metaLine = h('p', { class: 'meta' });
@@ -542,7 +542,7 @@
       return;
     }
     const page = Math.floor(state.offset / PAGE_SIZE) + 1;
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const pages = Math.max(page, Math.ceil(total / PAGE_SIZE));
     const prev = h('button', {
       type: 'button',
       id: 'prev',
@@ -780,7 +780,14 @@
     const dated = data.bars.reduce((n, b) => n + b.passages, 0);
     const parts = [];
     if (data.bars.length) {
-      parts.push(`${plural(dated, 'dated passage', 'dated passages')}, ${periodLabel(data.bars[0].period)} – ${periodLabel(data.bars[data.bars.length - 1].period)}`);
+      const selected = data.bars.filter((b) => barSelected(b, state));
+      const range = `${periodLabel(data.bars[0].period)} – ${periodLabel(data.bars[data.bars.length - 1].period)}`;
+      if (selected.length) {
+        const inside = selected.reduce((n, b) => n + b.passages, 0);
+        parts.push(`${fmt(inside)} of ${plural(dated, 'dated passage', 'dated passages')} (${range}) in the dates chosen`);
+      } else {
+        parts.push(`${plural(dated, 'dated passage', 'dated passages')}, ${range}`);
+      }
     }
     if (data.undated) parts.push(`${fmt(data.undated)} undated`);
     if (data.bars.length > 1 && !state.since && !state.until) parts.push('click a bar, or drag for a span');
@@ -1004,8 +1011,8 @@
 
     const matched = [...matches.values()].filter((hit) => !hit.partial).length;
     const parts = [plural((article.paragraphs || []).length, 'paragraph', 'paragraphs')];
-    if (state.q) parts.push(`${plural(matched, 'passage matches', 'passages match')} “${state.q}”`);
-    if (focusEl) parts.push(`showing ¶ ${focus + 1}`);
+    if (state.q) parts.push(matched ? `${plural(matched, 'passage matches', 'passages match')} “${state.q}”` : `no passage has every word of “${state.q}”`);
+    if (focusEl) parts.push(`showing ¶\u00a0${focus + 1}`);
     position.textContent = parts.join(' · ');
 
     // The passage in place: the article from its top when the passage shows there,
