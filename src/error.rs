@@ -132,6 +132,22 @@ pub enum Error {
     /// Every input of an ingest or extract failed or none was found.
     #[error("{0}")]
     NoInput(String),
+    /// An OpenSearch cluster cannot be reached.
+    #[error("cannot reach OpenSearch at {url}: {cause}")]
+    Unreachable {
+        /// The cluster's URL (without credentials).
+        url: String,
+        /// What the connection said.
+        cause: String,
+    },
+    /// An OpenSearch cluster refused a request or answered something lede cannot use.
+    #[error("OpenSearch at {url}: {cause}")]
+    Remote {
+        /// The index's URL (without credentials).
+        url: String,
+        /// What went wrong, with the cluster's own reason.
+        cause: String,
+    },
     /// The search engine failed.
     #[error("index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

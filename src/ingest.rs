@@ -18,7 +18,7 @@ use serde::Serialize;
 
 pub use crate::analyse::{analyse, AnalysedArticle, AnalysedParagraph};
 use crate::article::Article;
-use crate::backend::Store;
+use crate::backend::{Store, StoreProblem};
 use crate::error::{Error, Problem, Result, Severity};
 use crate::extract::Extractor;
 use crate::gazetteer::Gazetteer;
@@ -62,6 +62,12 @@ pub trait Sink: Sync {
     /// Called after each batch has been accepted.
     fn batch_done(&mut self) -> Result<()> {
         Ok(())
+    }
+
+    /// Problems the sink met since last asked (an index refusing an article), for the run
+    /// to report and count.
+    fn take_problems(&mut self) -> Vec<Problem> {
+        Vec::new()
     }
 }
 
@@ -218,7 +224,16 @@ pub fn ingest<S: Store>(
         commit_interval: options.commit_interval,
         last_commit: Instant::now(),
     };
-    let counts = run(options, &mut sink, report)?;
+    let mut counts = run(options, &mut sink, report)?;
+    // What the store still holds back is sent, so that every refusal is reported.
+    sink.store.settle()?;
+    for problem in sink.take_problems() {
+        match problem.severity {
+            Severity::Error => counts.failed += 1,
+            Severity::Warning => counts.warnings += 1,
+        }
+        report.problem(&problem);
+    }
     let IndexSink {
         store,
         report: mut ingested,
@@ -491,7 +506,11 @@ impl<S: Sink> Pipeline<'_, S> {
             self.progress.paragraphs += paragraphs;
             self.sink.accept(prepared)?;
         }
-        self.sink.batch_done()
+        let done = self.sink.batch_done();
+        for problem in self.sink.take_problems() {
+            self.problem(&problem);
+        }
+        done
     }
 }
 
@@ -638,6 +657,36 @@ impl<S: Store> Sink for IndexSink<S> {
         }
         self.store
             .replace(&article.id, article.in_last_commit, article.encoded)
+    }
+
+    /// A refused article is counted as failed instead of new or updated.
+    fn take_problems(&mut self) -> Vec<Problem> {
+        self.store
+            .take_problems()
+            .into_iter()
+            .map(|problem| match problem {
+                StoreProblem::Warning { location, message } => {
+                    Problem::warning(location, None, message)
+                }
+                StoreProblem::Refused {
+                    article_id,
+                    source,
+                    was_stored,
+                    paragraphs,
+                    cause,
+                } => {
+                    self.report.paragraphs = self.report.paragraphs.saturating_sub(paragraphs);
+                    let counted = if was_stored {
+                        &mut self.report.updated
+                    } else {
+                        &mut self.report.new
+                    };
+                    *counted = counted.saturating_sub(1);
+                    let message = format!("article {article_id:?} was not indexed: {cause}");
+                    Problem::error(source, None, message)
+                }
+            })
+            .collect()
     }
 
     fn batch_done(&mut self) -> Result<()> {

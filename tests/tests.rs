@@ -11,6 +11,7 @@ mod docs;
 mod extract;
 mod facets;
 mod ingest;
+mod opensearch;
 mod query;
 mod query_language;
 mod query_trust;

@@ -7,9 +7,10 @@
 //! its meaning (the query language, analysis, falling back to any of the words, counting a
 //! filtered facet without its own filter, snippets) lives above this interface in
 //! [`crate::query`], so every implementation answers alike. [`local`] is the embedded
-//! tantivy index folder.
+//! tantivy index folder; [`opensearch`] an index in an OpenSearch cluster.
 
 pub mod local;
+pub mod opensearch;
 
 use std::path::{Path, PathBuf};
 
@@ -154,6 +155,18 @@ pub trait Store: Sync {
         encoded: Self::Encoded,
     ) -> Result<()>;
 
+    /// Sends what is written so far without committing it (an index over a network buffers
+    /// writes) and looks at the index's state, so that [`Store::take_problems`] has every
+    /// problem of the run.
+    fn settle(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// What went wrong with single articles, or had to be tried again, since last asked.
+    fn take_problems(&mut self) -> Vec<StoreProblem> {
+        Vec::new()
+    }
+
     /// Deletes the articles the selectors name from what the last commit holds.
     fn remove(&mut self, selectors: &[Selector]) -> Result<RemoveReport>;
 
@@ -163,6 +176,33 @@ pub trait Store: Sync {
     /// Commits and releases the index for other writers; with `wait`, after the work the
     /// index does in the background (merges) has ended.
     fn finish(self, wait: bool) -> Result<()>;
+}
+
+/// Something a store could not do for one article, or had to try again; the ingest reports
+/// it and goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreProblem {
+    /// Something the user should know about the index (it was busy and writes were sent
+    /// again, it lost a node); nothing was lost.
+    Warning {
+        /// The index.
+        location: String,
+        /// What was sent again, and why.
+        message: String,
+    },
+    /// The index refused an article: it is not indexed.
+    Refused {
+        /// The article.
+        article_id: String,
+        /// The source name it was read from.
+        source: String,
+        /// Whether the index held an earlier version (which may now be partly overwritten).
+        was_stored: bool,
+        /// Its paragraphs, which were counted as written.
+        paragraphs: usize,
+        /// Why, in the index's words.
+        cause: String,
+    },
 }
 
 /// The passages a request selects: its text query and its filters, one kind of filter
@@ -275,9 +315,49 @@ pub struct Summary {
     pub schema_version: u32,
 }
 
+/// Where an index is: a folder, or an index in an OpenSearch cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A local index folder.
+    Folder(PathBuf),
+    /// `http(s)://HOST:PORT/NAME`.
+    Cluster(opensearch::Address),
+}
+
+impl Location {
+    /// Reads `--index`: an `http://` or `https://` URL names an index in a cluster, anything
+    /// else a folder.
+    pub fn parse(text: &std::ffi::OsStr) -> Result<Location> {
+        match text.to_str().and_then(opensearch::Address::parse) {
+            Some(address) => Ok(Location::Cluster(address?)),
+            None => Ok(Location::Folder(PathBuf::from(text))),
+        }
+    }
+
+    /// The location as users write it.
+    pub fn shown(&self) -> String {
+        match self {
+            Location::Folder(path) => path.display().to_string(),
+            Location::Cluster(address) => address.url(),
+        }
+    }
+
+    /// The folder article ids are made relative to: the one holding a local index, the
+    /// working folder for a cluster.
+    pub fn id_base(&self) -> PathBuf {
+        match self {
+            Location::Folder(path) => id_base(path),
+            Location::Cluster(_) => PathBuf::from("."),
+        }
+    }
+}
+
 /// Opens the index at `location` for reading.
-pub fn open(location: &Path) -> Result<Box<dyn Backend>> {
-    Ok(Box::new(local::LocalReader::open(location)?))
+pub fn open(location: &Location) -> Result<Box<dyn Backend>> {
+    Ok(match location {
+        Location::Folder(path) => Box::new(local::LocalReader::open(path)?),
+        Location::Cluster(address) => Box::new(opensearch::OpenSearchReader::open(address)?),
+    })
 }
 
 /// The folder article ids are made relative to: the one holding the index.

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::{output, Global, Outcome};
 use lede::backend::local::{guard, verify, LedeIndex};
+use lede::backend::Location;
 use lede::render::{json, text};
 
 const EXAMPLES: &str = "\
@@ -28,9 +29,13 @@ pub struct Args {
 
 /// Runs `lede check`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
-    let report = guard::reading(&global.index, || {
-        verify::check(&LedeIndex::open(&global.index)?)
-    })?;
+    let Location::Folder(path) = &global.index else {
+        anyhow::bail!(
+            "lede check verifies the files of a local index; an OpenSearch cluster checks its own (GET _cluster/health, GET {}/_stats)",
+            global.index.shown()
+        );
+    };
+    let report = guard::reading(path, || verify::check(&LedeIndex::open(path)?))?;
     let mut out = output::stdout(global.color);
     if args.json {
         json::check_report(&mut out, &report)?;

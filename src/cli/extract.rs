@@ -30,7 +30,7 @@ pub struct Args {
 /// Runs `lede extract`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     let mut options = IngestOptions::new(args.paths, PathNames::new(global.id_base()));
-    options.exclude = vec![global.index.clone()];
+    options.exclude = global.excluded();
     options.threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let mut sink = PrintSink {
         out: std::io::BufWriter::new(std::io::stdout()),

@@ -8,6 +8,8 @@ use std::io::Write;
 use super::progress::IngestBar;
 use super::{output, Global, Outcome};
 use lede::backend::local::{LocalWriter, DEFAULT_MEMORY_BUDGET};
+use lede::backend::opensearch::OpenSearchWriter;
+use lede::backend::Location;
 use lede::ingest::{ingest, IngestOptions, ReportTo, COMMIT_EVERY, COMMIT_EVERY_PARAGRAPHS};
 use lede::render::text;
 use lede::source::PathNames;
@@ -25,6 +27,7 @@ Examples:
   lede ingest corpus/                      a folder, recursively
   lede ingest notes.md export.jsonl        single files
   lede ingest corpus/ --index ~/news-index
+  lede ingest corpus/ --index http://127.0.0.1:9200/news   an OpenSearch cluster
 
 Re-ingesting an article (same id, or same path) replaces its paragraphs; unchanged
 articles are skipped. Exit code 2 when some input failed (the rest is indexed).";
@@ -68,12 +71,10 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
             args.memory_mb
         );
     }
-    let store = LocalWriter::open(&global.index, memory_budget, threads)
-        .with_context(|| format!("cannot open the index at {}", global.index.display()))?;
     let options = IngestOptions {
         paths: args.paths,
         names: PathNames::new(global.id_base()),
-        exclude: vec![global.index.clone()],
+        exclude: global.excluded(),
         threads,
         commit_every: usize::try_from(args.commit_every).unwrap_or(usize::MAX),
         commit_interval: Duration::from_secs(args.commit_seconds),
@@ -87,7 +88,18 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         },
         |progress: &lede::ingest::Progress| bar.update(progress),
     );
-    let report = ingest(store, &options, &mut report_to);
+    let report = match &global.index {
+        Location::Folder(path) => {
+            let store = LocalWriter::open(path, memory_budget, threads)
+                .with_context(|| format!("cannot open the index at {}", path.display()))?;
+            ingest(store, &options, &mut report_to)
+        }
+        Location::Cluster(address) => {
+            let store = OpenSearchWriter::open(address)
+                .with_context(|| format!("cannot open the index at {}", address.url()))?;
+            ingest(store, &options, &mut report_to)
+        }
+    };
     bar.finish();
     let report = report?;
     if !args.quiet {

@@ -17,6 +17,7 @@ mod stats;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use lede::backend::Location;
 
 /// How a command ended, as the process exit code (grep's convention).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +47,13 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "lede", version, about = ABOUT, after_help = EXAMPLES)]
 pub struct Cli {
-    /// Index folder [default: ./lede-index, or $LEDE_INDEX]
+    /// Index folder, or an OpenSearch index: http(s)://HOST:9200/NAME [default: ./lede-index,
+    /// or $LEDE_INDEX]
     #[arg(
         long,
         global = true,
         env = "LEDE_INDEX",
-        value_name = "DIR",
+        value_name = "DIR|URL",
         default_value = "lede-index",
         hide_default_value = true
     )]
@@ -102,7 +104,7 @@ enum Command {
 /// Runs the command the arguments name.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let global = Global {
-        index: cli.index,
+        index: Location::parse(cli.index.as_os_str())?,
         color: cli.color,
     };
     match cli.command {
@@ -121,8 +123,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 /// Options shared by every command.
 pub struct Global {
-    /// Index folder.
-    pub index: PathBuf,
+    /// Where the index is.
+    pub index: Location,
     /// Colour choice.
     pub color: ColorWhen,
 }
@@ -130,6 +132,14 @@ pub struct Global {
 impl Global {
     /// The folder article ids are relative to: the one holding the index.
     pub fn id_base(&self) -> PathBuf {
-        lede::backend::id_base(&self.index)
+        self.index.id_base()
+    }
+
+    /// Folders never read as input: a local index's own.
+    pub fn excluded(&self) -> Vec<PathBuf> {
+        match &self.index {
+            Location::Folder(path) => vec![path.clone()],
+            Location::Cluster(_) => Vec::new(),
+        }
     }
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use super::{output, Global, Outcome};
 use lede::backend::local::{LocalWriter, DEFAULT_MEMORY_BUDGET};
+use lede::backend::opensearch::OpenSearchWriter;
+use lede::backend::Location;
 use lede::remove::{remove, Selector};
 use lede::render::{json, text};
 use lede::source::PathNames;
@@ -36,7 +38,6 @@ pub struct Args {
 
 /// Runs `lede remove`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
-    let store = LocalWriter::open_existing(&global.index, DEFAULT_MEMORY_BUDGET)?;
     let names = PathNames::new(global.id_base());
     let selectors: Vec<Selector> = args
         .article
@@ -44,7 +45,15 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         .map(|id| Selector::Article(id.clone()))
         .chain(args.source.iter().map(|path| source_selector(&names, path)))
         .collect();
-    let report = remove(store, &selectors)?;
+    let report = match &global.index {
+        Location::Folder(path) => remove(
+            LocalWriter::open_existing(path, DEFAULT_MEMORY_BUDGET)?,
+            &selectors,
+        )?,
+        Location::Cluster(address) => {
+            remove(OpenSearchWriter::open_existing(address)?, &selectors)?
+        }
+    };
     let mut out = output::stdout(global.color);
     if args.json {
         json::remove_report(&mut out, &report)?;

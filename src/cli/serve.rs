@@ -28,7 +28,7 @@ pub struct Args {
 /// Runs `lede serve`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     let engine = QueryEngine::new(lede::backend::open(&global.index)?)?;
-    let index = global.index.display().to_string();
+    let index = global.index.shown();
     let color = global.color;
     lede::serve::run(
         engine,

@@ -14,6 +14,7 @@ use proptest::prelude::*;
 use super::request::{QueryRequest, WordMatch};
 use super::QueryEngine;
 use crate::backend::local::{LocalReader, LocalWriter, DEFAULT_MEMORY_BUDGET};
+use crate::backend::opensearch::{Address, OpenSearchReader, OpenSearchWriter};
 use crate::ingest::{ingest, IngestOptions, Strict};
 use crate::source::PathNames;
 
@@ -117,8 +118,9 @@ impl Q {
 
     /// Whether `passage` matches: words in order for a phrase (within `slop` positions for
     /// two words), every positive part and no excluded part for AND (any positive part
-    /// with `any`), any part for OR, the complement for an exclusion anywhere.
-    fn matches(&self, passage: &Passage, any: bool) -> bool {
+    /// with `rules.any`), any part for OR, the complement for an exclusion anywhere.
+    fn matches(&self, passage: &Passage, rules: Rules) -> bool {
+        let any = rules.any;
         let in_fields = |field: Option<Field>, test: &dyn Fn(&[String]) -> bool| match field {
             None => test(&passage.title) || test(&passage.body),
             Some(Field::Title) => test(&passage.title),
@@ -131,7 +133,9 @@ impl Q {
             }
             Q::Phrase(words, slop, field) => {
                 let stems: Vec<String> = words.iter().map(|w| stem(*w)).collect();
-                in_fields(*field, &|tokens| phrase_at(tokens, &stems, *slop))
+                in_fields(*field, &|tokens| {
+                    phrase_at(tokens, &stems, *slop, rules.engine)
+                })
             }
             Q::Prefix(w, len, field) => {
                 let prefix = stem(*w)[..*len].to_string();
@@ -139,27 +143,45 @@ impl Q {
                     tokens.iter().any(|t| t.starts_with(&prefix))
                 })
             }
-            Q::Or(parts) => parts.iter().any(|p| p.matches(passage, any)),
-            Q::Not(inner) => !inner.matches(passage, any),
+            Q::Or(parts) => parts.iter().any(|p| p.matches(passage, rules)),
+            Q::Not(inner) => !inner.matches(passage, rules),
             Q::And(parts) => {
                 let (excluded, positive): (Vec<&Q>, Vec<&Q>) =
                     parts.iter().partition(|p| matches!(p, Q::Not(_)));
-                let positives = positive.iter().map(|p| p.matches(passage, any));
+                let positives = positive.iter().map(|p| p.matches(passage, rules));
                 let positive_ok = positive.is_empty()
                     || if any {
                         positives.into_iter().any(|m| m)
                     } else {
                         positives.into_iter().all(|m| m)
                     };
-                positive_ok && excluded.iter().all(|p| p.matches(passage, any))
+                positive_ok && excluded.iter().all(|p| p.matches(passage, rules))
             }
         }
     }
 }
 
+/// How a query is evaluated.
+#[derive(Debug, Clone, Copy)]
+struct Rules {
+    /// Any of the words instead of all.
+    any: bool,
+    /// The index answering.
+    engine: Engine,
+}
+
+/// The two indexes differ in one rule, of sloppy phrases repeating a word (`"grape
+/// grape"~1`): tantivy lets one occurrence stand for both words, Lucene needs two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    Tantivy,
+    Lucene,
+}
+
 /// Whether `stems` stand in `tokens` in order; with two words, the second within `slop`
-/// positions of where it would stand in an exact phrase (tantivy's sloppy phrase).
-fn phrase_at(tokens: &[String], stems: &[String], slop: u32) -> bool {
+/// positions of where it would stand in an exact phrase (a sloppy phrase; see [`Engine`]
+/// for a repeated word).
+fn phrase_at(tokens: &[String], stems: &[String], slop: u32, engine: Engine) -> bool {
     if stems.len() == 2 && slop > 0 {
         let at = |stem: &String| -> Vec<i64> {
             tokens
@@ -173,6 +195,7 @@ fn phrase_at(tokens: &[String], stems: &[String], slop: u32) -> bool {
         return firsts.iter().any(|first| {
             seconds
                 .iter()
+                .filter(|second| engine == Engine::Tantivy || *second != first)
                 .any(|second| (second - 1 - first).unsigned_abs() <= u64::from(slop))
         });
     }
@@ -251,27 +274,108 @@ struct Fixture {
     _dir: tempfile::TempDir,
     engine: QueryEngine,
     passages: Vec<Passage>,
+    /// A cluster index to delete when done.
+    cluster_index: Option<String>,
+    engine_rules: Engine,
 }
 
-fn fixture() -> Fixture {
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if let Some(url) = &self.cluster_index {
+            let _ = reqwest::blocking::Client::new().delete(url).send();
+        }
+    }
+}
+
+/// The generated corpus, written to a file in a new folder.
+fn corpus_file() -> (tempfile::TempDir, IngestOptions, Vec<Passage>) {
     let dir = tempfile::tempdir().unwrap();
     let (lines, passages) = corpus();
     let file = dir.path().join("corpus.jsonl");
     std::fs::write(&file, lines).unwrap();
+    let options = IngestOptions::new(vec![file], PathNames::new(dir.path()));
+    (dir, options, passages)
+}
+
+fn fixture() -> Fixture {
+    let (dir, options, passages) = corpus_file();
     let index = dir.path().join("idx");
     let writer = LocalWriter::open(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
-    let options = IngestOptions::new(vec![file], PathNames::new(dir.path()));
     ingest(writer, &options, &mut Strict).unwrap();
     let engine = QueryEngine::new(Box::new(LocalReader::open(&index).unwrap())).unwrap();
     Fixture {
         _dir: dir,
         engine,
         passages,
+        cluster_index: None,
+        engine_rules: Engine::Tantivy,
     }
+}
+
+/// The same corpus in an index of the OpenSearch cluster at `LEDE_TEST_OPENSEARCH`, if
+/// one is configured (`.ci/run` starts one).
+fn cluster_fixture() -> Option<Fixture> {
+    let url = std::env::var("LEDE_TEST_OPENSEARCH").ok()?;
+    let name = format!("lede-semantics-{}-{}", std::process::id(), rand_suffix());
+    let address = Address::parse(&format!("{}/{name}", url.trim_end_matches('/')))?.unwrap();
+    let (dir, options, passages) = corpus_file();
+    ingest(
+        OpenSearchWriter::open(&address).unwrap(),
+        &options,
+        &mut Strict,
+    )
+    .unwrap();
+    let engine = QueryEngine::new(Box::new(OpenSearchReader::open(&address).unwrap())).unwrap();
+    Some(Fixture {
+        _dir: dir,
+        engine,
+        passages,
+        cluster_index: Some(address.url()),
+        engine_rules: Engine::Lucene,
+    })
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
 }
 
 thread_local! {
     static FIXTURE: Fixture = fixture();
+    static CLUSTER_FIXTURE: Option<Fixture> = cluster_fixture();
+}
+
+/// Whether `fixture` finds for `q` exactly the passages the evaluator does.
+fn agrees(fixture: &Fixture, q: &Q, any: bool) -> std::result::Result<(), TestCaseError> {
+    let text = q.text();
+    let words = if any { WordMatch::Any } else { WordMatch::All };
+    let lede = found(&fixture.engine, &text, words);
+    let expected: BTreeSet<(String, u64)> = fixture
+        .passages
+        .iter()
+        .filter(|p| {
+            q.matches(
+                p,
+                Rules {
+                    any,
+                    engine: fixture.engine_rules,
+                },
+            )
+        })
+        .map(|p| p.key.clone())
+        .collect();
+    prop_assert_eq!(
+        &lede,
+        &expected,
+        "query {:?} (any: {}) in {}: lede found {} passages, the evaluator {}",
+        text,
+        any,
+        fixture.engine.backend().location(),
+        lede.len(),
+        expected.len()
+    );
+    Ok(())
 }
 
 /// The passages lede finds for `text`.
@@ -293,26 +397,18 @@ proptest! {
 
     #[test]
     fn every_query_finds_exactly_what_its_tree_means(q in query(), any in proptest::bool::ANY) {
-        let text = q.text();
-        FIXTURE.with(|fixture| {
-            let words = if any { WordMatch::Any } else { WordMatch::All };
-            let lede = found(&fixture.engine, &text, words);
-            let expected: BTreeSet<(String, u64)> = fixture
-                .passages
-                .iter()
-                .filter(|p| q.matches(p, any))
-                .map(|p| p.key.clone())
-                .collect();
-            prop_assert_eq!(
-                &lede,
-                &expected,
-                "query {:?} (any: {}): lede found {} passages, the evaluator {}",
-                text,
-                any,
-                lede.len(),
-                expected.len()
-            );
-            Ok(())
+        FIXTURE.with(|fixture| agrees(fixture, &q, any))?;
+    }
+
+    /// The same in an OpenSearch cluster, when the tests have one.
+    #[test]
+    fn every_query_finds_exactly_what_its_tree_means_in_a_cluster(
+        q in query(),
+        any in proptest::bool::ANY,
+    ) {
+        CLUSTER_FIXTURE.with(|fixture| match fixture {
+            Some(fixture) => agrees(fixture, &q, any),
+            None => Ok(()),
         })?;
     }
 }
