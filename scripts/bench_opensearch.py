@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 REUTERS = os.path.join(SHARED, "corpora", "reuters-21578", "articles.jsonl")
 QUERIES = os.path.join(SHARED, "bench", "peers", "queries.txt")
-LEDE = os.path.join(ROOT, "target", "release", "lede")
+LEDE = os.environ.get("LEDE", os.path.join(ROOT, "target", "release", "lede"))
 WARM_ROUNDS = 5
 
 
