@@ -136,6 +136,20 @@ fn the_api_answers_as_the_command_line_does() {
             "/api/facets/person?q=weapons&limit=5",
             vec!["facets", "person", "weapons", "--limit", "5", "--json"],
         ),
+        (
+            "/api/query?q=&person==Kim+Jong+Un&country=%3DKP&facet=person",
+            vec![
+                "query",
+                "",
+                "--person",
+                "=Kim Jong Un",
+                "--country",
+                "=KP",
+                "--facet",
+                "person",
+                "--json",
+            ],
+        ),
         ("/api/facets/month", vec!["facets", "month", "--json"]),
         ("/api/stats", vec!["stats", "--json"]),
     ];

@@ -12,6 +12,8 @@ pub mod syntax;
 pub mod top;
 
 #[cfg(test)]
+mod names_tests;
+#[cfg(test)]
 mod semantics_tests;
 
 use std::collections::BTreeMap;
