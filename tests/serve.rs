@@ -202,6 +202,69 @@ fn articles_timelines_and_exports() {
     assert!(rows.iter().all(|r| r["article_id"].is_string()));
 }
 
+/// Articles with titles: one matching "grain exports" in its title only, one in its body.
+fn titled() -> TestEnv {
+    let env = TestEnv::new();
+    let lines = [
+        r#"{"id": "t1", "title": "Grain exports fell in February", "body": "Kyiv said shipments were lower.\n\nFarmers in Poland protested against cheap grain.\n\nThe ministry gave no figures."}"#,
+        r#"{"id": "t2", "title": "Harvest outlook", "body": "Grain exports will rise, traders said.\n\nWeather was good."}"#,
+    ];
+    env.write("titled.jsonl", &(lines.join("\n") + "\n"));
+    env.lede_ok(&["ingest", "titled.jsonl", "--quiet"], 0);
+    env
+}
+
+/// The words a list of byte ranges marks in `text`, lower-cased.
+fn marked(text: &str, ranges: &serde_json::Value) -> Vec<String> {
+    ranges
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let (s, e) = (r[0].as_u64().unwrap(), r[1].as_u64().unwrap());
+            text[s as usize..e as usize].to_lowercase()
+        })
+        .collect()
+}
+
+#[test]
+fn titles_carry_the_marks_of_the_words_they_matched() {
+    let env = titled();
+    let server = Server::start(&env);
+    let answer = server.get("/api/query?q=grain+exports&limit=20").json();
+    let mut through_title_only = 0;
+    for hit in answer["hits"].as_array().unwrap() {
+        let title = hit["title"].as_str().unwrap();
+        let in_title = marked(title, &hit["title_highlights"]);
+        let in_text = marked(hit["text"].as_str().unwrap(), &hit["highlights"]);
+        for word in in_title.iter().chain(&in_text) {
+            assert!(
+                word == "grain" || word == "exports",
+                "{word} marked in {hit}"
+            );
+        }
+        let expected_in_title: Vec<&str> = title
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| ["grain", "exports"].contains(&w.to_lowercase().as_str()))
+            .collect();
+        assert_eq!(in_title.len(), expected_in_title.len(), "{hit}");
+        if in_text.is_empty() {
+            through_title_only += 1;
+            assert!(!in_title.is_empty(), "a hit with no mark at all: {hit}");
+        }
+    }
+    assert!(
+        through_title_only > 0,
+        "a passage matches through its title alone"
+    );
+    // A word asked of the paragraph only is not marked in the title.
+    let body_only = server.get("/api/query?q=body%3Agrain&limit=20").json();
+    for hit in body_only["hits"].as_array().unwrap() {
+        assert_eq!(hit["title_highlights"], serde_json::json!([]), "{hit}");
+    }
+}
+
 #[test]
 fn bad_requests_say_which_parameter_and_unknown_paths_are_404() {
     let env = indexed();

@@ -29,7 +29,7 @@ use response::{
     ArticleParagraph, ArticleView, FacetValue, FilterValues, Hit, PeriodCount, QueryResponse,
     SnippetData, TimelineResponse, ValueCount,
 };
-use snippet::Highlighter;
+use snippet::PassageHighlighter;
 
 /// The notice of a query read with any of its words because none has all of them.
 const ANY_WORDS_NOTICE: &str = "no passage has all the words; showing passages with any of them";
@@ -96,7 +96,7 @@ impl QueryEngine {
         // A TREC run needs no highlights; the snippet is then the passage's start.
         let mut highlighter = request
             .snippets
-            .then(|| Highlighter::new(self.analyzer.clone(), planned.highlight.clone()));
+            .then(|| PassageHighlighter::new(&self.analyzer, &planned.highlight));
         for hit in &mut hits {
             add_snippet(hit, highlighter.as_mut());
         }
@@ -493,13 +493,19 @@ impl Matched for Found {
     }
 }
 
-/// Highlights a hit and cuts its snippet.
-fn add_snippet(hit: &mut Hit, highlighter: Option<&mut Highlighter>) {
-    let highlights = highlighter
-        .map(|h| h.highlights(&hit.text))
-        .unwrap_or_default();
+/// Highlights a hit's paragraph and title and cuts its snippet.
+fn add_snippet(hit: &mut Hit, highlighter: Option<&mut PassageHighlighter>) {
+    let (highlights, title_highlights) = match highlighter {
+        Some(h) => (
+            h.body.highlights(&hit.text),
+            hit.title
+                .as_deref()
+                .map(|title| h.title.highlights(title))
+                .unwrap_or_default(),
+        ),
+        None => Default::default(),
+    };
     let snippet = snippet::snippet(&hit.text, &highlights);
-    let pairs = |ranges: &[(usize, usize)]| ranges.iter().map(|&(s, e)| [s, e]).collect::<Vec<_>>();
     hit.snippet = SnippetData {
         start: snippet.fragments.first().map_or(0, |f| f.0),
         fragments: pairs(&snippet.fragments),
@@ -507,6 +513,12 @@ fn add_snippet(hit: &mut Hit, highlighter: Option<&mut Highlighter>) {
         text: snippet.text,
     };
     hit.highlights = pairs(&highlights);
+    hit.title_highlights = pairs(&title_highlights);
+}
+
+/// Byte ranges as the JSON pairs `[start, end]`.
+fn pairs(ranges: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    ranges.iter().map(|&(s, e)| [s, e]).collect()
 }
 
 #[cfg(test)]

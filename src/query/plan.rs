@@ -90,7 +90,7 @@ pub enum Plan {
     Boost(Box<Plan>, f32),
 }
 
-/// What to highlight: analysed words, word prefixes and phrases.
+/// What to highlight in one field: analysed words, word prefixes and phrases.
 #[derive(Debug, Clone, Default)]
 pub struct HighlightSpec {
     /// Analysed words matched anywhere.
@@ -100,6 +100,29 @@ pub struct HighlightSpec {
     /// Phrases as analysed words, with their slop: only their words, standing together,
     /// are highlighted.
     pub phrases: Vec<(Vec<String>, u32)>,
+}
+
+/// What to highlight in each field. A word restricted to one field (`title:summit`) is
+/// marked only there: a mark says where the passage matched, so the same word elsewhere
+/// is left unmarked. Words under an exclusion are marked nowhere.
+#[derive(Debug, Clone, Default)]
+pub struct FieldHighlights {
+    /// What to mark in the article title.
+    pub title: HighlightSpec,
+    /// What to mark in the paragraph.
+    pub body: HighlightSpec,
+}
+
+impl FieldHighlights {
+    /// Adds to the spec of `field`, or of both fields when the word has none.
+    fn add(&mut self, field: Option<FieldName>, add: impl Fn(&mut HighlightSpec)) {
+        if field != Some(FieldName::Body) {
+            add(&mut self.title);
+        }
+        if field != Some(FieldName::Title) {
+            add(&mut self.body);
+        }
+    }
 }
 
 /// What a filter restricts.
@@ -157,8 +180,8 @@ pub struct PlannedQuery {
     pub plan: Plan,
     /// Filters (not scored).
     pub filters: Vec<Filter>,
-    /// What to highlight.
-    pub highlight: HighlightSpec,
+    /// What to highlight, per field.
+    pub highlight: FieldHighlights,
     /// Notices about lenient readings and fallbacks, one line each.
     pub notices: Vec<String>,
     /// Whether the text query has words that OR semantics could relax.
@@ -231,7 +254,7 @@ pub fn plan(request: &QueryRequest, context: &Context<'_>, any: bool) -> Result<
     let mut builder = Builder {
         analyzer: context.analyzer.clone(),
         any,
-        highlight: HighlightSpec::default(),
+        highlight: FieldHighlights::default(),
         drop_stopwords: false,
         refused: None,
     };
@@ -290,7 +313,7 @@ fn is_stopword(word: &str) -> bool {
 struct Builder {
     analyzer: TextAnalyzer,
     any: bool,
-    highlight: HighlightSpec,
+    highlight: FieldHighlights,
     drop_stopwords: bool,
     /// Why the query is refused, once a part of it is past a limit.
     refused: Option<String>,
@@ -332,9 +355,19 @@ impl Builder {
                     .collect();
                 (!clauses.is_empty()).then_some(Plan::Bool(clauses))
             }
-            Node::Not(inner) => self.node(inner).map(complement),
+            Node::Not(inner) => self.excluded(inner).map(complement),
             Node::And(parts) => self.and(parts),
         }
+    }
+
+    /// The plan of an excluded node. Its words add nothing to the highlights: a passage
+    /// can hold an excluded word only where the exclusion stands beside `OR` ("supply OR
+    /// -nuclear"), and there the word is not why the passage matched.
+    fn excluded(&mut self, node: &Node) -> Option<Plan> {
+        let highlight = self.highlight.clone();
+        let plan = self.node(node);
+        self.highlight = highlight;
+        plan
     }
 
     /// A conjunction (or, with --any, a disjunction) of parts, with repeated words
@@ -347,7 +380,7 @@ impl Builder {
         let mut positives = 0;
         for part in parts {
             if let Node::Not(inner) = part {
-                if let Some(q) = self.node(inner) {
+                if let Some(q) = self.excluded(inner) {
                     clauses.push((Occur::MustNot, q));
                 }
                 continue;
@@ -416,12 +449,15 @@ impl Builder {
         match tokens.len() {
             0 => None,
             1 => {
-                self.highlight.terms.insert(tokens[0].clone());
+                self.highlight.add(field, |spec| {
+                    spec.terms.insert(tokens[0].clone());
+                });
                 let token = tokens.into_iter().next().expect("one token");
                 Some(Plan::Term { field, token })
             }
             _ => {
-                self.highlight.phrases.push((tokens.clone(), slop));
+                self.highlight
+                    .add(field, |spec| spec.phrases.push((tokens.clone(), slop)));
                 Some(Plan::Phrase {
                     field,
                     tokens,
@@ -437,7 +473,9 @@ impl Builder {
     fn compound(&mut self, field: Option<FieldName>, tokens: Vec<String>) -> Option<Plan> {
         let mut clauses: Vec<(Occur, Plan)> = Vec::new();
         for token in &tokens {
-            self.highlight.terms.insert(token.clone());
+            self.highlight.add(field, |spec| {
+                spec.terms.insert(token.clone());
+            });
             clauses.push((
                 Occur::Must,
                 Plan::Term {
@@ -469,7 +507,9 @@ impl Builder {
         if prefix.is_empty() {
             return None;
         }
-        self.highlight.prefixes.insert(prefix.clone());
+        self.highlight.add(field, |spec| {
+            spec.prefixes.insert(prefix.clone());
+        });
         Some(Plan::Prefix { field, prefix })
     }
 }
@@ -780,6 +820,32 @@ mod tests {
         assert_eq!(codes(&["Niger"]), ["NE"]);
         assert_eq!(codes(&["Guinea"]), ["GN"]);
         assert!(resolve_countries(&["=".into()], countries).is_err());
+    }
+
+    /// The plan of `text` with the test analyzer and no index values.
+    fn planned(text: &str) -> PlannedQuery {
+        let analyzer = crate::analyzer::en_stem();
+        let none = |_| Ok(Vec::new());
+        let context = Context {
+            analyzer: &analyzer,
+            countries: Countries::shipped().unwrap(),
+            facet_values: &none,
+        };
+        plan(&QueryRequest::new(text), &context, false).unwrap()
+    }
+
+    #[test]
+    fn words_are_marked_in_their_own_field_and_excluded_words_nowhere() {
+        let highlight = planned("title:summit body:talks weapons \"arms deal\" -nuclear").highlight;
+        let terms = |spec: &HighlightSpec| spec.terms.iter().cloned().collect::<Vec<_>>();
+        assert_eq!(terms(&highlight.title), ["summit", "weapon"]);
+        assert_eq!(terms(&highlight.body), ["talk", "weapon"]);
+        for spec in [&highlight.title, &highlight.body] {
+            assert_eq!(spec.phrases, [(vec!["arm".to_string(), "deal".into()], 0)]);
+        }
+        let highlight = planned("supply OR -(nuclear weapons)").highlight;
+        assert_eq!(terms(&highlight.body), ["suppli"]);
+        assert_eq!(terms(&highlight.title), ["suppli"]);
     }
 
     #[test]

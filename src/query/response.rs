@@ -82,6 +82,9 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges of matched words in `text`.
     pub highlights: Vec<[usize; 2]>,
+    /// Byte ranges of matched words in `title` (empty without a title): a passage may
+    /// match through its article's title alone.
+    pub title_highlights: Vec<[usize; 2]>,
     /// The part of the passage to show, with its own highlight ranges.
     pub snippet: SnippetData,
     /// Countries of the passage (ISO codes).
