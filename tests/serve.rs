@@ -1,6 +1,7 @@
 //! `lede serve` end to end: the real binary on a free port, asked over HTTP, its answers
 //! compared with the command line's.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
@@ -202,6 +203,20 @@ fn articles_timelines_and_exports() {
     assert!(rows.iter().all(|r| r["article_id"].is_string()));
 }
 
+/// The passages of an article that `/api/query` lists for `q` (with its mode) within that
+/// article, by paragraph: what the page asked for besides the article before it could ask
+/// the article itself.
+fn hits_within(server: &Server, id: &str, q: &str) -> BTreeMap<u64, serde_json::Value> {
+    let answer = server.get(&format!("/api/query?{q}&article={id}&limit=1000"));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| (hit["paragraph"].as_u64().unwrap(), hit.clone()))
+        .collect()
+}
+
 /// Articles with titles: one matching "grain exports" in its title only, one in its body.
 fn titled() -> TestEnv {
     let env = TestEnv::new();
@@ -225,6 +240,99 @@ fn marked(text: &str, ranges: &serde_json::Value) -> Vec<String> {
             text[s as usize..e as usize].to_lowercase()
         })
         .collect()
+}
+
+#[test]
+fn an_article_asked_with_a_query_marks_what_the_query_matches_in_one_answer() {
+    let env = indexed();
+    let server = Server::start(&env);
+    let id = "corpus%2Fvladivostok-summit.txt";
+    let plain = server.get(&format!("/api/articles/{id}"));
+    // Without a query, the answer is the article alone, with the fields it always had
+    // (serde_json's map lists them sorted).
+    let keys = |value: &serde_json::Value| -> Vec<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    };
+    let article = plain.json();
+    assert_eq!(
+        keys(&article),
+        [
+            "article_id",
+            "author",
+            "date",
+            "heading",
+            "paragraphs",
+            "source",
+            "title",
+            "url"
+        ]
+    );
+    assert_eq!(
+        keys(&article["paragraphs"][0]),
+        ["countries", "orgs", "paragraph", "persons", "text", "why"]
+    );
+    assert!(plain.body.starts_with("{\"article_id\":"), "{}", plain.body);
+    assert_eq!(
+        server.get(&format!("/api/articles/{id}?q=")).body,
+        plain.body
+    );
+    for q in [
+        "q=weapons+supply",
+        "q=weapons+supply&all=1",
+        "q=weapons+supply&any=1",
+        "q=zanzibar+weapons",
+    ] {
+        let answer = server.get(&format!("/api/articles/{id}?{q}"));
+        assert_eq!(answer.status, 200, "{q}: {}", answer.body);
+        let marked_article = answer.json();
+        let hits = hits_within(&server, id, q);
+        let paragraphs = marked_article["paragraphs"].as_array().unwrap();
+        assert_eq!(
+            paragraphs.len(),
+            article["paragraphs"].as_array().unwrap().len()
+        );
+        for (paragraph, before) in paragraphs
+            .iter()
+            .zip(article["paragraphs"].as_array().unwrap())
+        {
+            // The article's own fields are unchanged.
+            for key in keys(before) {
+                assert_eq!(paragraph[&key], before[&key], "{q}: {key}");
+            }
+            let number = paragraph["paragraph"].as_u64().unwrap();
+            match hits.get(&number) {
+                Some(hit) => {
+                    assert_eq!(paragraph["matches"], true, "{q}: ¶{number}");
+                    assert_eq!(paragraph["highlights"], hit["highlights"], "{q}: ¶{number}");
+                    if hit["partial"] == true {
+                        assert_eq!(paragraph["partial"], true, "{q}: ¶{number}");
+                    }
+                }
+                None => {
+                    assert_eq!(paragraph["matches"], false, "{q}: ¶{number}");
+                    assert_eq!(paragraph["highlights"], serde_json::json!([]));
+                    assert!(paragraph.get("partial").is_none());
+                }
+            }
+        }
+        assert!(paragraphs.iter().any(|p| p["matches"] == true), "{q}");
+        assert_eq!(
+            marked_article["query"],
+            q.split('&').next().unwrap()[2..].replace('+', " ")
+        );
+    }
+    // No paragraph has both words: each has some of them, and says so.
+    let relaxed = server
+        .get(&format!("/api/articles/{id}?q=zanzibar+weapons"))
+        .json();
+    for paragraph in relaxed["paragraphs"].as_array().unwrap() {
+        assert_eq!(paragraph["matches"] == true, paragraph["partial"] == true);
+    }
+    assert!(relaxed["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("any of them")));
 }
 
 #[test]
@@ -263,6 +371,15 @@ fn titles_carry_the_marks_of_the_words_they_matched() {
     for hit in body_only["hits"].as_array().unwrap() {
         assert_eq!(hit["title_highlights"], serde_json::json!([]), "{hit}");
     }
+    // The article view marks its title too.
+    let article = server.get("/api/articles/t1?q=grain+exports").json();
+    assert_eq!(
+        marked(
+            article["title"].as_str().unwrap(),
+            &article["title_highlights"]
+        ),
+        ["grain", "exports"]
+    );
 }
 
 #[test]
@@ -279,6 +396,10 @@ fn bad_requests_say_which_parameter_and_unknown_paths_are_404() {
         ("/api/facets/colour", "kind"),
         ("/api/timeline?interval=week", "interval"),
         ("/api/export?format=xml", "format"),
+        ("/api/articles/a?q=weapons&country=KP", "country"),
+        ("/api/articles/a?q=%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28x", "q"),
+        ("/api/articles/a?q=weapons&any=1&all=1", "all"),
+        ("/api/query?q=weapons&person=%3D", "person"),
     ] {
         let answer = server.get(path);
         assert_eq!(answer.status, 400, "{path}: {}", answer.body);
@@ -286,7 +407,12 @@ fn bad_requests_say_which_parameter_and_unknown_paths_are_404() {
         assert_eq!(error["parameter"], parameter, "{path}: {error}");
         assert!(error["error"].as_str().is_some_and(|e| !e.is_empty()));
     }
-    for path in ["/nothing", "/api/queries", "/api/articles/no-such-article"] {
+    for path in [
+        "/nothing",
+        "/api/queries",
+        "/api/articles/no-such-article",
+        "/api/articles/no-such-article?q=weapons",
+    ] {
         let answer = server.get(path);
         assert_eq!(answer.status, 404, "{path}: {}", answer.body);
         assert!(answer.json()["error"].is_string());

@@ -58,6 +58,12 @@ impl QueryEngine {
 
     /// Answers one request.
     pub fn query(&self, request: &QueryRequest) -> Result<QueryResponse> {
+        Ok(self.answer(request)?.0)
+    }
+
+    /// Answers one request, with the plan the answer is of (relaxed to any of the words
+    /// when no passage has them all).
+    fn answer(&self, request: &QueryRequest) -> Result<(QueryResponse, PlannedQuery)> {
         request.check()?;
         // Facets with a filter of their own are counted without it (disjunctive), so that
         // `--country KP` still shows what the other countries would give.
@@ -101,7 +107,8 @@ impl QueryEngine {
             add_snippet(hit, highlighter.as_mut());
         }
         let filter_values = self.filter_values(&mut planned)?;
-        Ok(QueryResponse {
+        let notices = std::mem::take(&mut planned.notices);
+        let response = QueryResponse {
             query_id: None,
             took_ms: None,
             query: request.text.clone(),
@@ -111,8 +118,9 @@ impl QueryEngine {
             total_articles,
             undated_left_out,
             filter_values,
-            notices: planned.notices,
-        })
+            notices,
+        };
+        Ok((response, planned))
     }
 
     /// How the passages matching `request` spread over the periods of their articles'
@@ -150,6 +158,9 @@ impl QueryEngine {
             return Ok(None);
         };
         Ok(Some(ArticleView {
+            query: None,
+            notices: None,
+            title_highlights: None,
             article_id: first.article_id.clone(),
             title: first.title.clone(),
             heading: first.heading.clone(),
@@ -166,9 +177,58 @@ impl QueryEngine {
                     persons: hit.persons,
                     orgs: hit.orgs,
                     why: hit.why,
+                    matches: None,
+                    partial: false,
+                    highlights: None,
                 })
                 .collect(),
         }))
+    }
+
+    /// A whole article as [`QueryEngine::article`] gives it, with what the text query of
+    /// `request` (its text and how many of the words; filters and paging are not read)
+    /// matches in it: each paragraph's highlights and whether the query matches it, as
+    /// `/api/query?article=ID` would list it, and the title's highlights. `None` when the
+    /// index does not hold the article.
+    pub fn article_matches(
+        &self,
+        article_id: &str,
+        request: &QueryRequest,
+    ) -> Result<Option<ArticleView>> {
+        let mut within = QueryRequest::new(request.text.clone());
+        within.words = request.words;
+        within.articles = vec![article_id.to_string()];
+        // A query lede refuses is refused whether or not the article exists.
+        self.plan(&within, false)?;
+        let Some(mut view) = self.article(article_id)? else {
+            return Ok(None);
+        };
+        // Every paragraph the query matches, those with some of the words included.
+        within.limit = view.paragraphs.len().min(request::MAX_LIMIT);
+        let (response, planned) = self.answer(&within)?;
+        // Relaxed because no paragraph has every word: each has only some of them.
+        let relaxed = planned.any && request.words != WordMatch::Any;
+        let mut hits: BTreeMap<u64, Hit> = response
+            .hits
+            .into_iter()
+            .map(|hit| (hit.paragraph, hit))
+            .collect();
+        for paragraph in &mut view.paragraphs {
+            let hit = hits.remove(&paragraph.paragraph);
+            paragraph.matches = Some(hit.is_some());
+            paragraph.partial = hit.as_ref().is_some_and(|hit| hit.partial || relaxed);
+            paragraph.highlights = Some(hit.map(|hit| hit.highlights).unwrap_or_default());
+        }
+        let mut marker = PassageHighlighter::new(&self.analyzer, &planned.highlight);
+        view.title_highlights = Some(
+            view.title
+                .as_deref()
+                .map(|title| pairs(&marker.title.highlights(title)))
+                .unwrap_or_default(),
+        );
+        view.query = Some(request.text.clone());
+        view.notices = Some(response.notices);
+        Ok(Some(view))
     }
 
     /// Hands every passage matching `request` (not only a page), best first, to `each`
