@@ -383,6 +383,15 @@ fn titles_carry_the_marks_of_the_words_they_matched() {
 }
 
 #[test]
+fn the_favicon_is_no_content_not_an_error() {
+    let env = indexed();
+    let server = Server::start(&env);
+    let answer = server.get("/favicon.ico");
+    assert_eq!(answer.status, 204);
+    assert!(answer.body.is_empty());
+}
+
+#[test]
 fn bad_requests_say_which_parameter_and_unknown_paths_are_404() {
     let env = indexed();
     let server = Server::start(&env);

@@ -259,6 +259,17 @@ fn export_json_lines(
     Ok(())
 }
 
+/// `GET /favicon.ico`: no content. The page declares an empty icon, but a browser showing
+/// an API answer, a bookmark or a tool still asks for this address, and a JSON 404 there
+/// reads as a fault in consoles and logs.
+pub async fn favicon() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+    )
+        .into_response()
+}
+
 /// Anything else: 404, in JSON.
 pub async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(format!("nothing at {}", uri.path()))
