@@ -503,7 +503,11 @@ fn name_notice(name: &plan::NameMatch, values: &[ValueCount]) -> String {
         .take(NAMES_LISTED)
         .enumerate()
         .map(|(i, v)| {
-            let unit = if i == 0 { " passages" } else { "" };
+            let unit = match (i, v.passages) {
+                (0, 1) => " passage",
+                (0, _) => " passages",
+                _ => "",
+            };
             format!("{} ({}{unit})", v.value, v.passages)
         })
         .collect();
@@ -671,6 +675,27 @@ mod tests {
                 assert_eq!(hit.text[*s..*e].to_lowercase(), "missile");
             }
         }
+    }
+
+    #[test]
+    fn a_name_notice_counts_one_passage_in_the_singular() {
+        let name = plan::NameMatch {
+            kind: FacetKind::Person,
+            typed: "blair".into(),
+            values: vec!["Blair".into(), "Tony Blair".into()],
+        };
+        let count = |value: &str, passages| ValueCount {
+            value: value.into(),
+            passages,
+        };
+        assert_eq!(
+            name_notice(&name, &[count("Blair", 1), count("Tony Blair", 1)]),
+            "--person \"blair\" is any of Blair (1 passage), Tony Blair (1)"
+        );
+        assert_eq!(
+            name_notice(&name, &[count("Tony Blair", 2), count("Blair", 1)]),
+            "--person \"blair\" is any of Tony Blair (2 passages), Blair (1)"
+        );
     }
 
     /// Query text a user might type, with every operator of the syntax mixed in.
