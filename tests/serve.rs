@@ -1,6 +1,7 @@
 //! `lede serve` end to end: the real binary on a free port, asked over HTTP, its answers
 //! compared with the command line's.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
@@ -136,6 +137,20 @@ fn the_api_answers_as_the_command_line_does() {
             "/api/facets/person?q=weapons&limit=5",
             vec!["facets", "person", "weapons", "--limit", "5", "--json"],
         ),
+        (
+            "/api/query?q=&person==Kim+Jong+Un&country=%3DKP&facet=person",
+            vec![
+                "query",
+                "",
+                "--person",
+                "=Kim Jong Un",
+                "--country",
+                "=KP",
+                "--facet",
+                "person",
+                "--json",
+            ],
+        ),
         ("/api/facets/month", vec!["facets", "month", "--json"]),
         ("/api/stats", vec!["stats", "--json"]),
     ];
@@ -188,6 +203,194 @@ fn articles_timelines_and_exports() {
     assert!(rows.iter().all(|r| r["article_id"].is_string()));
 }
 
+/// The passages of an article that `/api/query` lists for `q` (with its mode) within that
+/// article, by paragraph: what the page asked for besides the article before it could ask
+/// the article itself.
+fn hits_within(server: &Server, id: &str, q: &str) -> BTreeMap<u64, serde_json::Value> {
+    let answer = server.get(&format!("/api/query?{q}&article={id}&limit=1000"));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| (hit["paragraph"].as_u64().unwrap(), hit.clone()))
+        .collect()
+}
+
+/// Articles with titles: one matching "grain exports" in its title only, one in its body.
+fn titled() -> TestEnv {
+    let env = TestEnv::new();
+    let lines = [
+        r#"{"id": "t1", "title": "Grain exports fell in February", "body": "Kyiv said shipments were lower.\n\nFarmers in Poland protested against cheap grain.\n\nThe ministry gave no figures."}"#,
+        r#"{"id": "t2", "title": "Harvest outlook", "body": "Grain exports will rise, traders said.\n\nWeather was good."}"#,
+    ];
+    env.write("titled.jsonl", &(lines.join("\n") + "\n"));
+    env.lede_ok(&["ingest", "titled.jsonl", "--quiet"], 0);
+    env
+}
+
+/// The words a list of byte ranges marks in `text`, lower-cased.
+fn marked(text: &str, ranges: &serde_json::Value) -> Vec<String> {
+    ranges
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let (s, e) = (r[0].as_u64().unwrap(), r[1].as_u64().unwrap());
+            text[s as usize..e as usize].to_lowercase()
+        })
+        .collect()
+}
+
+#[test]
+fn an_article_asked_with_a_query_marks_what_the_query_matches_in_one_answer() {
+    let env = indexed();
+    let server = Server::start(&env);
+    let id = "corpus%2Fvladivostok-summit.txt";
+    let plain = server.get(&format!("/api/articles/{id}"));
+    // Without a query, the answer is the article alone, with the fields it always had
+    // (serde_json's map lists them sorted).
+    let keys = |value: &serde_json::Value| -> Vec<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    };
+    let article = plain.json();
+    assert_eq!(
+        keys(&article),
+        [
+            "article_id",
+            "author",
+            "date",
+            "heading",
+            "paragraphs",
+            "source",
+            "title",
+            "url"
+        ]
+    );
+    assert_eq!(
+        keys(&article["paragraphs"][0]),
+        ["countries", "orgs", "paragraph", "persons", "text", "why"]
+    );
+    assert!(plain.body.starts_with("{\"article_id\":"), "{}", plain.body);
+    assert_eq!(
+        server.get(&format!("/api/articles/{id}?q=")).body,
+        plain.body
+    );
+    for q in [
+        "q=weapons+supply",
+        "q=weapons+supply&all=1",
+        "q=weapons+supply&any=1",
+        "q=zanzibar+weapons",
+    ] {
+        let answer = server.get(&format!("/api/articles/{id}?{q}"));
+        assert_eq!(answer.status, 200, "{q}: {}", answer.body);
+        let marked_article = answer.json();
+        let hits = hits_within(&server, id, q);
+        let paragraphs = marked_article["paragraphs"].as_array().unwrap();
+        assert_eq!(
+            paragraphs.len(),
+            article["paragraphs"].as_array().unwrap().len()
+        );
+        for (paragraph, before) in paragraphs
+            .iter()
+            .zip(article["paragraphs"].as_array().unwrap())
+        {
+            // The article's own fields are unchanged.
+            for key in keys(before) {
+                assert_eq!(paragraph[&key], before[&key], "{q}: {key}");
+            }
+            let number = paragraph["paragraph"].as_u64().unwrap();
+            match hits.get(&number) {
+                Some(hit) => {
+                    assert_eq!(paragraph["matches"], true, "{q}: ¶{number}");
+                    assert_eq!(paragraph["highlights"], hit["highlights"], "{q}: ¶{number}");
+                    if hit["partial"] == true {
+                        assert_eq!(paragraph["partial"], true, "{q}: ¶{number}");
+                    }
+                }
+                None => {
+                    assert_eq!(paragraph["matches"], false, "{q}: ¶{number}");
+                    assert_eq!(paragraph["highlights"], serde_json::json!([]));
+                    assert!(paragraph.get("partial").is_none());
+                }
+            }
+        }
+        assert!(paragraphs.iter().any(|p| p["matches"] == true), "{q}");
+        assert_eq!(
+            marked_article["query"],
+            q.split('&').next().unwrap()[2..].replace('+', " ")
+        );
+    }
+    // No paragraph has both words: each has some of them, and says so.
+    let relaxed = server
+        .get(&format!("/api/articles/{id}?q=zanzibar+weapons"))
+        .json();
+    for paragraph in relaxed["paragraphs"].as_array().unwrap() {
+        assert_eq!(paragraph["matches"] == true, paragraph["partial"] == true);
+    }
+    assert!(relaxed["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("any of them")));
+}
+
+#[test]
+fn titles_carry_the_marks_of_the_words_they_matched() {
+    let env = titled();
+    let server = Server::start(&env);
+    let answer = server.get("/api/query?q=grain+exports&limit=20").json();
+    let mut through_title_only = 0;
+    for hit in answer["hits"].as_array().unwrap() {
+        let title = hit["title"].as_str().unwrap();
+        let in_title = marked(title, &hit["title_highlights"]);
+        let in_text = marked(hit["text"].as_str().unwrap(), &hit["highlights"]);
+        for word in in_title.iter().chain(&in_text) {
+            assert!(
+                word == "grain" || word == "exports",
+                "{word} marked in {hit}"
+            );
+        }
+        let expected_in_title: Vec<&str> = title
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| ["grain", "exports"].contains(&w.to_lowercase().as_str()))
+            .collect();
+        assert_eq!(in_title.len(), expected_in_title.len(), "{hit}");
+        if in_text.is_empty() {
+            through_title_only += 1;
+            assert!(!in_title.is_empty(), "a hit with no mark at all: {hit}");
+        }
+    }
+    assert!(
+        through_title_only > 0,
+        "a passage matches through its title alone"
+    );
+    // A word asked of the paragraph only is not marked in the title.
+    let body_only = server.get("/api/query?q=body%3Agrain&limit=20").json();
+    for hit in body_only["hits"].as_array().unwrap() {
+        assert_eq!(hit["title_highlights"], serde_json::json!([]), "{hit}");
+    }
+    // The article view marks its title too.
+    let article = server.get("/api/articles/t1?q=grain+exports").json();
+    assert_eq!(
+        marked(
+            article["title"].as_str().unwrap(),
+            &article["title_highlights"]
+        ),
+        ["grain", "exports"]
+    );
+}
+
+#[test]
+fn the_favicon_is_no_content_not_an_error() {
+    let env = indexed();
+    let server = Server::start(&env);
+    let answer = server.get("/favicon.ico");
+    assert_eq!(answer.status, 204);
+    assert!(answer.body.is_empty());
+}
+
 #[test]
 fn bad_requests_say_which_parameter_and_unknown_paths_are_404() {
     let env = indexed();
@@ -202,6 +405,10 @@ fn bad_requests_say_which_parameter_and_unknown_paths_are_404() {
         ("/api/facets/colour", "kind"),
         ("/api/timeline?interval=week", "interval"),
         ("/api/export?format=xml", "format"),
+        ("/api/articles/a?q=weapons&country=KP", "country"),
+        ("/api/articles/a?q=%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28%28x", "q"),
+        ("/api/articles/a?q=weapons&any=1&all=1", "all"),
+        ("/api/query?q=weapons&person=%3D", "person"),
     ] {
         let answer = server.get(path);
         assert_eq!(answer.status, 400, "{path}: {}", answer.body);
@@ -209,7 +416,12 @@ fn bad_requests_say_which_parameter_and_unknown_paths_are_404() {
         assert_eq!(error["parameter"], parameter, "{path}: {error}");
         assert!(error["error"].as_str().is_some_and(|e| !e.is_empty()));
     }
-    for path in ["/nothing", "/api/queries", "/api/articles/no-such-article"] {
+    for path in [
+        "/nothing",
+        "/api/queries",
+        "/api/articles/no-such-article",
+        "/api/articles/no-such-article?q=weapons",
+    ] {
         let answer = server.get(path);
         assert_eq!(answer.status, 404, "{path}: {}", answer.body);
         assert!(answer.json()["error"].is_string());

@@ -32,10 +32,10 @@ pub struct Filters {
     /// Keep passages about this country: ISO code, English name or alias, any case; repeat for any of several
     #[arg(long, value_name = "COUNTRY")]
     country: Vec<String>,
-    /// Keep passages naming this person ("putin" finds "Vladimir Putin"); repeatable
+    /// Keep passages naming this person: "putin" takes every name with the words typed (Vladimir Putin), "=Sun Co" only the name spelled so; repeatable
     #[arg(long, value_name = "NAME")]
     person: Vec<String>,
-    /// Keep passages naming this organisation; repeatable
+    /// Keep passages naming this organisation: words of a name, or "=NAME" for that name only; repeatable
     #[arg(long, value_name = "NAME")]
     org: Vec<String>,
     /// Keep passages of this article id; repeatable

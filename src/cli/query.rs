@@ -23,15 +23,17 @@ Query syntax:
   comput*                  words starting with \"comput\"
 Words such as \"the\" and \"of\" are left out unless quoted. When no passage has all the
 words, the passages with any of them are shown, with a notice. --person and --org take a
-name or part of one (\"blair\": every Blair, listed in a notice). --since and --until take
-1987, 1987-03, \"March 1987\" or 1987-03-19, each the whole period. --facet counts
-over all matches; the facet of a filtered kind ignores its own filter (--country KP
---facet country still lists the other countries), unlike `lede facets`.
+name or part of one (\"blair\": every Blair, listed in a notice), or after = one name as
+spelled (\"=Blair\": not Tony Blair; \"=Sun Co\": not Rico Sun Oil Co). --since and
+--until take 1987, 1987-03, \"March 1987\" or 1987-03-19, each the whole period. --facet
+counts over all matches; the facet of a filtered kind ignores its own filter (--country
+KP --facet country still lists the other countries), unlike `lede facets`.
 
 Examples:
   lede query \"weapons supply\" --facet country
   lede query \"weapons supply\" --country KP --country \"south korea\" --why
   lede query sanctions --person putin --since 2023 --per-article -C 1
+  lede query \"crude oil\" --org \"=Sun Co Inc\" --facet person
   lede query --batch queries.jsonl --format trec --limit 1000 > run.trec
 
 Exit code 0 when passages match, 1 when none does, 2 on error.";

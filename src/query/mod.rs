@@ -12,6 +12,8 @@ pub mod syntax;
 pub mod top;
 
 #[cfg(test)]
+mod names_tests;
+#[cfg(test)]
 mod semantics_tests;
 
 use std::collections::BTreeMap;
@@ -27,7 +29,7 @@ use response::{
     ArticleParagraph, ArticleView, FacetValue, FilterValues, Hit, PeriodCount, QueryResponse,
     SnippetData, TimelineResponse, ValueCount,
 };
-use snippet::Highlighter;
+use snippet::PassageHighlighter;
 
 /// The notice of a query read with any of its words because none has all of them.
 const ANY_WORDS_NOTICE: &str = "no passage has all the words; showing passages with any of them";
@@ -56,6 +58,12 @@ impl QueryEngine {
 
     /// Answers one request.
     pub fn query(&self, request: &QueryRequest) -> Result<QueryResponse> {
+        Ok(self.answer(request)?.0)
+    }
+
+    /// Answers one request, with the plan the answer is of (relaxed to any of the words
+    /// when no passage has them all).
+    fn answer(&self, request: &QueryRequest) -> Result<(QueryResponse, PlannedQuery)> {
         request.check()?;
         // Facets with a filter of their own are counted without it (disjunctive), so that
         // `--country KP` still shows what the other countries would give.
@@ -94,12 +102,13 @@ impl QueryEngine {
         // A TREC run needs no highlights; the snippet is then the passage's start.
         let mut highlighter = request
             .snippets
-            .then(|| Highlighter::new(self.analyzer.clone(), planned.highlight.clone()));
+            .then(|| PassageHighlighter::new(&self.analyzer, &planned.highlight));
         for hit in &mut hits {
             add_snippet(hit, highlighter.as_mut());
         }
         let filter_values = self.filter_values(&mut planned)?;
-        Ok(QueryResponse {
+        let notices = std::mem::take(&mut planned.notices);
+        let response = QueryResponse {
             query_id: None,
             took_ms: None,
             query: request.text.clone(),
@@ -109,8 +118,9 @@ impl QueryEngine {
             total_articles,
             undated_left_out,
             filter_values,
-            notices: planned.notices,
-        })
+            notices,
+        };
+        Ok((response, planned))
     }
 
     /// How the passages matching `request` spread over the periods of their articles'
@@ -148,6 +158,9 @@ impl QueryEngine {
             return Ok(None);
         };
         Ok(Some(ArticleView {
+            query: None,
+            notices: None,
+            title_highlights: None,
             article_id: first.article_id.clone(),
             title: first.title.clone(),
             heading: first.heading.clone(),
@@ -164,9 +177,58 @@ impl QueryEngine {
                     persons: hit.persons,
                     orgs: hit.orgs,
                     why: hit.why,
+                    matches: None,
+                    partial: false,
+                    highlights: None,
                 })
                 .collect(),
         }))
+    }
+
+    /// A whole article as [`QueryEngine::article`] gives it, with what the text query of
+    /// `request` (its text and how many of the words; filters and paging are not read)
+    /// matches in it: each paragraph's highlights and whether the query matches it, as
+    /// `/api/query?article=ID` would list it, and the title's highlights. `None` when the
+    /// index does not hold the article.
+    pub fn article_matches(
+        &self,
+        article_id: &str,
+        request: &QueryRequest,
+    ) -> Result<Option<ArticleView>> {
+        let mut within = QueryRequest::new(request.text.clone());
+        within.words = request.words;
+        within.articles = vec![article_id.to_string()];
+        // A query lede refuses is refused whether or not the article exists.
+        self.plan(&within, false)?;
+        let Some(mut view) = self.article(article_id)? else {
+            return Ok(None);
+        };
+        // Every paragraph the query matches, those with some of the words included.
+        within.limit = view.paragraphs.len().min(request::MAX_LIMIT);
+        let (response, planned) = self.answer(&within)?;
+        // Relaxed because no paragraph has every word: each has only some of them.
+        let relaxed = planned.any && request.words != WordMatch::Any;
+        let mut hits: BTreeMap<u64, Hit> = response
+            .hits
+            .into_iter()
+            .map(|hit| (hit.paragraph, hit))
+            .collect();
+        for paragraph in &mut view.paragraphs {
+            let hit = hits.remove(&paragraph.paragraph);
+            paragraph.matches = Some(hit.is_some());
+            paragraph.partial = hit.as_ref().is_some_and(|hit| hit.partial || relaxed);
+            paragraph.highlights = Some(hit.map(|hit| hit.highlights).unwrap_or_default());
+        }
+        let mut marker = PassageHighlighter::new(&self.analyzer, &planned.highlight);
+        view.title_highlights = Some(
+            view.title
+                .as_deref()
+                .map(|title| pairs(&marker.title.highlights(title)))
+                .unwrap_or_default(),
+        );
+        view.query = Some(request.text.clone());
+        view.notices = Some(response.notices);
+        Ok(Some(view))
     }
 
     /// Hands every passage matching `request` (not only a page), best first, to `each`
@@ -441,7 +503,11 @@ fn name_notice(name: &plan::NameMatch, values: &[ValueCount]) -> String {
         .take(NAMES_LISTED)
         .enumerate()
         .map(|(i, v)| {
-            let unit = if i == 0 { " passages" } else { "" };
+            let unit = match (i, v.passages) {
+                (0, 1) => " passage",
+                (0, _) => " passages",
+                _ => "",
+            };
             format!("{} ({}{unit})", v.value, v.passages)
         })
         .collect();
@@ -491,13 +557,19 @@ impl Matched for Found {
     }
 }
 
-/// Highlights a hit and cuts its snippet.
-fn add_snippet(hit: &mut Hit, highlighter: Option<&mut Highlighter>) {
-    let highlights = highlighter
-        .map(|h| h.highlights(&hit.text))
-        .unwrap_or_default();
+/// Highlights a hit's paragraph and title and cuts its snippet.
+fn add_snippet(hit: &mut Hit, highlighter: Option<&mut PassageHighlighter>) {
+    let (highlights, title_highlights) = match highlighter {
+        Some(h) => (
+            h.body.highlights(&hit.text),
+            hit.title
+                .as_deref()
+                .map(|title| h.title.highlights(title))
+                .unwrap_or_default(),
+        ),
+        None => Default::default(),
+    };
     let snippet = snippet::snippet(&hit.text, &highlights);
-    let pairs = |ranges: &[(usize, usize)]| ranges.iter().map(|&(s, e)| [s, e]).collect::<Vec<_>>();
     hit.snippet = SnippetData {
         start: snippet.fragments.first().map_or(0, |f| f.0),
         fragments: pairs(&snippet.fragments),
@@ -505,6 +577,12 @@ fn add_snippet(hit: &mut Hit, highlighter: Option<&mut Highlighter>) {
         text: snippet.text,
     };
     hit.highlights = pairs(&highlights);
+    hit.title_highlights = pairs(&title_highlights);
+}
+
+/// Byte ranges as the JSON pairs `[start, end]`.
+fn pairs(ranges: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    ranges.iter().map(|&(s, e)| [s, e]).collect()
 }
 
 #[cfg(test)]
@@ -597,6 +675,27 @@ mod tests {
                 assert_eq!(hit.text[*s..*e].to_lowercase(), "missile");
             }
         }
+    }
+
+    #[test]
+    fn a_name_notice_counts_one_passage_in_the_singular() {
+        let name = plan::NameMatch {
+            kind: FacetKind::Person,
+            typed: "blair".into(),
+            values: vec!["Blair".into(), "Tony Blair".into()],
+        };
+        let count = |value: &str, passages| ValueCount {
+            value: value.into(),
+            passages,
+        };
+        assert_eq!(
+            name_notice(&name, &[count("Blair", 1), count("Tony Blair", 1)]),
+            "--person \"blair\" is any of Blair (1 passage), Tony Blair (1)"
+        );
+        assert_eq!(
+            name_notice(&name, &[count("Tony Blair", 2), count("Blair", 1)]),
+            "--person \"blair\" is any of Tony Blair (2 passages), Blair (1)"
+        );
     }
 
     /// Query text a user might type, with every operator of the syntax mixed in.

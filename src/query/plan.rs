@@ -90,7 +90,7 @@ pub enum Plan {
     Boost(Box<Plan>, f32),
 }
 
-/// What to highlight: analysed words, word prefixes and phrases.
+/// What to highlight in one field: analysed words, word prefixes and phrases.
 #[derive(Debug, Clone, Default)]
 pub struct HighlightSpec {
     /// Analysed words matched anywhere.
@@ -100,6 +100,29 @@ pub struct HighlightSpec {
     /// Phrases as analysed words, with their slop: only their words, standing together,
     /// are highlighted.
     pub phrases: Vec<(Vec<String>, u32)>,
+}
+
+/// What to highlight in each field. A word restricted to one field (`title:summit`) is
+/// marked only there: a mark says where the passage matched, so the same word elsewhere
+/// is left unmarked. Words under an exclusion are marked nowhere.
+#[derive(Debug, Clone, Default)]
+pub struct FieldHighlights {
+    /// What to mark in the article title.
+    pub title: HighlightSpec,
+    /// What to mark in the paragraph.
+    pub body: HighlightSpec,
+}
+
+impl FieldHighlights {
+    /// Adds to the spec of `field`, or of both fields when the word has none.
+    fn add(&mut self, field: Option<FieldName>, add: impl Fn(&mut HighlightSpec)) {
+        if field != Some(FieldName::Body) {
+            add(&mut self.title);
+        }
+        if field != Some(FieldName::Title) {
+            add(&mut self.body);
+        }
+    }
 }
 
 /// What a filter restricts.
@@ -157,8 +180,8 @@ pub struct PlannedQuery {
     pub plan: Plan,
     /// Filters (not scored).
     pub filters: Vec<Filter>,
-    /// What to highlight.
-    pub highlight: HighlightSpec,
+    /// What to highlight, per field.
+    pub highlight: FieldHighlights,
     /// Notices about lenient readings and fallbacks, one line each.
     pub notices: Vec<String>,
     /// Whether the text query has words that OR semantics could relax.
@@ -186,8 +209,22 @@ impl NameMatch {
     /// Whether the filter took exactly the value typed (in any case), which needs no
     /// notice.
     pub fn is_exact(&self) -> bool {
-        matches!(&self.values[..], [value] if value.to_lowercase() == self.typed.trim().to_lowercase())
+        let typed = exact_name(&self.typed).unwrap_or(&self.typed);
+        matches!(&self.values[..], [value] if value.to_lowercase() == typed.trim().to_lowercase())
     }
+}
+
+/// What starts a person or organisation filter that takes one stored value as it is
+/// spelled (`--person "=Sun Co"`), where a name without it takes every value that has its
+/// words ("Sun Co" also takes "Rico Sun Oil Co"). A facet clicked in a list names one value
+/// and must select that value only. The extractor stores names that start with a letter,
+/// so no stored name starts with `=`; in a URL, `person==Sun Co` reads as it is typed.
+pub const EXACT_MARK: char = '=';
+
+/// The name an exact filter asks for (`"=Sun Co"` → `Some("Sun Co")`), or `None` when the
+/// filter takes every value with the words typed.
+pub fn exact_name(typed: &str) -> Option<&str> {
+    typed.trim_start().strip_prefix(EXACT_MARK).map(str::trim)
 }
 
 impl PlannedQuery {
@@ -217,7 +254,7 @@ pub fn plan(request: &QueryRequest, context: &Context<'_>, any: bool) -> Result<
     let mut builder = Builder {
         analyzer: context.analyzer.clone(),
         any,
-        highlight: HighlightSpec::default(),
+        highlight: FieldHighlights::default(),
         drop_stopwords: false,
         refused: None,
     };
@@ -276,7 +313,7 @@ fn is_stopword(word: &str) -> bool {
 struct Builder {
     analyzer: TextAnalyzer,
     any: bool,
-    highlight: HighlightSpec,
+    highlight: FieldHighlights,
     drop_stopwords: bool,
     /// Why the query is refused, once a part of it is past a limit.
     refused: Option<String>,
@@ -318,9 +355,19 @@ impl Builder {
                     .collect();
                 (!clauses.is_empty()).then_some(Plan::Bool(clauses))
             }
-            Node::Not(inner) => self.node(inner).map(complement),
+            Node::Not(inner) => self.excluded(inner).map(complement),
             Node::And(parts) => self.and(parts),
         }
+    }
+
+    /// The plan of an excluded node. Its words add nothing to the highlights: a passage
+    /// can hold an excluded word only where the exclusion stands beside `OR` ("supply OR
+    /// -nuclear"), and there the word is not why the passage matched.
+    fn excluded(&mut self, node: &Node) -> Option<Plan> {
+        let highlight = self.highlight.clone();
+        let plan = self.node(node);
+        self.highlight = highlight;
+        plan
     }
 
     /// A conjunction (or, with --any, a disjunction) of parts, with repeated words
@@ -333,7 +380,7 @@ impl Builder {
         let mut positives = 0;
         for part in parts {
             if let Node::Not(inner) = part {
-                if let Some(q) = self.node(inner) {
+                if let Some(q) = self.excluded(inner) {
                     clauses.push((Occur::MustNot, q));
                 }
                 continue;
@@ -402,12 +449,15 @@ impl Builder {
         match tokens.len() {
             0 => None,
             1 => {
-                self.highlight.terms.insert(tokens[0].clone());
+                self.highlight.add(field, |spec| {
+                    spec.terms.insert(tokens[0].clone());
+                });
                 let token = tokens.into_iter().next().expect("one token");
                 Some(Plan::Term { field, token })
             }
             _ => {
-                self.highlight.phrases.push((tokens.clone(), slop));
+                self.highlight
+                    .add(field, |spec| spec.phrases.push((tokens.clone(), slop)));
                 Some(Plan::Phrase {
                     field,
                     tokens,
@@ -423,7 +473,9 @@ impl Builder {
     fn compound(&mut self, field: Option<FieldName>, tokens: Vec<String>) -> Option<Plan> {
         let mut clauses: Vec<(Occur, Plan)> = Vec::new();
         for token in &tokens {
-            self.highlight.terms.insert(token.clone());
+            self.highlight.add(field, |spec| {
+                spec.terms.insert(token.clone());
+            });
             clauses.push((
                 Occur::Must,
                 Plan::Term {
@@ -455,7 +507,9 @@ impl Builder {
         if prefix.is_empty() {
             return None;
         }
-        self.highlight.prefixes.insert(prefix.clone());
+        self.highlight.add(field, |spec| {
+            spec.prefixes.insert(prefix.clone());
+        });
         Some(Plan::Prefix { field, prefix })
     }
 }
@@ -498,15 +552,7 @@ fn filters(request: &QueryRequest, context: &Context<'_>) -> Result<(Vec<Filter>
         for typed in wanted {
             let matches = match_names(typed, &known);
             if matches.is_empty() {
-                return Err(Error::Argument {
-                    argument: flag.into(),
-                    value: typed.clone(),
-                    message: format!(
-                        "no {} of that name in the index{}",
-                        kind.name(),
-                        suggestion(kind, typed, &known)
-                    ),
-                });
+                return Err(unknown_name(kind, flag, typed, &known));
             }
             values.extend(matches.iter().cloned());
             names.push(NameMatch {
@@ -531,10 +577,39 @@ fn filters(request: &QueryRequest, context: &Context<'_>) -> Result<(Vec<Filter>
     Ok((filters, names))
 }
 
-/// Index values a typed person or organisation name stands for: every value that has all
-/// its words as whole words ("blair" → "Tony Blair", "Cherie Blair", "Blair"); when none
+/// The refusal of a person or organisation filter that takes no value of the index.
+fn unknown_name(kind: FacetKind, flag: &str, typed: &str, known: &[String]) -> Error {
+    let message = match exact_name(typed) {
+        Some("") => format!(
+            "`{EXACT_MARK}` takes the one {} spelled as what follows it: {flag} \"{EXACT_MARK}NAME\"",
+            kind.name()
+        ),
+        Some(name) => format!(
+            "no {} spelled so in the index{}",
+            kind.name(),
+            suggestion(kind, name, &EXACT_MARK.to_string(), known)
+        ),
+        None => format!(
+            "no {} of that name in the index{}",
+            kind.name(),
+            suggestion(kind, typed, "", known)
+        ),
+    };
+    Error::Argument {
+        argument: flag.into(),
+        value: typed.into(),
+        message,
+    }
+}
+
+/// Index values a typed person or organisation name stands for. An exact name
+/// (`=Sun Co`) takes the value spelled so; any other name, every value that has all its
+/// words as whole words ("blair" → "Tony Blair", "Cherie Blair", "Blair"), and when none
 /// has, the values whose initials it spells ("nato").
 fn match_names(typed: &str, known: &[String]) -> Vec<String> {
+    if let Some(name) = exact_name(typed) {
+        return match_exact(name, known);
+    }
     let typed_lower = typed.trim().to_lowercase();
     let words: Vec<&str> = typed_lower.split_whitespace().collect();
     if words.is_empty() {
@@ -561,14 +636,34 @@ fn match_names(typed: &str, known: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The value spelled `name`; when none is, the values spelled so in another case, so a
+/// typed `=sun co` finds "Sun Co" (several values then, said in a notice, if the index
+/// holds the name in several cases).
+fn match_exact(name: &str, known: &[String]) -> Vec<String> {
+    if name.is_empty() {
+        return Vec::new();
+    }
+    let same: Vec<String> = known.iter().filter(|k| *k == name).cloned().collect();
+    if !same.is_empty() {
+        return same;
+    }
+    let lower = name.to_lowercase();
+    known
+        .iter()
+        .filter(|k| k.to_lowercase() == lower)
+        .cloned()
+        .collect()
+}
+
 fn initials(name: &str) -> String {
     name.split_whitespace()
         .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
         .collect()
 }
 
-/// "; did you mean "Vladimir Putin"?" for a name not in the index, and where to see them all.
-fn suggestion(kind: FacetKind, typed: &str, known: &[String]) -> String {
+/// "; did you mean "Vladimir Putin"?" for a name not in the index (each suggestion written
+/// after `mark`, so an exact name is suggested as one), and where to see them all.
+fn suggestion(kind: FacetKind, typed: &str, mark: &str, known: &[String]) -> String {
     let keys: Vec<String> = known.iter().map(|k| k.to_lowercase()).collect();
     let candidates = keys
         .iter()
@@ -576,7 +671,7 @@ fn suggestion(kind: FacetKind, typed: &str, known: &[String]) -> String {
         .map(|(k, n)| (k.as_str(), n.as_str()));
     let names: Vec<String> = crate::suggest::nearest(typed, candidates, 3)
         .into_iter()
-        .map(|name| format!("{name:?}"))
+        .map(|name| format!("{:?}", format!("{mark}{name}")))
         .collect();
     let list = format!("`lede facets {}` lists the most frequent", kind.name());
     if names.is_empty() {
@@ -586,12 +681,15 @@ fn suggestion(kind: FacetKind, typed: &str, known: &[String]) -> String {
     }
 }
 
-/// Turns `--country` values into codes, refusing unknown ones with suggestions.
+/// Turns `--country` values into codes, refusing unknown ones with suggestions. A country
+/// is always taken exactly (a code, a whole name or alias, never part of one), so the
+/// exact mark of names (`=KP`) is read and changes nothing.
 fn resolve_countries(values: &[String], countries: &Countries) -> Result<Vec<CountryCode>> {
     let mut codes = Vec::new();
     for value in values {
-        let code = countries.resolve(value).ok_or_else(|| {
-            let suggestions = countries.suggest(value);
+        let name = exact_name(value).unwrap_or(value);
+        let code = countries.resolve(name).ok_or_else(|| {
+            let suggestions = countries.suggest(name);
             let hint = if suggestions.is_empty() {
                 "use an ISO code (KP), an English name (North Korea) or an alias (DPRK)".to_string()
             } else {
@@ -657,6 +755,97 @@ mod tests {
         assert!(match_names("obama", &known).is_empty());
         let orgs = vec!["North Atlantic Treaty Organization".to_string()];
         assert_eq!(match_names("nato", &orgs), orgs);
+    }
+
+    #[test]
+    fn an_exact_name_takes_the_value_spelled_so_and_no_name_that_holds_it() {
+        let known: Vec<String> = [
+            "Sun Co",
+            "Lai Sun Garment Co",
+            "Rico Sun Oil Co",
+            "Sun Microsystems Co",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            match_names("sun co", &known).len(),
+            4,
+            "words take all four"
+        );
+        for typed in ["=Sun Co", "=sun co", " = Sun Co ", "=SUN CO"] {
+            assert_eq!(match_names(typed, &known), ["Sun Co"], "{typed:?}");
+        }
+        assert!(match_names("=Sun", &known).is_empty());
+        assert!(match_names("=", &known).is_empty());
+        // The same name in two cases: the one spelled so; in a third case, both.
+        let cased: Vec<String> = ["Sun Co", "SUN CO"].map(String::from).to_vec();
+        assert_eq!(match_names("=SUN CO", &cased), ["SUN CO"]);
+        assert_eq!(match_names("=sun co", &cased), ["Sun Co", "SUN CO"]);
+        // `=` only marks the start: a name with `=` inside is a name.
+        assert_eq!(exact_name("a=b"), None);
+        assert_eq!(exact_name("==b"), Some("=b"));
+    }
+
+    #[test]
+    fn a_name_taken_exactly_needs_no_notice_and_unknown_exact_names_suggest_exact_ones() {
+        let name = |typed: &str, values: &[&str]| NameMatch {
+            kind: FacetKind::Person,
+            typed: typed.into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        };
+        assert!(name("=Sun Co", &["Sun Co"]).is_exact());
+        assert!(name("=sun co", &["Sun Co"]).is_exact());
+        assert!(!name("=sun co", &["Sun Co", "SUN CO"]).is_exact());
+        assert!(!name("sun co", &["Sun Co", "Rico Sun Oil Co"]).is_exact());
+        let known = vec!["Sun Co".to_string()];
+        let error = unknown_name(FacetKind::Person, "--person", "=Sun Coo", &known).to_string();
+        assert!(error.contains("did you mean \"=Sun Co\""), "{error}");
+        let error = unknown_name(FacetKind::Org, "--org", "=", &known).to_string();
+        assert!(error.contains("--org \"=NAME\""), "{error}");
+    }
+
+    #[test]
+    fn countries_are_exact_with_or_without_the_mark() {
+        let countries = Countries::shipped().unwrap();
+        let codes = |values: &[&str]| {
+            let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            resolve_countries(&values, countries)
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes(&["=KP", "= north korea"]), ["KP"]);
+        // A name inside another country's name is that country only.
+        assert_eq!(codes(&["Niger"]), ["NE"]);
+        assert_eq!(codes(&["Guinea"]), ["GN"]);
+        assert!(resolve_countries(&["=".into()], countries).is_err());
+    }
+
+    /// The plan of `text` with the test analyzer and no index values.
+    fn planned(text: &str) -> PlannedQuery {
+        let analyzer = crate::analyzer::en_stem();
+        let none = |_| Ok(Vec::new());
+        let context = Context {
+            analyzer: &analyzer,
+            countries: Countries::shipped().unwrap(),
+            facet_values: &none,
+        };
+        plan(&QueryRequest::new(text), &context, false).unwrap()
+    }
+
+    #[test]
+    fn words_are_marked_in_their_own_field_and_excluded_words_nowhere() {
+        let highlight = planned("title:summit body:talks weapons \"arms deal\" -nuclear").highlight;
+        let terms = |spec: &HighlightSpec| spec.terms.iter().cloned().collect::<Vec<_>>();
+        assert_eq!(terms(&highlight.title), ["summit", "weapon"]);
+        assert_eq!(terms(&highlight.body), ["talk", "weapon"]);
+        for spec in [&highlight.title, &highlight.body] {
+            assert_eq!(spec.phrases, [(vec!["arm".to_string(), "deal".into()], 0)]);
+        }
+        let highlight = planned("supply OR -(nuclear weapons)").highlight;
+        assert_eq!(terms(&highlight.body), ["suppli"]);
+        assert_eq!(terms(&highlight.title), ["suppli"]);
     }
 
     #[test]

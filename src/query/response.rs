@@ -82,6 +82,9 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges of matched words in `text`.
     pub highlights: Vec<[usize; 2]>,
+    /// Byte ranges of matched words in `title` (empty without a title): a passage may
+    /// match through its article's title alone.
+    pub title_highlights: Vec<[usize; 2]>,
     /// The part of the passage to show, with its own highlight ranges.
     pub snippet: SnippetData,
     /// Countries of the passage (ISO codes).
@@ -210,9 +213,14 @@ pub struct PeriodCount {
     pub articles: u64,
 }
 
-/// A whole article with every paragraph and its entities (`/api/articles/{id}`).
+/// A whole article with every paragraph and its entities (`/api/articles/{id}`); asked
+/// with a query, also what the query matches in it. The fields of a query are left out of
+/// the JSON when there is none, so that answer stays as it was.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleView {
+    /// The query the article was asked with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
     /// Article id.
     pub article_id: String,
     /// Title, if it has one.
@@ -228,8 +236,14 @@ pub struct ArticleView {
     pub author: Option<String>,
     /// URL.
     pub url: Option<String>,
+    /// With a query: byte ranges of matched words in `title` (empty without a title).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_highlights: Option<Vec<[usize; 2]>>,
     /// Its paragraphs, in order.
     pub paragraphs: Vec<ArticleParagraph>,
+    /// With a query: how it was read where it was not taken literally.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notices: Option<Vec<String>>,
 }
 
 /// One paragraph of an [`ArticleView`].
@@ -247,4 +261,16 @@ pub struct ArticleParagraph {
     pub orgs: Vec<String>,
     /// The words behind each country.
     pub why: Vec<CountryWhy>,
+    /// With a query: whether it matches this paragraph (as a hit of the query within the
+    /// article, with every word or, filling after those, some of them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matches: Option<bool>,
+    /// With a query: the paragraph has some of the words, not all (only present, as
+    /// `true`, on such paragraphs; as `partial` on hits).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+    /// With a query: byte ranges of matched words in `text` (empty where it does not
+    /// match).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<[usize; 2]>>,
 }

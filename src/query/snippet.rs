@@ -8,7 +8,7 @@
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::plan::HighlightSpec;
+use super::plan::{FieldHighlights, HighlightSpec};
 
 /// Passages up to this many bytes are shown whole.
 pub const WHOLE_PASSAGE_BYTES: usize = 320;
@@ -34,6 +34,25 @@ pub struct Snippet {
 pub struct Highlighter {
     analyzer: TextAnalyzer,
     spec: HighlightSpec,
+}
+
+/// The highlighters of a passage's two fields: the article title and the paragraph, each
+/// marking what the query asks of its field.
+pub struct PassageHighlighter {
+    /// Marks the title.
+    pub title: Highlighter,
+    /// Marks the paragraph.
+    pub body: Highlighter,
+}
+
+impl PassageHighlighter {
+    /// Highlighters for `specs`, analysing with `analyzer` (the text fields').
+    pub fn new(analyzer: &TextAnalyzer, specs: &FieldHighlights) -> PassageHighlighter {
+        PassageHighlighter {
+            title: Highlighter::new(analyzer.clone(), specs.title.clone()),
+            body: Highlighter::new(analyzer.clone(), specs.body.clone()),
+        }
+    }
 }
 
 /// One analysed token of a passage.

@@ -697,6 +697,7 @@ mod tests {
                 date: None,
                 score: 1.5,
                 highlights: vec![[at, at + 7]],
+                title_highlights: vec![],
                 snippet: SnippetData {
                     text: text.clone(),
                     highlights: vec![[at, at + 7]],

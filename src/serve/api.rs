@@ -147,15 +147,22 @@ pub async fn stats(State(engine): Engine, RawQuery(raw): RawQuery) -> Result<Res
     }))
 }
 
-/// `GET /api/articles/{id}`: a whole article with its paragraphs and their entities.
+/// `GET /api/articles/{id}`: a whole article with its paragraphs and their entities; with
+/// `q` (and `any` or `all`), also what the query matches in each paragraph and the title,
+/// so the page needs one request for an article.
 pub async fn article(
     State(engine): Engine,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    Params::parse(raw.as_deref(), &[])?;
+    let query = Params::parse(raw.as_deref(), &[params::TEXT_QUERY])?.article_query()?;
     let wanted = id.clone();
-    match blocking(move || Ok(engine.article(&wanted)?)).await? {
+    let found = blocking(move || match query {
+        Some(query) => Ok(engine.article_matches(&wanted, &query)?),
+        None => Ok(engine.article(&wanted)?),
+    })
+    .await?;
+    match found {
         Some(article) => Ok(json_response(StatusCode::OK, |out| {
             json::article(out, &article)
         })),
@@ -250,6 +257,17 @@ fn export_json_lines(
         Ok(chunk.len() < EXPORT_CHUNK || flush(chunk))
     })?;
     Ok(())
+}
+
+/// `GET /favicon.ico`: no content. The page declares an empty icon, but a browser showing
+/// an API answer, a bookmark or a tool still asks for this address, and a JSON 404 there
+/// reads as a fault in consoles and logs.
+pub async fn favicon() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+    )
+        .into_response()
 }
 
 /// Anything else: 404, in JSON.

@@ -77,6 +77,7 @@ pub fn router(engine: Arc<QueryEngine>) -> Router {
         .route("/api/articles/{id}", get(api::article))
         .route("/api/timeline", get(api::timeline))
         .route("/api/export", get(api::export))
+        .route("/favicon.ico", get(api::favicon))
         .fallback(api::not_found)
         .with_state(engine)
         .layer(CompressionLayer::new())

@@ -28,6 +28,9 @@ impl BadParameter {
 const SEARCH: &[&str] = &[
     "q", "country", "person", "org", "article", "since", "until", "any", "all",
 ];
+/// Parameters of `/api/articles/{id}`: a text query and how many of its words are needed,
+/// read as `/api/query` reads them.
+pub const TEXT_QUERY: &[&str] = &["q", "any", "all"];
 /// Parameters of `/api/query` besides [`SEARCH`].
 pub const QUERY: &[&str] = &[
     "facet",
@@ -115,13 +118,19 @@ impl Params {
 
     /// The search the parameters describe: text, filters and how many words are needed.
     pub fn search(&self) -> Result<QueryRequest, BadParameter> {
-        let mut request = QueryRequest::new(self.one("q").unwrap_or(""));
+        let mut request = self.text_query()?;
         request.countries = self.all("country");
         request.persons = self.all("person");
         request.orgs = self.all("org");
         request.articles = self.all("article");
         request.since = self.period("since")?;
         request.until = self.period("until")?;
+        Ok(request)
+    }
+
+    /// The text query alone: `q` and how many of its words are needed (`any`, `all`).
+    fn text_query(&self) -> Result<QueryRequest, BadParameter> {
+        let mut request = QueryRequest::new(self.one("q").unwrap_or(""));
         request.words = match (self.flag("any")?, self.flag("all")?) {
             (true, true) => {
                 return Err(BadParameter::new("all", "any and all cannot both be asked"))
@@ -131,6 +140,13 @@ impl Params {
             (false, false) => WordMatch::Default,
         };
         Ok(request)
+    }
+
+    /// The query `/api/articles/{id}` marks in the article; `None` without `q` (or with an
+    /// empty one), which asks for the article alone.
+    pub fn article_query(&self) -> Result<Option<QueryRequest>, BadParameter> {
+        let request = self.text_query()?;
+        Ok((!request.text.is_empty()).then_some(request))
     }
 
     /// The request of `/api/query`: the search, its page and facets.

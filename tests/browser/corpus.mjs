@@ -1,7 +1,8 @@
 // Writes the small corpus the browser tests search: JSON Lines articles dated over six
-// months (none in April), with countries, people and organisations the index recognises,
-// an article id with slashes, multi-byte text (highlights are byte ranges), an undated
-// article, and an article whose title and body are HTML that must stay text.
+// months (none in April), with countries, people (one name inside another) and
+// organisations the index recognises, an article id with slashes, multi-byte text
+// (highlights are byte ranges), an undated article, and an article whose title and body
+// are HTML that must stay text.
 //
 //   node corpus.mjs OUT.jsonl
 
@@ -87,6 +88,20 @@ const articles = [
       'A suspicious dispatch claimed that grain was smuggled <b>inside</b> crates & barrels <img src=x onerror=alert(2)>.',
       '<script>document.title = "pwned"</script><a href="javascript:alert(3)">click</a>',
     ],
+  },
+  // Two people of whom one name holds the other ("Blair" in "Tony Blair"): a click on
+  // "Blair" must select that person only.
+  {
+    id: 'budget-01',
+    date: '2023-03-10',
+    title: 'Budget debate in London',
+    paragraphs: ['Prime Minister Tony Blair spoke in London about the budget.'],
+  },
+  {
+    id: 'budget-02',
+    date: '2023-03-11',
+    title: 'A spokesman on the budget',
+    paragraphs: ['Mr Blair said the budget was fair, a spokesman for Blair added.'],
   },
   {
     id: 'undated-01',

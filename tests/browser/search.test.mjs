@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  launch, visit, settled, clickAndSettle, api, params, shownTotal, realProblems,
+  BASE, launch, visit, settled, clickAndSettle, api, params, shownTotal, realProblems,
 } from './helpers.mjs';
 
 let browser;
@@ -29,6 +29,9 @@ async function withPage(body) {
 }
 
 const hitTexts = (page) => page.locator('#hits .hit .passage').allTextContents();
+const hitArticles = (page) => page.locator('#hits .hit').evaluateAll((els) => els.map((el) => el.dataset.article).sort());
+/** The text of each byte range of `text` (UTF-8 offsets, as the API gives them). */
+const slices = (text, ranges) => ranges.map(([s, e]) => Buffer.from(text).subarray(s, e).toString());
 const facet = (page, kind, value) => page.locator(`.facet[data-kind="${kind}"] .facet-value[data-value="${value}"]`);
 
 test('typing a query shows the passages with the matched words highlighted', async () => {
@@ -74,9 +77,11 @@ test('highlights land on the words in text with multi-byte characters', async ()
     await visit(page, '/?q=grain+futures&all=1');
     const card = page.locator('#hits .hit[data-article="unicode-01"]');
     assert.equal(await card.count(), 1);
-    assert.deepEqual(await card.locator('mark').allTextContents(), ['grain', 'futures']);
+    assert.deepEqual(await card.locator('.passage mark').allTextContents(), ['grain', 'futures']);
     assert.match(await card.locator('.passage').textContent(), /Zürich 🌾🌾 bought grain futures on Monday, said Анна Иванова/);
     assert.equal(await card.locator('.hit-title').textContent(), 'Zürich traders: naïve bets on grain 🌾');
+    // The title's marks are byte ranges too, after "ü", "ï" and before "🌾".
+    assert.deepEqual(await card.locator('.hit-title mark').allTextContents(), ['grain']);
   });
 });
 
@@ -115,11 +120,73 @@ test('clicking countries narrows the counts and results; several are any-of; chi
     assert.deepEqual(params(page).getAll('country'), ['RU']);
     assert.equal(await shownTotal(page), (await api('/api/query?q=grain&country=RU&limit=0')).total);
 
-    // A person from the facet column filters too.
+    // A person from the facet column filters too, by that name exactly.
     await clickAndSettle(page, facet(page, 'person', 'Vladimir Putin'));
-    assert.deepEqual(params(page).getAll('person'), ['Vladimir Putin']);
-    const putin = await api('/api/query?q=grain&country=RU&person=Vladimir+Putin&limit=0');
+    assert.deepEqual(params(page).getAll('person'), ['=Vladimir Putin']);
+    const putin = await api('/api/query?q=grain&country=RU&person=%3DVladimir+Putin&limit=0');
     assert.equal(await shownTotal(page), putin.total);
+  });
+});
+
+test('a click on a name selects that name only, not the names that hold it', async () => {
+  await withPage(async (page) => {
+    await visit(page, '/?q=budget');
+    // What to expect, from each passage's own people in the unfiltered answer.
+    const all = await api('/api/query?q=budget&limit=100');
+    const naming = (name) => all.hits.filter((h) => h.persons.includes(name)).map((h) => h.article_id).sort();
+    const blairOnly = naming('Blair');
+    const tonyBlair = naming('Tony Blair');
+    assert.ok(blairOnly.length && tonyBlair.length, 'both people are named');
+    assert.ok(blairOnly.every((id) => !tonyBlair.includes(id)), 'in different passages');
+
+    const blair = facet(page, 'person', 'Blair');
+    const tony = facet(page, 'person', 'Tony Blair');
+    assert.equal(Number(await blair.locator('.facet-count').textContent()), blairOnly.length);
+    await clickAndSettle(page, blair);
+    assert.deepEqual(params(page).getAll('person'), ['=Blair']);
+    assert.equal(await shownTotal(page), blairOnly.length);
+    assert.deepEqual(await hitArticles(page), blairOnly, 'not the passages naming Tony Blair');
+    assert.equal(await blair.getAttribute('aria-pressed'), 'true');
+    assert.equal(await tony.getAttribute('aria-pressed'), 'false');
+    assert.equal(await page.locator('#chips .chip').textContent(), 'PersonBlair×');
+    assert.equal(await page.locator('#notices li').count(), 0, 'nothing was widened');
+
+    // A second name, from the facet: either of the two, each exactly.
+    await clickAndSettle(page, tony);
+    assert.deepEqual(params(page).getAll('person'), ['=Blair', '=Tony Blair']);
+    assert.deepEqual(await hitArticles(page), [...blairOnly, ...tonyBlair].sort());
+    // Its chip removes it again; clicking the pressed facet removes the other.
+    await clickAndSettle(page, page.locator('#chips .chip', { hasText: 'Tony Blair' }).locator('.chip-remove'));
+    assert.deepEqual(params(page).getAll('person'), ['=Blair']);
+    await clickAndSettle(page, blair);
+    assert.deepEqual(params(page).getAll('person'), []);
+
+    // A tag on a passage selects its name exactly too.
+    const tag = page.locator('#hits .hit .tag-person[data-value="Blair"]').first();
+    await clickAndSettle(page, tag);
+    assert.deepEqual(params(page).getAll('person'), ['=Blair']);
+    assert.deepEqual(await hitArticles(page), blairOnly);
+  });
+});
+
+test('a typed name takes every name with its words, and its chip says which', async () => {
+  await withPage(async (page) => {
+    await visit(page, '/?q=budget&person=blair');
+    const expected = await api('/api/query?q=budget&person=blair&limit=100');
+    const names = expected.filter_values[0].values.map((v) => v.value).sort();
+    assert.deepEqual(names, ['Blair', 'Tony Blair']);
+    assert.equal(await shownTotal(page), expected.total);
+    const chip = page.locator('#chips .chip-person');
+    assert.equal(await chip.locator('.chip-value').textContent(), 'blair');
+    assert.equal(await chip.locator('.chip-note').textContent(), 'any of 2 names');
+    assert.match(await chip.locator('.chip-note').getAttribute('title'), /Blair, Tony Blair|Tony Blair, Blair/);
+    // Neither name's facet is pressed: the filter is the words typed, shown as its own row.
+    assert.equal(await facet(page, 'person', 'Blair').getAttribute('aria-pressed'), 'false');
+    assert.equal(await facet(page, 'person', 'Tony Blair').getAttribute('aria-pressed'), 'false');
+    const typed = facet(page, 'person', 'blair');
+    assert.equal(await typed.getAttribute('aria-pressed'), 'true');
+    await clickAndSettle(page, typed);
+    assert.deepEqual(params(page).getAll('person'), []);
   });
 });
 
@@ -188,8 +255,20 @@ test('a passage opens its article with the passage in place; back returns to the
     assert.ok(hit, 'arms-01 ¶3 matches');
     const firstTitles = await page.locator('#hits .hit-title').allTextContents();
 
+    // The title marks the words it matched, as the API gives them.
     const card = page.locator('#hits .hit[data-article="arms-01"][data-paragraph="2"]');
+    const titleMarks = slices(hit.title, hit.title_highlights);
+    assert.deepEqual(titleMarks.map((m) => m.toLowerCase()), ['weapons', 'supply']);
+    assert.deepEqual(await card.locator('.hit-title mark').allTextContents(), titleMarks);
+
+    // Opening the article asks the API once: the article with the query's marks.
+    const asked = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) asked.push(url.pathname + url.search);
+    });
     await clickAndSettle(page, card.locator('.passage'));
+    assert.deepEqual(asked, ['/api/articles/arms-01?q=weapons+supply']);
     assert.equal(params(page).get('open'), 'arms-01');
     assert.equal(params(page).get('para'), '2');
     assert.ok(await page.locator('#article-view').isVisible());
@@ -216,6 +295,14 @@ test('a passage opens its article with the passage in place; back returns to the
       return box.top >= 0 && box.bottom <= window.innerHeight;
     }), 'the passage is in view');
     assert.match(await page.title(), /North Korea and Russia discuss weapons supply/);
+    assert.deepEqual((await page.locator('#article h1 mark').allTextContents()).map((m) => m.toLowerCase()), ['weapons', 'supply']);
+    // Every paragraph the API says matches is marked, with its marks; the others are plain.
+    const marked = await api('/api/articles/arms-01?q=weapons+supply');
+    for (const p of marked.paragraphs) {
+      const el = page.locator(`#article .para[data-paragraph="${p.paragraph}"]`);
+      assert.equal(await el.evaluate((e) => e.classList.contains('match')), p.matches);
+      assert.deepEqual(await el.locator('mark').allTextContents(), slices(p.text, p.highlights));
+    }
 
     // The browser's back button: the list as it was.
     await page.goBack();
@@ -343,6 +430,12 @@ test('a phone-sized window: one column, filters behind a button, nothing wider t
     assert.ok(await page.locator('#article .para.focus').isVisible());
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the article fits too');
   });
+});
+
+test('the icon address answers with no content, not an error', async () => {
+  const response = await fetch(`${BASE}/favicon.ico`);
+  assert.equal(response.status, 204);
+  assert.equal((await response.arrayBuffer()).byteLength, 0);
 });
 
 test('a refused parameter is said in the page', async () => {

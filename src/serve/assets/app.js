@@ -288,10 +288,22 @@
     for (const v of values || []) if (v && v.value && v.label) countryLabels.set(String(v.value).toUpperCase(), v.label);
   }
   const countryName = (code) => countryLabels.get(String(code).toUpperCase()) || code;
-  const valueName = (kind, value) => (kind === 'country' ? countryName(value) : value);
-  const sameValue = (kind, a, b) =>
-    kind === 'country' ? countryName(a).toLowerCase() === countryName(b).toLowerCase() || a.toUpperCase() === b.toUpperCase()
-      : a.toLowerCase() === b.toLowerCase();
+
+  // A person or organisation filter is a name typed ("putin", "sun co": every value with
+  // those words, as on the command line) or, with a leading "=", one value as the index
+  // spells it. A value clicked in a list (a facet, a tag) is that value only, so the page
+  // always filters by "=VALUE": "Sun Co" alone would also take "Rico Sun Oil Co".
+  // Countries are codes, which are exact already.
+  const EXACT = '=';
+  const isExact = (filter) => filter.trimStart().startsWith(EXACT);
+  /** The filter value that selects exactly the stored `value` of `kind`. */
+  const exactFilter = (kind, value) => (kind === 'country' ? value : EXACT + value);
+  /** What to show for a filter or stored value: country names, names without the "=". */
+  const valueName = (kind, value) => (kind === 'country' ? countryName(value) : isExact(value) ? value.trimStart().slice(1).trim() : value);
+  /** Whether the filter value `filter` selects exactly the stored value `value`. */
+  const selects = (kind, filter, value) =>
+    kind === 'country' ? countryName(filter).toLowerCase() === countryName(value).toLowerCase() || filter.toUpperCase() === value.toUpperCase()
+      : isExact(filter) && valueName(kind, filter) === value;
 
   // ---------------------------------------------------------------- drawing
 
@@ -350,7 +362,7 @@
         learnLabels(data.facets && data.facets.country);
         renderResults(state, data);
         renderFacets(state, data.facets || {});
-        renderChips(state);
+        renderChips(state, data.filter_values);
         for (const kind of expanded) loadMore(state, kind, mine);
       },
       (error) => {
@@ -365,15 +377,33 @@
     await Promise.allSettled([results, timeline]);
   }
 
-  function renderChips(state) {
+  /**
+   * For a typed person or organisation name (not "=VALUE"), what it was taken to mean, from
+   * the answer's `filter_values`: a note when it took other or more names than typed.
+   */
+  function nameNote(kind, value, filterValues) {
+    if (kind === 'country' || isExact(value)) return null;
+    const taken = (filterValues || []).find((f) => f.filter === kind && f.typed === value);
+    if (!taken) return null;
+    const names = taken.values.map((v) => v.value);
+    if (names.length === 1 && names[0].toLowerCase() === value.trim().toLowerCase()) return null;
+    return h('span', {
+      class: 'chip-note',
+      title: `Every ${KIND_NAMES[kind].toLowerCase()} whose name has these words: ${names.join(', ')}`,
+      text: names.length === 1 ? names[0] : `any of ${plural(names.length, 'name', 'names')}`,
+    });
+  }
+
+  function renderChips(state, filterValues) {
     const chips = $('#chips');
     const items = [];
     for (const kind of KINDS) {
       for (const value of state[kind]) {
         items.push(
-          h('li', { class: `chip chip-${kind}` },
+          h('li', { class: `chip chip-${kind}`, dataset: { filter: value } },
             h('span', { class: 'chip-kind', text: KIND_NAMES[kind] }),
             h('span', { class: 'chip-value', text: valueName(kind, value) }),
+            nameNote(kind, value, filterValues),
             h('button', {
               type: 'button',
               class: 'chip-remove',
@@ -472,7 +502,9 @@
   }
 
   function renderHit(state, hit) {
-    const title = hit.title || hit.heading || hit.article_id;
+    // The title with the words the query matched in it: a passage may match through its
+    // article's title alone. A heading (an untitled article's first words) has no marks.
+    const title = hit.title ? marked(hit.title, hit.title_highlights) : hit.heading || hit.article_id;
     const target = { ...state, open: hit.article_id, para: hit.paragraph };
     const openIt = (event) => {
       if (event) event.preventDefault();
@@ -481,12 +513,11 @@
     const link = h('a', {
       class: 'hit-title',
       href: pageUrl(target),
-      text: title,
       onclick: (event) => {
         if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
         openIt(event);
       },
-    });
+    }, title);
     const meta = [
       hit.date ? h('time', { datetime: hit.date, text: formatDate(hit.date) }) : h('span', { class: 'muted', text: 'undated' }),
       hit.source ? h('span', { class: 'source', title: hit.source, text: basename(hit.source) }) : null,
@@ -521,7 +552,7 @@
   }
 
   function tagButton(state, kind, value) {
-    const active = state[kind].some((v) => sameValue(kind, v, value));
+    const active = state[kind].some((v) => selects(kind, v, value));
     return h('button', {
       type: 'button',
       class: `tag tag-${kind}${active ? ' active' : ''}`,
@@ -530,7 +561,7 @@
       text: valueName(kind, value),
       onclick: (event) => {
         event.stopPropagation();
-        if (!active) navigate({ [kind]: [...state[kind], value], offset: 0, open: '', para: null });
+        if (!active) navigate({ [kind]: [...state[kind], exactFilter(kind, value)], offset: 0, open: '', para: null });
       },
     });
   }
@@ -575,12 +606,19 @@
 
   function renderFacetValues(state, kind, values, section) {
     const list = $('.facet-values', section);
-    const rows = values.map((v) => ({ value: v.value, label: v.label || v.value, passages: v.passages, articles: v.articles }));
-    // A filter value the counts do not list (beyond the limit, or matching nothing) is
-    // still shown, checked, so it can be removed here too.
-    for (const value of state[kind]) {
-      if (!rows.some((r) => sameValue(kind, r.value, value))) {
-        rows.unshift({ value, label: valueName(kind, value), passages: null, articles: null });
+    // Each row toggles the filter values that select it: a counted value, exactly; a
+    // filter the counts do not list (beyond the limit, matching nothing, or a typed name
+    // that takes several values) is still shown, checked, so it can be removed here too.
+    const rows = values.map((v) => ({
+      value: v.value,
+      label: v.label || v.value,
+      passages: v.passages,
+      articles: v.articles,
+      filters: state[kind].filter((f) => selects(kind, f, v.value)),
+    }));
+    for (const filter of state[kind]) {
+      if (!rows.some((r) => r.filters.includes(filter))) {
+        rows.unshift({ value: filter, label: valueName(kind, filter), passages: null, articles: null, filters: [filter] });
       }
     }
     if (!rows.length) {
@@ -589,7 +627,7 @@
     }
     const max = Math.max(1, ...rows.map((r) => r.passages || 0));
     list.replaceChildren(...rows.map((row) => {
-      const active = state[kind].some((v) => sameValue(kind, v, row.value));
+      const active = row.filters.length > 0;
       const meter = h('span', { class: 'meter', 'aria-hidden': 'true' });
       meter.style.width = `${Math.round(((row.passages || 0) / max) * 100)}%`;
       const count = row.passages == null ? '–' : fmt(row.passages);
@@ -601,7 +639,7 @@
         title: row.passages == null ? row.label
           : `${row.label}: ${plural(row.passages, 'passage', 'passages')} in ${plural(row.articles, 'article', 'articles')}`,
         onclick: () => {
-          const values = active ? state[kind].filter((v) => !sameValue(kind, v, row.value)) : [...state[kind], row.value];
+          const values = active ? state[kind].filter((v) => !row.filters.includes(v)) : [...state[kind], exactFilter(kind, row.value)];
           navigate({ [kind]: values, offset: 0 });
         },
       },
@@ -922,22 +960,13 @@
     const container = $('#article');
     const position = $('#article-position');
     let article;
-    let matches = new Map();
     const loading = h('p', { class: 'muted', text: 'Loading the article…' });
     if (!container.firstChild || container.dataset.id !== state.open) container.replaceChildren(loading);
     try {
-      const articleP = getJson(`/api/articles/${encodeURIComponent(state.open)}`);
-      // The article's passages that the query matches, for their highlights.
-      let matchesP = Promise.resolve(null);
-      if (state.q) {
-        const p = searchParams(state, { dates: false, filters: false });
-        p.append('article', state.open);
-        p.set('limit', '1000');
-        matchesP = getJson(`/api/query?${p}`).catch(() => null);
-      }
-      article = await articleP;
-      const found = await matchesP;
-      if (found) for (const hit of found.hits || []) matches.set(hit.paragraph, hit);
+      // With the query (its words, not the filters): which paragraphs it matches and the
+      // marks in each and in the title, in the same answer.
+      const query = state.q ? `?${searchParams(state, { dates: false, filters: false })}` : '';
+      article = await getJson(`/api/articles/${encodeURIComponent(state.open)}${query}`);
     } catch (error) {
       if (mine !== generation) return;
       document.title = 'Article not found – lede';
@@ -949,7 +978,6 @@
       return;
     }
     if (mine !== generation) return;
-    matches = matches || new Map();
     const title = article.title || article.heading || article.article_id;
     document.title = `${title} – lede`;
     container.dataset.id = article.article_id;
@@ -985,13 +1013,12 @@
     const focus = state.para;
     let focusEl = null;
     const paragraphs = (article.paragraphs || []).map((p) => {
-      const hit = matches.get(p.paragraph);
       const classes = ['para'];
-      if (hit) classes.push(hit.partial ? 'match partial' : 'match');
+      if (p.matches) classes.push(p.partial ? 'match partial' : 'match');
       if (p.paragraph === focus) classes.push('focus');
       const el = h('p', { class: classes.join(' '), id: `p${p.paragraph}`, dataset: { paragraph: String(p.paragraph) } },
         h('span', { class: 'para-no', 'aria-hidden': 'true', text: String(p.paragraph + 1) }),
-        hit ? marked(p.text, hit.highlights) : p.text);
+        p.matches ? marked(p.text, p.highlights) : p.text);
       if (p.paragraph === focus) {
         focusEl = el;
         el.setAttribute('aria-current', 'true');
@@ -1001,7 +1028,7 @@
 
     container.replaceChildren(
       h('header', { class: 'article-head' },
-        h('h1', { text: title }),
+        h('h1', {}, article.title ? marked(article.title, article.title_highlights) : title),
         article.heading && article.title && article.heading !== article.title ? h('p', { class: 'heading', text: article.heading }) : null,
         meta,
         entityRow('country', 'Countries', new Set([...countries].map((c) => c))),
@@ -1009,7 +1036,7 @@
         entityRow('org', 'Organisations', orgs)),
       h('div', { class: 'article-body' }, paragraphs));
 
-    const matched = [...matches.values()].filter((hit) => !hit.partial).length;
+    const matched = (article.paragraphs || []).filter((p) => p.matches && !p.partial).length;
     const parts = [plural((article.paragraphs || []).length, 'paragraph', 'paragraphs')];
     if (state.q) parts.push(matched ? `${plural(matched, 'passage matches', 'passages match')} “${state.q}”` : `no passage has every word of “${state.q}”`);
     if (focusEl) parts.push(`showing ¶\u00a0${focus + 1}`);
