@@ -46,8 +46,14 @@ pub trait Backend: Send + Sync {
     ) -> Result<ArticlePassages>;
 
     /// Values of `kind` over the matches, with passages and distinct articles each, most
-    /// passages first; and the number of matching passages.
-    fn count_values(&self, selection: &Selection<'_>, kind: TopKind) -> Result<Counted>;
+    /// passages first (at least the first `limit`, in order); the number of distinct values
+    /// and of matching passages.
+    fn count_values(
+        &self,
+        selection: &Selection<'_>,
+        kind: TopKind,
+        limit: usize,
+    ) -> Result<Counted>;
 
     /// The paragraphs of `article_id` within `n` of `paragraph`, in order, that one left out.
     fn context(&self, article_id: &str, paragraph: u64, n: usize) -> Result<Vec<ContextParagraph>>;
@@ -240,19 +246,28 @@ pub struct Search<'a> {
     pub per_article: bool,
     /// Facets to count over every match.
     pub facets: &'a [FacetKind],
+    /// Values of each facet the caller shows: the counts must hold at least these first
+    /// values, in order (a backend may count articles only for them).
+    pub facet_limit: usize,
     /// Attach the score breakdown to each hit.
     pub explain: bool,
 }
 
 impl<'a> Search<'a> {
-    /// A search that only counts: the total and the counts of `facets`, no hits.
-    pub fn counting(selection: Selection<'a>, facets: &'a [FacetKind]) -> Search<'a> {
+    /// A search that only counts: the total and the counts of the first `facet_limit`
+    /// values of `facets`, no hits.
+    pub fn counting(
+        selection: Selection<'a>,
+        facets: &'a [FacetKind],
+        facet_limit: usize,
+    ) -> Search<'a> {
         Search {
             selection,
             offset: 0,
             limit: 0,
             per_article: false,
             facets,
+            facet_limit,
             explain: false,
         }
     }
@@ -285,6 +300,8 @@ pub struct FacetCount {
 pub struct Counted {
     /// Matching passages.
     pub total: u64,
+    /// Distinct values over the matches (`values` may hold only the first ones).
+    pub distinct: u64,
     /// Most passages first, then most articles, then by value.
     pub values: Vec<FacetCount>,
 }

@@ -83,7 +83,10 @@ impl QueryEngine {
             .collect();
         for kind in own_filter {
             let without = selection(&planned, Some(FilterKind::Facet(kind)));
-            counted.insert(kind, self.facet_counts(&without, kind)?);
+            counted.insert(
+                kind,
+                self.facet_counts(&without, kind, request.facet_limit)?,
+            );
         }
         let undated_left_out = self.undated_left_out(&planned)?;
         let mut hits = found.hits;
@@ -242,7 +245,7 @@ impl QueryEngine {
         let planned = self.plan(request, request.words == WordMatch::Any)?;
         let (mut planned, _) = self.search_relaxing(request, planned, |planned| {
             self.backend
-                .search(&Search::counting(selection(planned, None), &[]))
+                .search(&Search::counting(selection(planned, None), &[], 0))
         })?;
         self.filter_values(&mut planned)?;
         self.backend.export(&selection(&planned, None), each)?;
@@ -270,7 +273,7 @@ impl QueryEngine {
                 without: None,
             };
             let mut values: Vec<ValueCount> = self
-                .facet_counts(&everywhere, name.kind)?
+                .facet_counts(&everywhere, name.kind, usize::MAX)?
                 .into_iter()
                 .filter(|count| name.values.contains(&count.value))
                 .map(|count| ValueCount {
@@ -343,20 +346,22 @@ impl QueryEngine {
     ) -> Result<(usize, Option<Vec<String>>)> {
         let whole = selection(strict, None);
         if !request.per_article {
-            let found = self.backend.search(&Search::counting(whole, &[]))?;
+            let found = self.backend.search(&Search::counting(whole, &[], 0))?;
             return Ok((found.total as usize, None));
         }
         let articles = self.backend.article_passages(&whole, &[])?.distinct as usize;
+        // A cluster's count of distinct articles may be an estimate: ask for a few more.
         let listed = self.backend.search(&Search {
             selection: whole,
             offset: 0,
-            limit: articles,
+            limit: articles + articles / 100 + 10,
             per_article: true,
             facets: &[],
+            facet_limit: 0,
             explain: false,
         })?;
-        let ids = listed.hits.into_iter().map(|hit| hit.article_id).collect();
-        Ok((articles, Some(ids)))
+        let ids: Vec<String> = listed.hits.into_iter().map(|hit| hit.article_id).collect();
+        Ok((ids.len(), Some(ids)))
     }
 
     /// Plans `request`, with OR semantics between words when `any`.
@@ -393,10 +398,15 @@ impl QueryEngine {
     }
 
     /// Counts of one facet over a selection.
-    fn facet_counts(&self, selection: &Selection<'_>, kind: FacetKind) -> Result<Vec<FacetCount>> {
+    fn facet_counts(
+        &self,
+        selection: &Selection<'_>,
+        kind: FacetKind,
+        limit: usize,
+    ) -> Result<Vec<FacetCount>> {
         let found = self
             .backend
-            .search(&Search::counting(*selection, &[kind]))?;
+            .search(&Search::counting(*selection, &[kind], limit))?;
         Ok(found.facets.into_iter().next().unwrap_or_default())
     }
 
@@ -417,7 +427,7 @@ impl QueryEngine {
             filters: &filters,
             without: None,
         };
-        let found = self.backend.search(&Search::counting(undated, &[]))?;
+        let found = self.backend.search(&Search::counting(undated, &[], 0))?;
         Ok(Some(found.total))
     }
 
@@ -533,6 +543,7 @@ fn page_search<'a>(
         limit: request.limit,
         per_article: request.per_article,
         facets,
+        facet_limit: request.facet_limit,
         explain: request.explain,
     }
 }

@@ -79,10 +79,11 @@ impl QueryEngine {
         // A filter of the counted kind keeps its meaning here: `lede facets country
         // --country iran` lists the countries named in passages about Iran.
         let (mut planned, counted) = self.search_relaxing(request, planned, |planned| {
-            self.backend.count_values(&selection(planned, None), kind)
+            self.backend
+                .count_values(&selection(planned, None), kind, limit)
         })?;
         let filter_values = self.filter_values(&mut planned)?;
-        let distinct = counted.values.len() as u64;
+        let distinct = counted.distinct;
         let values = counted
             .values
             .into_iter()

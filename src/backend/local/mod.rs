@@ -105,7 +105,13 @@ impl Backend for LocalReader {
         self.guarded(|| self.count_article_passages(selection, articles))
     }
 
-    fn count_values(&self, selection: &Selection<'_>, kind: TopKind) -> Result<Counted> {
+    /// Every value is counted, whatever `limit` says.
+    fn count_values(
+        &self,
+        selection: &Selection<'_>,
+        kind: TopKind,
+        _limit: usize,
+    ) -> Result<Counted> {
         self.guarded(|| self.count(selection, kind))
     }
 
@@ -216,6 +222,7 @@ impl LocalReader {
         };
         Ok(Counted {
             total: total as u64,
+            distinct: values.len() as u64,
             values,
         })
     }

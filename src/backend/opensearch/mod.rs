@@ -13,6 +13,7 @@
 
 pub mod client;
 pub mod compile;
+pub mod facet;
 pub mod format;
 pub mod writer;
 
@@ -20,8 +21,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{
-    ArticlePassages, Backend, Counted, FacetCount, Found, Interval, Search, Selection, Summary,
-    Timeline,
+    ArticlePassages, Backend, Counted, Found, Interval, Search, Selection, Summary, Timeline,
 };
 use crate::error::{Error, Result};
 use crate::query::request::FacetKind;
@@ -35,8 +35,12 @@ pub use writer::OpenSearchWriter;
 /// `precision_threshold`, at its maximum); above it they are estimates.
 pub const ARTICLE_PRECISION: u64 = 40_000;
 
-/// Values one facet count lists at most (most passages first).
-pub const MAX_FACET_VALUES: usize = 10_000;
+/// Values one facet count lists at most (most passages first): OpenSearch answers at most
+/// 65,535 buckets per request.
+pub const MAX_FACET_VALUES: usize = 65_000;
+
+/// Values read per request when every value is listed.
+const VALUES_PAGE: usize = 10_000;
 
 /// Passages read per request when every match is handed over (exports, whole articles).
 const PAGE: usize = 1_000;
@@ -299,48 +303,6 @@ fn read_hit(hit: &Value, explain: bool) -> Hit {
     read
 }
 
-/// The aggregation counting a field's values with passages and distinct articles.
-fn values_aggregation(field: &str) -> Value {
-    json!({
-        "terms": {
-            "field": field,
-            "size": MAX_FACET_VALUES,
-            "shard_size": MAX_FACET_VALUES,
-            "order": [{"_count": "desc"}, {"_key": "asc"}]
-        },
-        "aggs": {"articles": articles_aggregation()}
-    })
-}
-
-/// Distinct articles among the passages of a bucket.
-fn articles_aggregation() -> Value {
-    json!({"cardinality": {"field": name::ARTICLE_ID, "precision_threshold": ARTICLE_PRECISION}})
-}
-
-/// The counts of a [`values_aggregation`], sorted as the local index sorts them.
-fn read_values(aggregation: &Value) -> Vec<FacetCount> {
-    let mut values: Vec<FacetCount> = aggregation["buckets"]
-        .as_array()
-        .map(|buckets| {
-            buckets
-                .iter()
-                .map(|bucket| FacetCount {
-                    value: bucket["key"].as_str().unwrap_or_default().to_string(),
-                    passages: bucket["doc_count"].as_u64().unwrap_or(0),
-                    articles: bucket["articles"]["value"].as_u64().unwrap_or(0),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    values.sort_by(|a, b| {
-        b.passages
-            .cmp(&a.passages)
-            .then(b.articles.cmp(&a.articles))
-            .then(a.value.cmp(&b.value))
-    });
-    values
-}
-
 fn total_of(answer: &Value) -> u64 {
     answer["hits"]["total"]["value"].as_u64().unwrap_or(0)
 }
@@ -364,7 +326,7 @@ impl Backend for OpenSearchReader {
         let mut after: Option<Value> = None;
         loop {
             let mut composite = json!({
-                "size": MAX_FACET_VALUES,
+                "size": VALUES_PAGE,
                 "sources": [{"value": {"terms": {"field": field}}}]
             });
             if let Some(after) = after.take() {
@@ -383,22 +345,22 @@ impl Backend for OpenSearchReader {
                     .filter_map(|b| b["key"]["value"].as_str().map(str::to_string)),
             );
             match aggregation.get("after_key") {
-                Some(key) if buckets.len() == MAX_FACET_VALUES => after = Some(key.clone()),
+                Some(key) if buckets.len() == VALUES_PAGE => after = Some(key.clone()),
                 _ => return Ok(values),
             }
         }
     }
 
     fn search(&self, search: &Search<'_>) -> Result<Found> {
+        let query = compile::selection(&search.selection);
+        let size = facet::first_size(search.facet_limit);
         let mut aggregations = serde_json::Map::new();
         for kind in search.facets {
-            aggregations.insert(
-                kind.name().to_string(),
-                values_aggregation(facet_field(*kind)),
-            );
+            let counting = facet::passages_aggregation(facet_field(*kind), size);
+            aggregations.insert(kind.name().to_string(), counting);
         }
         let mut body = json!({
-            "query": compile::selection(&search.selection),
+            "query": query,
             "track_total_hits": true,
             "from": if search.limit == 0 { 0 } else { search.offset },
             "size": search.limit,
@@ -419,8 +381,18 @@ impl Backend for OpenSearchReader {
         let facets = search
             .facets
             .iter()
-            .map(|kind| read_values(&answer["aggregations"][kind.name()]))
-            .collect();
+            .map(|kind| {
+                let counted = facet::read_passages(&answer["aggregations"][kind.name()]);
+                let field = facet_field(*kind);
+                facet::ranked(
+                    &self.index,
+                    &query,
+                    field,
+                    search.facet_limit,
+                    (size, counted),
+                )
+            })
+            .collect::<Result<_>>()?;
         Ok(Found {
             total: total_of(&answer),
             hits,
@@ -438,7 +410,7 @@ impl Backend for OpenSearchReader {
             "size": 0,
             "track_total_hits": true,
             "aggs": {
-                "distinct": articles_aggregation(),
+                "distinct": facet::articles_aggregation(ARTICLE_PRECISION),
                 "of": {"terms": {
                     "field": name::ARTICLE_ID,
                     "include": articles,
@@ -467,21 +439,41 @@ impl Backend for OpenSearchReader {
         })
     }
 
-    fn count_values(&self, selection: &Selection<'_>, kind: TopKind) -> Result<Counted> {
+    fn count_values(
+        &self,
+        selection: &Selection<'_>,
+        kind: TopKind,
+        limit: usize,
+    ) -> Result<Counted> {
         let field = match kind {
             TopKind::Entity(kind) => facet_field(kind),
             TopKind::Author => name::AUTHOR,
         };
+        let query = compile::selection(selection);
+        let size = facet::first_size(limit);
         let body = json!({
-            "query": compile::selection(selection),
+            "query": query,
             "size": 0,
             "track_total_hits": true,
-            "aggs": {"values": values_aggregation(field)}
+            "aggs": {
+                "values": facet::passages_aggregation(field, size),
+                "distinct": facet::distinct_aggregation(field)
+            }
         });
         let answer = self.index.search(&body)?;
+        let counted = facet::read_passages(&answer["aggregations"]["values"]);
+        // Fewer values than asked for are every value.
+        let distinct = if counted.len() < size {
+            counted.len() as u64
+        } else {
+            answer["aggregations"]["distinct"]["value"]
+                .as_u64()
+                .unwrap_or(0)
+        };
         Ok(Counted {
             total: total_of(&answer),
-            values: read_values(&answer["aggregations"]["values"]),
+            distinct,
+            values: facet::ranked(&self.index, &query, field, limit, (size, counted))?,
         })
     }
 
@@ -534,25 +526,39 @@ impl Backend for OpenSearchReader {
         })
     }
 
+    /// Two requests: the periods' passages, then their articles at the precision the
+    /// busiest period needs (see `facet` for why).
     fn timeline(&self, selection: &Selection<'_>, interval: Interval) -> Result<Timeline> {
         let (calendar, date_format) = interval_of(interval);
-        let body = json!({
-            "query": compile::selection(selection),
-            "size": 0,
-            "aggs": {
-                "periods": {
-                    "date_histogram": {
-                        "field": name::DATE,
-                        "calendar_interval": calendar,
-                        "format": date_format,
-                        "min_doc_count": 1
-                    },
-                    "aggs": {"articles": articles_aggregation()}
-                },
-                "undated": {"missing": {"field": name::DATE}}
-            }
+        let histogram = json!({
+            "field": name::DATE,
+            "calendar_interval": calendar,
+            "format": date_format,
+            "min_doc_count": 1
         });
-        let answer = self.index.search(&body)?;
+        let query = compile::selection(selection);
+        let periods = |articles: Option<Value>| {
+            let mut periods = json!({ "date_histogram": histogram });
+            if let Some(articles) = articles {
+                periods["aggs"] = json!({ "articles": articles });
+            }
+            json!({
+                "query": query,
+                "size": 0,
+                "aggs": {"periods": periods, "undated": {"missing": {"field": name::DATE}}}
+            })
+        };
+        let first = self.index.search(&periods(None))?;
+        let busiest = first["aggregations"]["periods"]["buckets"]
+            .as_array()
+            .and_then(|buckets| buckets.iter().filter_map(|b| b["doc_count"].as_u64()).max());
+        let answer = match busiest {
+            Some(most) => {
+                let articles = facet::articles_aggregation(most);
+                self.index.search(&periods(Some(articles)))?
+            }
+            None => first,
+        };
         let periods = answer["aggregations"]["periods"]["buckets"]
             .as_array()
             .map(|buckets| {
