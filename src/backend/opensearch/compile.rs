@@ -54,9 +54,14 @@ pub fn plan(plan: &Plan) -> Value {
         ),
         Plan::Bool(clauses) => boolean(clauses),
         Plan::Boost(inner, weight) => {
-            json!({"bool": {"must": [self::plan(inner)], "boost": weight}})
+            json!({"bool": {"must": [self::plan(inner)], "boost": shortest(*weight)}})
         }
     }
+}
+
+/// `weight` as the shortest decimal that reads back as it (0.3, not 0.30000001192092896).
+fn shortest(weight: f32) -> f64 {
+    weight.to_string().parse().unwrap_or(f64::from(weight))
 }
 
 /// A boolean with tantivy's meaning: with no required clause, one optional clause must
@@ -136,6 +141,47 @@ fn filter(filter: &Filter) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::plan::{Context, PlannedQuery};
+    use crate::query::request::QueryRequest;
+
+    /// The plan of a request, as the engine makes it, with no index values.
+    fn planned(request: &QueryRequest) -> PlannedQuery {
+        let analyzer = crate::analyzer::en_stem();
+        let none = |_| Ok(Vec::new());
+        let context = Context {
+            analyzer: &analyzer,
+            countries: crate::gazetteer::Countries::shipped().unwrap(),
+            facet_values: &none,
+        };
+        crate::query::plan::plan(request, &context, false).unwrap()
+    }
+
+    /// The README shows what `lede query "weapons supply" --country "north korea"` sends,
+    /// for users who reach the index with their own client: it must stay what lede sends.
+    #[test]
+    fn the_query_the_readme_shows_is_the_query_lede_sends() {
+        let mut request = QueryRequest::new("weapons supply");
+        request.countries = vec!["north korea".into()];
+        let planned = planned(&request);
+        let sent = selection(&Selection {
+            plan: &planned.plan,
+            filters: &planned.filters,
+            without: None,
+        });
+        let readme = include_str!("../../../README.md");
+        let shown = readme
+            .split("<!-- opensearch-query -->\n```json\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("README shows the query under <!-- opensearch-query -->");
+        let shown: Value = serde_json::from_str(shown).expect("the README's query is JSON");
+        assert_eq!(
+            shown,
+            sent,
+            "README's query is out of date; lede sends:\n{}",
+            serde_json::to_string_pretty(&sent).unwrap()
+        );
+    }
 
     #[test]
     fn words_phrases_prefixes_and_exclusions_become_query_dsl() {
