@@ -11,6 +11,7 @@
 //! [`ARTICLE_PRECISION`]), and a word without a field is scored per field and added, as
 //! OpenSearch has no BM25F query (see `compile`).
 
+pub mod bulk;
 pub mod client;
 pub mod compile;
 pub mod facet;
@@ -181,10 +182,15 @@ impl Index {
     }
 
     /// A search (scored over the statistics of every shard, as one local index is).
+    ///
+    /// A primary and its replica hold the same passages but merge apart, so their deleted
+    /// passages (which still weigh in the statistics) differ and so do the scores: the
+    /// `preference` sends every search to the same copies, so that the requests of one
+    /// answer (and a page and the next) rank alike.
     fn search(&self, body: &Value) -> Result<Value> {
         let answer = self.existing(
             Method::POST,
-            "/_search?search_type=dfs_query_then_fetch",
+            "/_search?search_type=dfs_query_then_fetch&preference=lede",
             Some(body),
         )?;
         if let Some(failure) = answer["_shards"]["failures"].get(0) {

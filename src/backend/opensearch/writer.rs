@@ -6,16 +6,18 @@
 //! and paragraph count, which is what the ingest asks (`_mget`, one request per batch) to
 //! skip unchanged articles and to know what to delete.
 //!
-//! Items the cluster answers 429 or 503 are sent again, waiting longer each time; an item
-//! refused for another reason leaves its article out, reported by article. A commit is a
-//! refresh: OpenSearch makes an acknowledged write durable (its translog) by itself.
+//! Requests go to a thread of their own (see `bulk`), so that lede analyses the next
+//! articles while the cluster indexes. Items the cluster answers 429 or 503 are sent again,
+//! waiting longer each time; an item refused for another reason leaves its article out,
+//! reported by article. A commit waits for every request, then refreshes: OpenSearch makes
+//! an acknowledged write durable (its translog) by itself.
 
 use std::collections::{BTreeSet, HashMap};
-use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::bulk::{self, Job, Operation, Sender};
 use super::{format, Address, Index};
 use crate::backend::{Store, StoreProblem};
 use crate::document::{article_key, ArticleFields};
@@ -27,10 +29,6 @@ use crate::remove::{RemoveReport, Selector};
 const BULK_BYTES: usize = 8 * 1024 * 1024;
 /// ... or this many operations.
 const BULK_OPERATIONS: usize = 4_000;
-/// Sends of the items of a bulk request that the cluster answers 429 or 503.
-const ITEM_ATTEMPTS: u32 = 8;
-const FIRST_WAIT: Duration = Duration::from_millis(200);
-const LONGEST_WAIT: Duration = Duration::from_secs(10);
 /// Article ids asked about or deleted per request.
 const IDS_PER_REQUEST: usize = 1_000;
 
@@ -44,13 +42,6 @@ pub struct Encoded {
     key: u64,
     source: String,
     paragraphs: Vec<String>,
-}
-
-/// One operation of the bulk request being filled, and the article it belongs to.
-struct Operation {
-    /// The action line and, for writes, the source line, each ending in a newline.
-    lines: String,
-    article: usize,
 }
 
 /// An article with operations in the bulk request being filled.
@@ -72,6 +63,7 @@ pub struct OpenSearchWriter {
     /// Paragraph counts written in this run.
     written: HashMap<String, u64>,
     problems: Vec<StoreProblem>,
+    sender: Sender<Pending>,
 }
 
 impl OpenSearchWriter {
@@ -84,6 +76,7 @@ impl OpenSearchWriter {
         }
         index.check_mapping()?;
         Ok(OpenSearchWriter {
+            sender: Sender::new(index.clone()),
             index,
             operations: Vec::new(),
             bytes: 0,
@@ -108,18 +101,40 @@ impl OpenSearchWriter {
         self.operations.push(Operation { lines, article });
     }
 
-    /// Sends the bulk request being filled; articles with an item the cluster refused are
-    /// reported.
+    /// Hands the bulk request being filled to the sending thread.
     fn send(&mut self) -> Result<()> {
-        let operations = std::mem::take(&mut self.operations);
-        let articles = std::mem::take(&mut self.articles);
-        self.bytes = 0;
-        let refused = self.bulk(operations)?;
-        let mut reported = BTreeSet::new();
-        for (article, cause) in refused {
-            if reported.insert(article) {
-                let pending = &articles[article];
-                self.written.remove(&pending.id);
+        if !self.operations.is_empty() {
+            let job = Job {
+                operations: std::mem::take(&mut self.operations),
+                articles: std::mem::take(&mut self.articles),
+            };
+            self.bytes = 0;
+            self.sender.hand_over(&self.index, job)?;
+        }
+        self.collect();
+        Ok(())
+    }
+
+    /// Sends what is being filled and waits until every request is answered.
+    fn send_and_wait(&mut self) -> Result<()> {
+        self.send()?;
+        let waited = self.sender.wait();
+        self.collect();
+        waited
+    }
+
+    /// Reports what the answered requests left undone: each refused article once, and
+    /// writes sent again.
+    fn collect(&mut self) {
+        for (articles, outcome) in self.sender.take_done() {
+            let mut reported = BTreeSet::new();
+            for (article, cause) in outcome.refused {
+                if !reported.insert(article) {
+                    continue;
+                }
+                let Some(pending) = articles.get(article) else {
+                    continue;
+                };
                 self.problems.push(StoreProblem::Refused {
                     article_id: pending.id.clone(),
                     source: pending.source.clone(),
@@ -128,65 +143,17 @@ impl OpenSearchWriter {
                     cause,
                 });
             }
-        }
-        self.note_retried_requests();
-        Ok(())
-    }
-
-    /// Sends `operations` in one bulk request, sending again what the cluster was too busy
-    /// for; returns the operations refused for another reason (their `article`, and why).
-    fn bulk(&mut self, mut operations: Vec<Operation>) -> Result<BTreeSet<(usize, String)>> {
-        let mut refused: BTreeSet<(usize, String)> = BTreeSet::new();
-        let mut wait = FIRST_WAIT;
-        for attempt in 1..=ITEM_ATTEMPTS {
-            if operations.is_empty() {
-                break;
-            }
-            let body: Vec<u8> = operations
-                .iter()
-                .flat_map(|o| o.lines.as_bytes())
-                .copied()
-                .collect();
-            let path = format!("/{}/_bulk", self.index.address.name);
-            let answer = self.index.client.bulk(&path, body)?;
-            let mut busy = Vec::new();
-            let items = answer["items"].as_array().cloned().unwrap_or_default();
-            if items.len() != operations.len() {
-                return Err(self.index.client.remote(
-                    &path,
-                    format!(
-                        "answered {} items for {} operations",
-                        items.len(),
-                        operations.len()
-                    ),
-                ));
-            }
-            for (operation, item) in operations.into_iter().zip(&items) {
-                let result = item.as_object().and_then(|o| o.values().next());
-                let Some(error) = result.and_then(|r| r.get("error")) else {
-                    continue;
-                };
-                let status = result.and_then(|r| r["status"].as_u64()).unwrap_or(0);
-                if matches!(status, 429 | 503) && attempt < ITEM_ATTEMPTS {
-                    busy.push(operation);
-                } else {
-                    refused.insert((operation.article, describe(error, status)));
-                }
-            }
-            if !busy.is_empty() {
+            if outcome.resent > 0 {
                 self.problems.push(StoreProblem::Warning {
                     location: self.index.url(),
                     message: format!(
                         "the cluster was busy for {} writes (429/503); sent again, nothing lost",
-                        busy.len()
+                        outcome.resent
                     ),
                 });
-                std::thread::sleep(wait);
-                wait = (wait * 2).min(LONGEST_WAIT);
             }
-            operations = busy;
         }
-        Ok(refused)
+        self.note_retried_requests();
     }
 
     fn note_retried_requests(&mut self) {
@@ -262,7 +229,7 @@ impl OpenSearchWriter {
                     article: 0,
                 })
                 .collect();
-            if let Some((_, cause)) = self.bulk(operations)?.into_iter().next() {
+            if let Some((_, cause)) = bulk::send(&self.index, operations)?.refused.pop_first() {
                 return Err(self.index.client.remote(
                     &format!("/{}/_bulk", self.index.address.name),
                     format!("a deletion failed: {cause}"),
@@ -303,13 +270,6 @@ fn create(index: &Index) -> Result<()> {
         Err(Error::Remote { cause, .. }) if cause.contains("already exists") => Ok(()),
         Err(error) => Err(error),
     }
-}
-
-/// A refused item's reason, as the cluster gave it.
-fn describe(error: &Value, status: u64) -> String {
-    let kind = error["type"].as_str().unwrap_or("error");
-    let reason = error["reason"].as_str().unwrap_or_default();
-    format!("OpenSearch refused it ({status} {kind}: {reason})")
 }
 
 /// The action line of a bulk operation on one paragraph.
@@ -382,7 +342,7 @@ impl Store for OpenSearchWriter {
         if self.written.contains_key(article_id) {
             // Its earlier version must be written before this one overwrites it, whatever
             // is sent again.
-            self.send()?;
+            self.send_and_wait()?;
         }
         let stored = if in_last_commit {
             self.stored_paragraphs.get(article_id).copied().unwrap_or(0)
@@ -439,14 +399,14 @@ impl Store for OpenSearchWriter {
     }
 
     fn commit(&mut self) -> Result<()> {
-        self.send()?;
+        self.send_and_wait()?;
         self.index.existing(Method::POST, "/_refresh", None)?;
         Ok(())
     }
 
     /// Also says when the index has fewer copies than it asks for (a node has left).
     fn settle(&mut self) -> Result<()> {
-        self.send()?;
+        self.send_and_wait()?;
         // A new index's copies take a moment to start: wait for them a little.
         let path = format!(
             "/_cluster/health/{}?wait_for_status=green&timeout=5s",
