@@ -11,7 +11,8 @@ usage: python3 scripts/eval_entities.py [--lede target/release/lede] [--shared .
    scored with the set's own score.py --byte-offsets: country-set micro P/R/F1 and
    place-name (LOC) span P/R/F1.
 2. Reuters-21578 (../shared/corpora/reuters-21578/articles.jsonl): the union of paragraph
-   countries per article against the human `places` field (article-level micro P/R/F1),
+   countries per article against the human `places` field (article-level micro P/R/F1;
+   the 1987 articles' `ussr` is SU, `east-germany` DD, `yugoslavia` YU, `czechoslovakia` CS),
    and the recall of the human `people` field by the persons lede names (a gold person is
    found when every part of the hyphenated gold name is a word of a predicted name).
 3. CoNLL-2003 English development set (../shared/eval/entities/conll2003_testa.jsonl): the
@@ -36,16 +37,22 @@ REPO = os.path.dirname(HERE)
 
 # Reuters `places` names that are not plain country names.
 REUTERS_PLACES = {
-    "usa": "US", "uk": "GB", "ussr": "RU", "west-germany": "DE", "east-germany": "DE",
+    "usa": "US", "uk": "GB", "ussr": "SU", "west-germany": "DE", "east-germany": "DD",
     "south-korea": "KR", "north-korea": "KP", "hong-kong": "HK", "taiwan": "TW",
-    "ivory-coast": "CI", "burma": "MM", "zaire": "CD", "yugoslavia": "RS",
-    "czechoslovakia": "CZ", "uae": "AE", "bahamas": "BS", "netherlands-antilles": "CW",
-    "ussr-": "RU", "vatican": "VA", "macau": "MO", "french-guiana": "GF", "guadeloupe": "GP",
+    "ivory-coast": "CI", "burma": "MM", "zaire": "CD", "yugoslavia": "YU",
+    "czechoslovakia": "CS", "uae": "AE", "bahamas": "BS", "netherlands-antilles": "CW",
+    "ussr-": "SU", "vatican": "VA", "macau": "MO", "french-guiana": "GF", "guadeloupe": "GP",
     "martinique": "MQ", "reunion": "RE", "new-caledonia": "NC", "tahiti": "PF",
     "west-bank": "PS", "gaza": "PS", "south-yemen": "YE", "north-yemen": "YE",
     "sao-tome": "ST", "cape-verde": "CV", "trinidad-tobago": "TT", "kampuchea": "KH",
     "east-timor": "TL", "bermuda": "BM", "cayman-islands": "KY", "guinea-bissau": "GW",
 }
+
+
+# The 1987 states under today's codes: the mapping used before lede knew former states
+# (--reuters-codes today), to compare with figures measured then.
+REUTERS_TODAY = {"ussr": "RU", "ussr-": "RU", "east-germany": "DE", "yugoslavia": "RS",
+                 "czechoslovakia": "CZ"}
 
 
 def load_countries():
@@ -212,6 +219,8 @@ def reuters(args):
     path = os.path.join(args.shared, "corpora", "reuters-21578", "articles.jsonl")
     codes = load_countries()
     codes.update(REUTERS_PLACES)
+    if args.reuters_codes == "today":
+        codes.update(REUTERS_TODAY)
     gold = {}
     people = {}
     unknown = collections.Counter()
@@ -269,6 +278,10 @@ def main():
     ap.add_argument("--skip-trnews", action="store_true")
     ap.add_argument("--skip-reuters", action="store_true")
     ap.add_argument("--skip-conll", action="store_true")
+    ap.add_argument("--reuters-codes", choices=["then", "today"], default="then",
+                    help="read Reuters' ussr, yugoslavia, czechoslovakia and east-germany as the "
+                         "former states' codes SU, YU, CS, DD (then, the default) or as today's "
+                         "RU, RS, CZ, DE (today: how lede was scored before it knew former states)")
     ap.add_argument("--show-errors", type=int, default=0, metavar="N",
                     help="print N TR-News paragraphs whose country set is wrong")
     ap.add_argument("--conll-errors", metavar="FILE",

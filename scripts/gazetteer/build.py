@@ -13,6 +13,8 @@ Inputs (all read from --sources, laid out by fetch.sh):
     gender_guesser/nam_dict.txt                       Joerg Michael, GFDL 1.2+
     wamerican/words, wbritish/words                   SCOWL size-35 lists (Debian wamerican-small,
                                                       wbritish-small)
+    names/dist.all.last                               US Census 1990 surnames (public domain),
+                                                      via PyPI `names` (MIT)
 and the hand-curated supplements in scripts/gazetteer/curated/.
 
 Python 3.11 standard library only. Output is sorted and deterministic.
@@ -52,6 +54,9 @@ GIVEN_MIN_FREQ = 2
 # Cities and regions at least this big are never flagged because their name is
 # also a given name (Sydney, Santiago), only because it is a dictionary word.
 GIVEN_FLAG_MAX_POP = 2_000_000
+# plain_words.txt leaves out the Census surnames that, most common first, cover this share
+# of the people counted (85%: about 45,000 names, down to names such as "Pont" and "Eye").
+SURNAME_SHARE = 85.0
 
 # ------------------------------------------------------------------ helpers
 
@@ -199,6 +204,15 @@ class Sources:
                     w = w.strip()
                     if w and w.islower() and "'" not in w:
                         self.words.add(w)
+        # US Census 1990 surnames with the cumulative share of people they cover.
+        self.surnames = {}
+        path = os.path.join(root, "names", "dist.all.last")
+        if not os.path.exists(path):
+            sys.exit(f"{path} is missing: re-run scripts/gazetteer/fetch.sh")
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                name, _freq, cumulative, _rank = line.split()
+                self.surnames[name.lower()] = float(cumulative)
         self.names = {}  # name -> (max freq anywhere, max freq in GB/IE/US)
         with open(os.path.join(root, "gender_guesser", "nam_dict.txt"), encoding="utf-8") as f:
             for line in f:
@@ -231,7 +245,8 @@ def drop_alias(a: str) -> bool:
 
 def build_countries(src: Sources):
     cur = {r[0]: r + [""] * (6 - len(r)) for r in read_tsv("countries.tsv")}
-    codes = sorted({c["alpha_2"] for c in src.iso1} | {"XK"})
+    # Former states (SU, YU, CS, DD: codes ISO 3166-3 reserves) come from the curated rows.
+    codes = sorted({c["alpha_2"] for c in src.iso1} | {"XK"} | set(cur))
     pop = {code: int(src.gn_countries.get(code, {}).get("population") or 0) for code in codes}
     names, aliases, demonyms, capitals = {}, {}, {}, {}
     for code in codes:
@@ -295,7 +310,9 @@ def build_countries(src: Sources):
             if p:
                 full.append(p)
         demonyms[code] = list(dict.fromkeys(full))
-        cap = c_cap or clean(src.gn_countries.get(code, {}).get("capital", "")) \
+        # A former state takes nothing from GeoNames, whose CS is Serbia and Montenegro.
+        former = code in cur and not iso and code != "XK"
+        cap = c_cap or ("" if former else clean(src.gn_countries.get(code, {}).get("capital", ""))) \
             or clean((wc.get("capital") or [""])[0])
         # spell the capital as its cities.tsv row does (Lome -> Lomé)
         same = [c for c in src.cities if c["countrycode"] == code and key(c["name"]) == key(cap)]
@@ -816,6 +833,12 @@ def main(argv=None) -> int:
     for r in read_tsv("orgs.tsv"):
         r = r + [""] * (4 - len(r))
         orgs.append(r[:4])
+    # sports clubs and national teams: organisations of type club or national
+    for r in read_tsv("clubs.tsv"):
+        r = r + [""] * (4 - len(r))
+        if r[3] not in ("club", "national"):
+            sys.exit(f"clubs.tsv: {r[0]}: type {r[3]!r} is not club or national")
+        orgs.append(r[:4])
     orgs.sort(key=lambda r: (r[3], r[2], r[0].lower()))
     write_tsv(os.path.join(args.out, "orgs.tsv"), "#name\taliases\tcountry\ttype", orgs)
     write_lines(os.path.join(args.out, "titles.txt"), "# person titles and roles, one per line",
@@ -854,9 +877,21 @@ def main(argv=None) -> int:
     write_lines(os.path.join(args.out, "common_words.txt"),
                 "# place names that are also common English words or given names", flagged)
 
+    # plain_words: English words that are neither a given name nor a common surname. A
+    # capitalised run ending in one ("Joshua Tree", "Paris Club") or a title before one
+    # ("General Motors", "General Election") is not a person's name.
+    given_lower = {n.lower() for n in given}
+    common_surnames = {n for n, share in src.surnames.items() if share <= SURNAME_SHARE}
+    plain = {w for w in src.words
+             if re.fullmatch(r"[a-z]+", w) and len(w) >= 2
+             and w not in given_lower and w not in common_surnames}
+    write_lines(os.path.join(args.out, "plain_words.txt"),
+                "# English words that are neither given names nor common surnames (generated)",
+                plain)
+
     print(f"countries {len(countries)} regions {len(reg_rows)} (ISO linked to GeoNames: {linked}) "
           f"cities {len(cities)} metonyms {len(met)} orgs {len(orgs)} given {len(given)} "
-          f"common_words {len(flagged)}", file=sys.stderr)
+          f"common_words {len(flagged)} plain_words {len(plain)}", file=sys.stderr)
     print("cities: aliases dropped as another, bigger city's name or alias or a foreign "
           f"region: {len(stats['borrowed'])}; short forms added: "
           + ", ".join(f"{k[6:]} {len(v)}" for k, v in sorted(stats.items())

@@ -270,7 +270,11 @@ impl PatternSet {
                 kind: Kind::Org,
                 value: Cow::Borrowed(&org.name),
                 country: org.country,
-                evidence: Evidence::KnownOrg,
+                evidence: if org.team {
+                    Evidence::Team
+                } else {
+                    Evidence::KnownOrg
+                },
             };
             for name in std::iter::once(&org.name).chain(&org.aliases) {
                 self.add(name, reading.clone(), Article::Optional);

@@ -45,6 +45,12 @@ struct Flags {
     plural_title: bool,
     /// A known given name.
     given: bool,
+    /// An English word that is no given name or common surname ("Motors", "Club").
+    plain: bool,
+    /// A word of company names ("Steel", "Corp").
+    company: bool,
+    /// A legal form that ends a company's name ("Corp", "GmbH", "Brothers").
+    legal: bool,
 }
 
 /// A paragraph's words with their flags, for the rules below.
@@ -86,6 +92,15 @@ impl NameRules {
         for name in &gazetteer.given_names {
             mark(name.to_lowercase(), |f| f.given = true);
         }
+        for word in &gazetteer.plain_words {
+            mark(word.clone(), |f| f.plain = true);
+        }
+        for word in &gazetteer.company_words {
+            mark(word.clone(), |f| f.company = true);
+        }
+        for word in &gazetteer.legal_forms {
+            mark(word.clone(), |f| f.legal = true);
+        }
         let mut listed = WordBits::new(20);
         for word in lexicon.keys() {
             listed.insert(hash_lower(word));
@@ -119,8 +134,38 @@ impl NameRules {
         let connectors = &self.gazetteer.org_connectors;
         runs(w.words, |word| connectors.contains(word.text))
             .into_iter()
-            .filter_map(|(start, end)| self.organisation(w, start, end))
+            .flat_map(|(start, end)| self.split_at_and(w, start, end))
+            .filter_map(|(start, end)| self.organisation(w, start, end, known))
             .filter(|org| known.exactly(org.start, org.end).is_none())
+            .collect()
+    }
+
+    /// Splits a run where "and" joins two names rather than words of one: after an
+    /// organisation word or a legal form ("Widget Corp and Gadget Ltd"), or before "the"
+    /// ("the Council and the Assembly").
+    fn split_at_and(&self, w: &Words<'_, '_>, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let mut parts = Vec::new();
+        let mut from = start;
+        for i in start + 1..end.saturating_sub(1) {
+            let joins_two = matches!(w.words[i].text, "and" | "&")
+                && (w.flags[i - 1].org_word
+                    || w.flags[i - 1].legal
+                    || w.words[i + 1].text == "the");
+            if joins_two && i > from {
+                parts.push((from, i));
+                from = i + 1;
+            }
+        }
+        // A part starts at a capitalised word: skip the connectors after a cut.
+        parts.push((from, end));
+        parts
+            .into_iter()
+            .filter_map(|(mut s, e)| {
+                while s < e && !w.words[s].is_capitalised() {
+                    s += 1;
+                }
+                (s < e).then_some((s, e))
+            })
             .collect()
     }
 
@@ -265,26 +310,103 @@ impl NameRules {
         flags.not_name || (flags.calendar && !(run_len >= 2 && flags.given))
     }
 
-    /// A capitalised run ending with an organisation word, without leading openers or titles.
-    fn organisation(&self, w: &Words<'_, '_>, start: usize, end: usize) -> Option<Mention> {
+    /// A capitalised run ending with an organisation word or a legal form ("Council",
+    /// "Corp"), or followed by a stock ticker ("Smithville Widget <SWC>"), without leading
+    /// openers or titles. A title before an English word is no title ("General Motors").
+    fn organisation(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: Disjoint<'_>,
+    ) -> Option<Mention> {
         let mut start = start;
         while start + 1 < end {
             let first = &w.words[start];
             let flags = w.flags[start];
+            let title = flags.title && !w.flags[start + 1].plain;
+            // "Shares of Smithville Widget Corp": a sentence's first word before "of".
+            let opener = flags.plain
+                && !w.words[start + 1].is_capitalised()
+                && starts_sentence(w.text, first);
             let strip =
-                !first.is_capitalised() || Self::is_not_name(flags, end - start) || flags.title;
+                !first.is_capitalised() || Self::is_not_name(flags, end - start) || title || opener;
             if !strip {
                 break;
             }
             start += 1;
         }
+        if ticker_after(w.text, w.words[end - 1].end).is_some()
+            && w.words[start].is_capitalised()
+            && !w.words[start..end].iter().all(|word| word.is_all_caps())
+        {
+            return Some(self.org_mention(w, start, end, known, Evidence::Ticker));
+        }
         // An organisation ends at its last organisation word ("Security Council Monday").
-        let last_org_word = (start..end).rev().find(|&i| w.flags[i].org_word)?;
-        let run = &w.words[start..=last_org_word];
-        if run.len() < 2 {
+        let last_org_word = (start..end)
+            .rev()
+            .find(|&i| w.flags[i].org_word || w.flags[i].legal)?;
+        if last_org_word == start {
             return None;
         }
-        Some(mention(w.text, run, Kind::Org, Evidence::OrgWord))
+        Some(self.org_mention(w, start, last_org_word + 1, known, Evidence::OrgWord))
+    }
+
+    /// An organisation over `w.words[start..end]`. Its value is a known organisation's when
+    /// the name is one with a country word before it or a legal form after it ("U.S.
+    /// Agriculture Department", "General Motors Corp"); otherwise the name as written
+    /// without its legal form ("Smithville Widget" for "Smithville Widget Corp").
+    fn org_mention(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: Disjoint<'_>,
+        evidence: Evidence,
+    ) -> Mention {
+        let mut found = mention(w.text, &w.words[start..end], Kind::Org, evidence);
+        let mut last = end;
+        while last > start + 1 && w.flags[last - 1].legal {
+            last -= 1;
+        }
+        let mut first = start;
+        let mut prefix_country = None;
+        while first + 1 < last {
+            let Some(m) = known.containing(w.words[first].start, w.words[first].end) else {
+                break;
+            };
+            let Some(country) = m
+                .readings
+                .iter()
+                .find(|r| r.evidence.names_a_country())
+                .and_then(|r| r.country)
+            else {
+                break;
+            };
+            prefix_country = Some(country);
+            first = w.words[first + 1..].partition_point(|word| word.start < m.end) + first + 1;
+        }
+        let reading = &mut found.readings[0];
+        if first < last {
+            let (span_start, span_end) = (w.words[first].start, w.words[last - 1].end);
+            let known_org = known
+                .exactly(span_start, span_end)
+                .and_then(|m| m.readings.iter().find(|r| r.kind == Kind::Org))
+                .filter(|r| {
+                    prefix_country.is_none() || r.country.is_none_or(|c| Some(c) == prefix_country)
+                });
+            if let Some(org) = known_org {
+                reading.value = org.value.clone();
+                reading.country = org.country;
+                return found;
+            }
+        }
+        if last < end {
+            reading.value = mention(w.text, &w.words[start..last], Kind::Org, evidence).readings[0]
+                .value
+                .clone();
+        }
+        found
     }
 
     /// A capitalised run that follows a title or starts with a given name. Returns the mention
@@ -304,7 +426,7 @@ impl NameRules {
         let mut i = start;
         while i < end {
             match self.title_at(w, i, end) {
-                Some(n) if i + n < end => {
+                Some(n) if i + n < end && !w.flags[i + n].plain => {
                     start = i + n;
                     titled = true;
                     i += n;
@@ -344,11 +466,27 @@ impl NameRules {
         if !self.could_be_a_name(w, start, end, known, orgs) {
             return None;
         }
+        // "San Francisco", "Rio de Janeiro", "Hong Kong Open": a name that opens with a
+        // place of several words is that place's.
+        let place_first = known
+            .containing(w.words[start].start, w.words[start].end)
+            .is_some_and(|m| m.start == w.words[start].start && m.end > w.words[start].end);
+        if place_first && !titled {
+            return None;
+        }
         let given = end - start >= 2 && w.flags[start].given;
+        // "P. Simmons": an initial and a name that is no known place or organisation.
+        let initialled = end - start >= 2
+            && is_initials(&w.words[start])
+            && known
+                .containing(w.words[start].start, w.words[start].end)
+                .is_none();
         let evidence = if titled {
             Evidence::PersonTitle
         } else if given {
             Evidence::GivenName
+        } else if initialled {
+            Evidence::Initial
         } else {
             return None;
         };
@@ -396,6 +534,32 @@ impl NameRules {
         (start < end).then_some((start, end))
     }
 
+    /// True when a known organisation lies in the run `start..end`, but for one that ends it
+    /// after a given name ("Henry Ford"): "Morgan Stanley", "Paris Club officials" and
+    /// "Chase Manhattan Securities" are no people.
+    fn known_org_within(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: Disjoint<'_>,
+    ) -> bool {
+        let (span_start, span_end) = (w.words[start].start, w.words[end - 1].end);
+        w.words[start..end].iter().any(|word| {
+            known
+                .containing(word.start, word.end)
+                .filter(|m| m.readings.iter().any(|r| r.kind == Kind::Org))
+                .is_some_and(|m| {
+                    let ends_the_name = m.end == span_end && m.start > span_start;
+                    // "Chelsea Clinton": a club's one-word name opening a longer name.
+                    let one_team_word = m.end < span_end
+                        && m.end == word.end
+                        && m.readings.iter().all(|r| r.evidence == Evidence::Team);
+                    !((ends_the_name || one_team_word) && w.flags[start].given)
+                })
+        })
+    }
+
     /// Rules out runs that are too long, contain organisation words or capitals-only words,
     /// overlap an organisation, or consist only of known places and nationalities.
     fn could_be_a_name(
@@ -410,12 +574,18 @@ impl NameRules {
         if run.is_empty() || run.len() > MAX_PERSON_WORDS {
             return false;
         }
-        let acronym = |word: &Word<'_>| word.is_all_caps() && !word.is_initial();
-        if w.flags[start..end].iter().any(|f| f.org_word) || run.iter().any(acronym) {
+        let acronym = |word: &Word<'_>| word.is_all_caps() && !is_initials(word);
+        let flags = &w.flags[start..end];
+        if flags.iter().any(|f| f.org_word || f.company || f.legal) || run.iter().any(acronym) {
+            return false;
+        }
+        // "Joshua Tree", "Paris Club", "Grace Road": a name ending in an English word that is
+        // no surname names a thing.
+        if flags[flags.len() - 1].plain {
             return false;
         }
         let (span_start, span_end) = (run[0].start, run[run.len() - 1].end);
-        if orgs.overlap(span_start, span_end) {
+        if orgs.overlap(span_start, span_end) || self.known_org_within(w, start, end, known) {
             return false;
         }
         // Cities and regions are named after people ("George", "Palmer"); countries and
@@ -429,6 +599,34 @@ impl NameRules {
         };
         !run.iter().all(country_word)
     }
+}
+
+/// "Smithville Widget <SWC>": the ticker in angle brackets right after byte `at`, if any.
+fn ticker_after(text: &str, at: usize) -> Option<&str> {
+    let rest = text[at..].strip_prefix(" <")?;
+    let close = rest.bytes().take(9).position(|b| b == b'>')?;
+    let ticker = &rest[..close];
+    let well_formed = !ticker.is_empty()
+        && ticker.starts_with(|c: char| c.is_ascii_uppercase())
+        && ticker
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'.');
+    well_formed.then_some(ticker)
+}
+
+/// Initials written with dots: "P.", "J.P.".
+fn is_initials(word: &Word<'_>) -> bool {
+    word.text.ends_with('.')
+        && word.text.split_terminator('.').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
+        })
+}
+
+/// True when `word` opens a sentence (or the paragraph), where any word is capitalised.
+fn starts_sentence(text: &str, word: &Word<'_>) -> bool {
+    let before = text[..word.start].trim_end();
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '“', '('])
 }
 
 /// True when `word` lies in a known country name or nationality word ("German"), which
@@ -590,5 +788,63 @@ mod tests {
             .map(|m| m.readings[0].value.to_string())
             .collect();
         assert_eq!(orgs, ["People’s Army"]);
+    }
+
+    #[test]
+    fn a_title_before_an_english_word_is_no_title() {
+        assert_eq!(
+            people("Shares of General Motors Corp fell before the General Election."),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            people("the General Hospital board, said General Tom Hale."),
+            ["Tom Hale"]
+        );
+        assert_eq!(people("President Bush spoke."), ["Bush"]);
+    }
+
+    #[test]
+    fn names_ending_in_english_words_or_company_words_are_no_people() {
+        for text in [
+            "Fans drove to Joshua Tree on Sunday.",
+            "Stocks of Du Pont Co rose.",
+            "Traders at Salomon Brothers said so.",
+            "Creditors of the Paris Club met.",
+            "Crowds filled Grace Road for the match.",
+        ] {
+            assert_eq!(people(text), [] as [&str; 0], "{text}");
+        }
+    }
+
+    #[test]
+    fn initials_and_a_name_are_a_person() {
+        assert_eq!(
+            people("Kent were 120 all out after J. Fennimore took four."),
+            ["J. Fennimore"]
+        );
+    }
+
+    fn orgs(text: &str) -> Vec<(String, Evidence)> {
+        let rules = NameRules::new(Gazetteer::shipped().unwrap());
+        rules
+            .find(text, &words(text), &[])
+            .into_iter()
+            .filter(|m| m.readings[0].kind == Kind::Org)
+            .map(|m| (m.readings[0].value.to_string(), m.readings[0].evidence))
+            .collect()
+    }
+
+    #[test]
+    fn legal_forms_and_tickers_make_companies_valued_without_the_form() {
+        assert_eq!(
+            orgs("Smithville Widget Corp said it bought Northland Gadget <NGA> and Acme Tool Ltd."),
+            [
+                ("Smithville Widget".to_string(), Evidence::OrgWord),
+                ("Northland Gadget".to_string(), Evidence::Ticker),
+                ("Acme Tool".to_string(), Evidence::OrgWord),
+            ]
+        );
+        assert_eq!(ticker_after(" <NGA.L> said", 0), Some("NGA.L"));
+        assert_eq!(ticker_after(" <not a ticker>", 0), None);
     }
 }

@@ -30,6 +30,80 @@ pub(super) struct ArticleContext {
     /// Place names the article also uses inside longer names, lower-cased.
     /// Whether the longer name was a company's.
     name_parts: HashMap<String, bool>,
+    /// The article is about sport: a club's one-word name is the club's, and a town
+    /// followed by a score is a team.
+    pub(super) sports: bool,
+}
+
+/// How many words of sports reporting make an article one about sport.
+const SPORTS_WORDS: usize = 4;
+
+/// Whether an article is about sport: it uses words of sports reporting at least
+/// [`SPORTS_WORDS`] times. Only asked of articles that name a team or put a number after a
+/// place, so that other articles pay nothing for it.
+fn about_sport(gazetteer: &Gazetteer, views: &[ParagraphView<'_>]) -> bool {
+    let needed = views.iter().any(|view| {
+        view.mentions.iter().any(|m| {
+            m.readings.iter().any(|r| r.evidence == Evidence::Team)
+                || (m.readings.iter().any(is_place_reading) && score_after(view.text, m.end))
+        })
+    });
+    if !needed {
+        return false;
+    }
+    let mut seen = 0;
+    for word in views.iter().flat_map(|view| &view.words) {
+        let lower_case = word.text.starts_with(|c: char| c.is_ascii_lowercase());
+        if lower_case && (3..=14).contains(&word.text.len()) && is_in(&gazetteer.sports_words, word)
+        {
+            seen += 1;
+            if seen >= SPORTS_WORDS {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether a score follows byte `at`: a number of one to three digits, alone or with a
+/// hyphen and another ("7", "296", "4-38"), but no year or date ("1996-08-30").
+pub(super) fn score_after(text: &str, at: usize) -> bool {
+    let Some(rest) = text[at..].strip_prefix(' ') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let mut after = rest[digits..].chars();
+    let (next, then) = (after.next(), after.next());
+    // "3," and "0." end a score; "1,000" and "2.5" are other numbers.
+    let number_goes_on =
+        matches!(next, Some('.' | ',')) && then.is_some_and(|c| c.is_ascii_digit());
+    (1..=3).contains(&digits) && !number_goes_on && next.is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// A place used as a team in a sports report: a city or region (not a country, which news
+/// and CoNLL-2003 keep as the country) right before a score ("Chicago 7 Cleveland 3",
+/// "Leicestershire 296 and 120-3"), but no dateline.
+pub(super) fn team_of_place(
+    text: &str,
+    mention: &Mention,
+    chosen: &Reading,
+    context: &ArticleContext,
+) -> Option<ResolvedMention> {
+    let town = matches!(
+        chosen.evidence,
+        Evidence::City { .. } | Evidence::Region { .. } | Evidence::Capital
+    );
+    if !(context.sports && town && score_after(text, mention.end)) {
+        return None;
+    }
+    Some(ResolvedMention {
+        kind: Kind::Org,
+        start: mention.start,
+        end: mention.end,
+        value: text[mention.start..mention.end].to_string(),
+        country: chosen.country,
+        evidence: Evidence::Team,
+    })
 }
 
 /// The names that gave the article one of its countries.
@@ -125,6 +199,7 @@ impl ArticleContext {
             countries: Self::countries_of(gazetteer, views, surroundings),
             senses: qualified_senses(views),
             name_parts: name_parts(views, surroundings),
+            sports: about_sport(gazetteer, views),
         }
     }
 
@@ -223,6 +298,8 @@ pub(super) struct Surroundings {
     company: bool,
     /// Hash of the lower-cased name.
     name: u64,
+    /// The name is one word.
+    one_word: bool,
 }
 
 /// How many words after a place are searched for a company word.
@@ -254,6 +331,7 @@ impl Surroundings {
             company,
             currency: edges.next_is_in(&gazetteer.currency_words),
             name: hash_lower(surface),
+            one_word: !surface.contains(' '),
         }
     }
 
@@ -560,6 +638,10 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
     {
         return false;
     }
+    // A club's one-word name ("Chelsea", "Celtic") is the club's only in a sports report.
+    if reading.evidence == Evidence::Team && !context.sports && around.one_word {
+        return false;
+    }
     // "Canadian dollars", "the Swiss franc": a currency, not a country.
     if around.currency && reading.evidence.names_a_country() {
         return false;
@@ -635,17 +717,21 @@ fn score(reading: &Reading, context: &ArticleContext, around: &Surroundings) -> 
         Evidence::ArticleAlias
         | Evidence::PersonTitle
         | Evidence::GivenName
+        | Evidence::Initial
         | Evidence::NameList => (120, 0),
         Evidence::CountryName => (100, 0),
         Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf | Evidence::Area => (90, 0),
         Evidence::Metonym => (85, 0),
         Evidence::Capital => (80, 0),
         Evidence::KnownOrg | Evidence::Acronym => (70, 0),
+        // In a sports report a club comes before the town it is named after.
+        Evidence::Team if context.sports => (170, 0),
+        Evidence::Team => (70, 0),
         // A small region ranks like a small town: "Hanover" is the German city before the
         // Jamaican parish, unless the article is about Jamaica.
         Evidence::Region { small: true } => (20, 0),
         Evidence::Region { .. } | Evidence::QualifiedPlace => (60, 0),
-        Evidence::OrgWord => (50, 0),
+        Evidence::OrgWord | Evidence::Ticker => (50, 0),
         Evidence::City { population } => (20 + population.max(1).ilog10() as u64 * 3, population),
     };
     let in_context = if context.has(reading.country) { 50 } else { 0 };
@@ -793,5 +879,35 @@ mod tests {
             "Switzerland cut its interest rates.",
         ]);
         assert_eq!(codes(&named[0]), ["CH"], "{:?}", named[0]);
+    }
+
+    #[test]
+    fn a_club_is_no_place() {
+        let resolved = article(&["Shares rose after an offer for Manchester United."]);
+        assert_eq!(resolved[0].entities.orgs, ["Manchester United"]);
+        assert!(
+            resolved[0].entities.countries.is_empty(),
+            "{:?}",
+            resolved[0]
+        );
+    }
+
+    #[test]
+    fn one_word_club_names_and_towns_before_scores_are_teams_in_sports_reports() {
+        let sport = article(&[
+            "Chelsea beat Everton 2-1 with a late goal to go top of the league.",
+            "The striker scored again in the cup on Saturday.",
+            "Results: Smithport 3 Bristol 1, Leeds 2 Chester 0.",
+        ]);
+        assert_eq!(sport[0].entities.orgs, ["Chelsea", "Everton"]);
+        assert!(
+            sport[2].entities.orgs.contains(&"Bristol".to_string()),
+            "{:?}",
+            sport[2]
+        );
+        let news = article(&["Chelsea voted to keep the library open."]);
+        assert!(news[0].entities.orgs.is_empty(), "{:?}", news[0]);
+        let born = article(&["He was born in Bristol in 1950."]);
+        assert_eq!(codes(&born[0]), ["GB"], "{:?}", born[0]);
     }
 }
