@@ -36,8 +36,13 @@ const NAME_PARTICLES_TXT: &str = include_str!("../schema/gazetteer/name_particle
 const ORG_CONNECTORS_TXT: &str = include_str!("../schema/gazetteer/org_connectors.txt");
 const LEGAL_FORMS_TXT: &str = include_str!("../schema/gazetteer/legal_forms.txt");
 const SPORTS_WORDS_TXT: &str = include_str!("../schema/gazetteer/sports_words.txt");
+const COMPETITION_WORDS_TXT: &str = include_str!("../schema/gazetteer/competition_words.txt");
+const RESULT_WORDS_TXT: &str = include_str!("../schema/gazetteer/result_words.txt");
 const PLAIN_WORDS_TXT: &str = include_str!("../schema/gazetteer/plain_words.txt");
 const FORMER_STATES_TSV: &str = include_str!("../schema/gazetteer/former_states.tsv");
+
+/// Cities at least this large are world cities ("Paris", "Moscow").
+pub const WORLD_CITY: u64 = 2_000_000;
 
 /// A set of names or words. FxHash: the extractor looks words up millions of times, and
 /// the keys come from our own vocabulary files, not from attackers.
@@ -336,6 +341,10 @@ pub struct Gazetteer {
     /// Words of sports reporting ("goal", "innings"), lower-cased: an article that uses
     /// them often is about sport.
     pub sports_words: NameSet,
+    /// Words that end competitions' names ("league", "division"), lower-cased.
+    pub competition_words: NameSet,
+    /// Words around a team in a sports result ("beat", "against"), lower-cased.
+    pub result_words: NameSet,
     /// Legal forms that end a company's name ("co", "plc", "gmbh", "brothers"), lower-cased.
     pub legal_forms: NameSet,
     /// English words that are neither given names nor common surnames, lower-cased
@@ -344,6 +353,9 @@ pub struct Gazetteer {
     pub plain_words: NameSet,
     /// States that no longer exist, with the places that were theirs.
     pub former_states: Vec<FormerState>,
+    /// Names of world cities (at least [`WORLD_CITY`] people), lower-cased: a town of the
+    /// same name in the country an article is about does not win for that alone.
+    world_cities: NameSet,
     /// Lower-cased names of the places limited former states held ("leipzig", "saxony"),
     /// with the state: most former states held every place of their successors.
     former_places: rustc_hash::FxHashMap<String, CountryCode>,
@@ -353,6 +365,11 @@ impl Gazetteer {
     /// A legal form or trade word of company names ("Plc", "Securities"), in any case.
     pub fn is_company_word(&self, word: &str) -> bool {
         with_lower(word, |lower| self.company_words.contains(lower))
+    }
+
+    /// A name of a world city ("Paris", "Moscow"), in any case.
+    pub fn is_world_city(&self, name: &str) -> bool {
+        with_lower(name, |lower| self.world_cities.contains(lower))
     }
 
     /// A legal form ending a company's name ("Corp", "GmbH"), in any case.
@@ -409,6 +426,11 @@ impl Gazetteer {
             .collect();
         let former_states = parse_former_states(FORMER_STATES_TSV)?;
         let former_places = former_places(&former_states, CITIES_TSV, REGIONS_TSV)?;
+        let world_cities = places
+            .iter()
+            .filter(|p| p.kind == PlaceKind::City && p.population >= WORLD_CITY)
+            .map(|p| p.name.to_lowercase())
+            .collect();
         Ok(Gazetteer {
             countries,
             places,
@@ -433,10 +455,13 @@ impl Gazetteer {
             name_particles: lower(NAME_PARTICLES_TXT),
             org_connectors: lower(ORG_CONNECTORS_TXT),
             sports_words: lower(SPORTS_WORDS_TXT),
+            competition_words: lower(COMPETITION_WORDS_TXT),
+            result_words: lower(RESULT_WORDS_TXT),
             legal_forms: lower(LEGAL_FORMS_TXT),
             plain_words: lower(PLAIN_WORDS_TXT),
             former_states,
             former_places,
+            world_cities,
         })
     }
 }

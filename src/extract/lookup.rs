@@ -459,7 +459,11 @@ fn form_of(name: &str, article: Article) -> Option<&str> {
     let name = name.trim();
     let form = match article {
         Article::Optional => strip_article(name),
-        Article::AsWritten => name,
+        // "The Hague" keeps its article; "the West Bank" is found as "West Bank".
+        Article::AsWritten => name
+            .strip_prefix("the ")
+            .filter(|rest| rest.starts_with(char::is_uppercase))
+            .unwrap_or(name),
     };
     (form.chars().count() >= 2).then_some(form)
 }

@@ -320,7 +320,21 @@ impl NameRules {
         end: usize,
         known: Disjoint<'_>,
     ) -> Option<Mention> {
+        // A headline in capitals ("SMITH DEFEATS JONES IN FRONT") shows no organisation
+        // word for what it is.
+        if w.words[start..end].iter().all(Word::is_all_caps) {
+            return None;
+        }
+        // "Lynn Smith of Widget Banks Inc": the name starts after the last connector that
+        // no organisation word comes before.
         let mut start = start;
+        if let Some(cut) = (start + 1..end)
+            .rev()
+            .filter(|&i| matches!(w.words[i].text, "of" | "for"))
+            .find(|&i| !w.flags[start..i].iter().any(|f| f.org_word || f.legal))
+        {
+            start = cut + 1;
+        }
         while start + 1 < end {
             let first = &w.words[start];
             let flags = w.flags[start];
@@ -329,8 +343,19 @@ impl NameRules {
             let opener = flags.plain
                 && !w.words[start + 1].is_capitalised()
                 && starts_sentence(w.text, first);
-            let strip =
-                !first.is_capitalised() || Self::is_not_name(flags, end - start) || title || opener;
+            // "Ohio-based Widget Corp", "the state-owned Widget Corp".
+            let describes = first.text.contains('-')
+                && first
+                    .text
+                    .rsplit('-')
+                    .next()
+                    .is_some_and(|last| last.starts_with(char::is_lowercase));
+            let strip = !first.is_capitalised()
+                || Self::is_not_name(flags, end - start)
+                || flags.calendar
+                || title
+                || opener
+                || describes;
             if !strip {
                 break;
             }
@@ -342,14 +367,31 @@ impl NameRules {
         {
             return Some(self.org_mention(w, start, end, known, Evidence::Ticker));
         }
-        // An organisation ends at its last organisation word ("Security Council Monday").
+        // An organisation ends at its last organisation word ("Security Council Monday"),
+        // or takes what a connector joins to it ("Ohio Department of Transportation") up to
+        // a title or a given name, which start a person's name.
         let last_org_word = (start..end)
             .rev()
             .find(|&i| w.flags[i].org_word || w.flags[i].legal)?;
-        if last_org_word == start {
+        let mut org_end = last_org_word + 1;
+        // A legal form ends the name: "Widget Corp of Smithland" is not one.
+        let legal_end = w.flags[last_org_word].legal;
+        if org_end < end && !w.words[org_end].is_capitalised() && !legal_end {
+            // Up to a title, which starts a person's name ("Bank of Japan Governor ...").
+            org_end = (org_end..end)
+                .find(|&i| w.flags[i].title || w.flags[i].given)
+                .unwrap_or(end);
+            while org_end > last_org_word + 1
+                && (Self::is_not_name(w.flags[org_end - 1], 2)
+                    || !w.words[org_end - 1].is_capitalised())
+            {
+                org_end -= 1;
+            }
+        }
+        if org_end - start < 2 {
             return None;
         }
-        Some(self.org_mention(w, start, last_org_word + 1, known, Evidence::OrgWord))
+        Some(self.org_mention(w, start, org_end, known, Evidence::OrgWord))
     }
 
     /// An organisation over `w.words[start..end]`. Its value is a known organisation's when
@@ -846,5 +888,31 @@ mod tests {
         );
         assert_eq!(ticker_after(" <NGA.L> said", 0), Some("NGA.L"));
         assert_eq!(ticker_after(" <not a ticker>", 0), None);
+    }
+
+    #[test]
+    fn organisation_names_around_connectors_people_and_descriptions() {
+        let values =
+            |text: &str| -> Vec<String> { orgs(text).into_iter().map(|(v, _)| v).collect() };
+        assert_eq!(
+            values("The Ohio Department of Transportation said."),
+            ["Ohio Department of Transportation"]
+        );
+        assert_eq!(
+            values("said Lynn Hale of Smithville Widget Banks Inc on Monday."),
+            ["Smithville Widget Banks"]
+        );
+        assert_eq!(
+            values("the Ohio-based Smithville Widget Corp of Northland said."),
+            ["Smithville Widget"]
+        );
+        assert_eq!(
+            values("SMITH DEFEATS JONES IN FRONT OF HOME CROWD"),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            values("The August National Widget Council met."),
+            ["National Widget Council"]
+        );
     }
 }

@@ -100,4 +100,15 @@ mod tests {
         assert_eq!(defined_acronym(" (ABCDEFGHIJ)"), Some("ABCDEFGHIJ"));
         assert_eq!(defined_acronym(" (ABCDEFGHIJK)"), None);
     }
+
+    #[test]
+    fn an_acronym_of_several_organisations_takes_the_one_of_the_article_country() {
+        let british = article(&["British manufacturers are gloomy, the CBI said in London."]);
+        assert_eq!(
+            british[0].entities.orgs,
+            ["Confederation of British Industry"]
+        );
+        let indian = article(&["The CBI arrested two officials in New Delhi, police said."]);
+        assert_eq!(indian[0].entities.orgs, ["Central Bureau of Investigation"]);
+    }
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::article::ArticleDate;
 use crate::extract::words::Word;
 use crate::extract::{Evidence, Kind, Mention};
-use crate::gazetteer::{CountryCode, Gazetteer};
+use crate::gazetteer::{with_lower, CountryCode, Gazetteer};
 use acronyms::add_defined_acronyms;
 use people::People;
 use places::{
@@ -116,7 +116,7 @@ pub fn resolve<'t>(
                 .mentions
                 .iter()
                 .zip(surroundings)
-                .filter_map(|(m, around)| choose(view, m, around, &context, &people))
+                .filter_map(|(m, around)| choose(gazetteer, view, m, around, &context, &people))
                 .map(|m| in_its_time(gazetteer, m, date))
                 .collect();
             let entities = entities_of(&resolved);
@@ -243,6 +243,7 @@ impl Overlaps {
 
 /// Picks the reading of a mention, or none when the evidence is too weak.
 fn choose(
+    gazetteer: &Gazetteer,
     paragraph: &ParagraphView<'_>,
     mention: &Mention,
     mut around: Surroundings,
@@ -255,8 +256,18 @@ fn choose(
         return Some(place);
     }
     let reading = best_reading(mention, &around, context)?;
-    if let Some(team) = team_of_place(paragraph.text, mention, reading, context) {
+    if let Some(team) = team_of_place(gazetteer, paragraph.text, mention, reading, context) {
         return Some(team);
+    }
+    // "American League", "Eastern Division": in a sports report, a competition.
+    let last_word = reading.value.rsplit(' ').next().unwrap_or_default();
+    if context.sports
+        && reading.evidence == Evidence::OrgWord
+        && with_lower(last_word, |lower| {
+            gazetteer.competition_words.contains(lower)
+        })
+    {
+        return None;
     }
     let value = match reading.kind {
         Kind::Person => people.fullest(&reading.value),

@@ -82,8 +82,10 @@ pub(super) fn score_after(text: &str, at: usize) -> bool {
 
 /// A place used as a team in a sports report: a city or region (not a country, which news
 /// and CoNLL-2003 keep as the country) right before a score ("Chicago 7 Cleveland 3",
-/// "Leicestershire 296 and 120-3"), but no dateline.
+/// "Leicestershire 296 and 120-3") or next to a result word ("Smithport beat Northam",
+/// "against Northam"), but no dateline.
 pub(super) fn team_of_place(
+    gazetteer: &Gazetteer,
     text: &str,
     mention: &Mention,
     chosen: &Reading,
@@ -93,7 +95,21 @@ pub(super) fn team_of_place(
         chosen.evidence,
         Evidence::City { .. } | Evidence::Region { .. } | Evidence::Capital
     );
-    if !(context.sports && town && score_after(text, mention.end)) {
+    if !(context.sports && town) {
+        return None;
+    }
+    let result_word = |word: Option<&str>| {
+        word.is_some_and(|w| with_lower(w, |lower| gazetteer.result_words.contains(lower)))
+    };
+    let before = text[..mention.start].strip_suffix(' ').map(|t| {
+        t.rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default()
+    });
+    let after = text[mention.end..]
+        .strip_prefix(' ')
+        .and_then(|t| t.split(|c: char| !c.is_alphanumeric()).next());
+    if !(score_after(text, mention.end) || result_word(before) || result_word(after)) {
         return None;
     }
     Some(ResolvedMention {
@@ -116,6 +132,9 @@ struct Support {
     placed: bool,
     /// Whether a use was not part of a longer name.
     alone: bool,
+    /// Whether a region of the country gave it ("Ohio", "Warren County"): the article is
+    /// about places there, not only about the country.
+    local: bool,
 }
 
 /// Whether a mention opens the paragraph before a comma: a dateline ("SMITHVILLE, March 3 -").
@@ -227,6 +246,9 @@ impl ArticleContext {
                     .filter(|r| strong(r, common_word))
                     .filter_map(|r| r.country);
                 // Only a mention whose strong readings all name one country counts.
+                let local = mention.readings.iter().any(|r| {
+                    matches!(r.evidence, Evidence::Region { small: false }) && !common_word
+                });
                 if let Some(code) = codes.next() {
                     if codes.all(|other| other == code) {
                         let name = around.name;
@@ -238,12 +260,14 @@ impl ArticleContext {
                                 support.several |= support.name != name;
                                 support.placed |= placed;
                                 support.alone |= alone;
+                                support.local |= local;
                             })
                             .or_insert(Support {
                                 name,
                                 several: false,
                                 placed,
                                 alone,
+                                local,
                             });
                     }
                 }
@@ -258,6 +282,19 @@ impl ArticleContext {
 
     fn has(&self, code: Option<CountryCode>) -> bool {
         code.is_some_and(|c| self.countries.contains_key(&c))
+    }
+
+    /// Like [`ArticleContext::has`], counting only names other than the one whose lower-cased
+    /// hash is `name`: "Athens" does not back itself.
+    fn has_other(&self, code: Option<CountryCode>, name: u64) -> bool {
+        code.and_then(|c| self.countries.get(&c))
+            .is_some_and(|support| support.several || support.name != name)
+    }
+
+    /// Whether the article names a region of the country ("Ohio", "Warren County").
+    fn has_local(&self, code: Option<CountryCode>) -> bool {
+        code.and_then(|c| self.countries.get(&c))
+            .is_some_and(|support| support.local)
     }
 
     /// Like [`ArticleContext::has`], counting only names other than the one whose lower-cased
@@ -300,6 +337,15 @@ pub(super) struct Surroundings {
     name: u64,
     /// The name is one word.
     one_word: bool,
+    /// One of its readings is a world city ("Paris", "Moscow"), which a namesake town of
+    /// the article's country does not displace.
+    world_city: bool,
+    /// Countries of its place readings that other names of the article give: a town of a
+    /// country the article is local to yields to them.
+    backed: Vec<CountryCode>,
+    /// Every reading is a place's: a town of the article's country wins only over other
+    /// places, never over an organisation or a person.
+    only_places: bool,
 }
 
 /// How many words after a place are searched for a company word.
@@ -332,6 +378,9 @@ impl Surroundings {
             currency: edges.next_is_in(&gazetteer.currency_words),
             name: hash_lower(surface),
             one_word: !surface.contains(' '),
+            world_city: gazetteer.is_world_city(surface),
+            backed: Vec::new(),
+            only_places: mention.readings.iter().all(is_place_reading),
         }
     }
 
@@ -350,6 +399,13 @@ impl Surroundings {
         mention: &Mention,
     ) {
         let surface = &text[mention.start..mention.end];
+        self.backed = mention
+            .readings
+            .iter()
+            .filter(|r| is_place_reading(r))
+            .filter_map(|r| r.country)
+            .filter(|&c| context.has_other(Some(c), self.name))
+            .collect();
         if self.qualified_by.is_empty() && !context.senses.is_empty() {
             if let Some(code) = with_lower(surface, |lower| context.senses.get(lower).copied()) {
                 self.qualified_by.push(code);
@@ -735,12 +791,25 @@ fn score(reading: &Reading, context: &ArticleContext, around: &Surroundings) -> 
         Evidence::City { population } => (20 + population.max(1).ilog10() as u64 * 3, population),
     };
     let in_context = if context.has(reading.country) { 50 } else { 0 };
+    // A town in a story about places of its country ("Alexandria" in a Louisiana story,
+    // "Athens" after "Ohio") is that town, not a bigger namesake or capital abroad.
+    let local = match reading.evidence {
+        Evidence::City { .. }
+            if context.has_local(reading.country)
+                && around.only_places
+                && !around.world_city
+                && around.backed.iter().all(|&c| Some(c) == reading.country) =>
+        {
+            100
+        }
+        _ => 0,
+    };
     let qualified = if around.qualifies(reading.country) {
         200
     } else {
         0
     };
-    (base + in_context + qualified, population)
+    (base + in_context + local + qualified, population)
 }
 
 #[cfg(test)]
@@ -909,5 +978,43 @@ mod tests {
         assert!(news[0].entities.orgs.is_empty(), "{:?}", news[0]);
         let born = article(&["He was born in Bristol in 1950."]);
         assert_eq!(codes(&born[0]), ["GB"], "{:?}", born[0]);
+    }
+
+    #[test]
+    fn a_town_in_a_story_about_places_of_its_country_is_that_town() {
+        let louisiana = article(&[
+            "Flooding closed roads across central Louisiana on Tuesday.",
+            "In Alexandria, the mayor said shelters were open.",
+        ]);
+        assert_eq!(codes(&louisiana[1]), ["US"], "{:?}", louisiana[1]);
+        let ohio = article(&[
+            "Ohio officials said the bridge would reopen.",
+            "Crews in Athens and Dublin worked through the night.",
+        ]);
+        assert_eq!(codes(&ohio[1]), ["US"], "{:?}", ohio[1]);
+        // Alone, the capitals; a world city is not displaced by a namesake town.
+        assert_eq!(codes(&article(&["Crews in Athens worked."])[0]), ["GR"]);
+        let paris = article(&[
+            "Kentucky tourists were among the crowd.",
+            "They flew home from Paris on Sunday.",
+        ]);
+        assert_eq!(codes(&paris[1]), ["FR"], "{:?}", paris[1]);
+    }
+
+    #[test]
+    fn counties_next_to_results_are_teams_and_competitions_are_no_organisations() {
+        let sport = article(&[
+            "Smithshire beat Somerset by an innings as the batsman made 120 runs.",
+            "Northamptonshire 240 and 120-3 in the second innings, with six wickets left.",
+            "They top the Eastern Division of the league.",
+        ]);
+        assert_eq!(sport[0].entities.orgs, ["Somerset"], "{:?}", sport[0]);
+        assert_eq!(
+            sport[1].entities.orgs,
+            ["Northamptonshire"],
+            "{:?}",
+            sport[1]
+        );
+        assert!(sport[2].entities.orgs.is_empty(), "{:?}", sport[2]);
     }
 }
