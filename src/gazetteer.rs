@@ -38,6 +38,8 @@ const LEGAL_FORMS_TXT: &str = include_str!("../schema/gazetteer/legal_forms.txt"
 const SPORTS_WORDS_TXT: &str = include_str!("../schema/gazetteer/sports_words.txt");
 const COMPETITION_WORDS_TXT: &str = include_str!("../schema/gazetteer/competition_words.txt");
 const RESULT_WORDS_TXT: &str = include_str!("../schema/gazetteer/result_words.txt");
+const WORK_NOUNS_TXT: &str = include_str!("../schema/gazetteer/work_nouns.txt");
+const CREDIT_NOUNS_TXT: &str = include_str!("../schema/gazetteer/credit_nouns.txt");
 const PLAIN_WORDS_TXT: &str = include_str!("../schema/gazetteer/plain_words.txt");
 const FORMER_STATES_TSV: &str = include_str!("../schema/gazetteer/former_states.tsv");
 
@@ -345,6 +347,10 @@ pub struct Gazetteer {
     pub competition_words: NameSet,
     /// Words around a team in a sports result ("beat", "against"), lower-cased.
     pub result_words: NameSet,
+    /// Words right before a name that make it a work or a band ("film", "album").
+    pub work_nouns: NameSet,
+    /// Words right after a name that make it a work ("star", "director").
+    pub credit_nouns: NameSet,
     /// Legal forms that end a company's name ("co", "plc", "gmbh", "brothers"), lower-cased.
     pub legal_forms: NameSet,
     /// English words that are neither given names nor common surnames, lower-cased
@@ -457,6 +463,8 @@ impl Gazetteer {
             sports_words: lower(SPORTS_WORDS_TXT),
             competition_words: lower(COMPETITION_WORDS_TXT),
             result_words: lower(RESULT_WORDS_TXT),
+            work_nouns: lower(WORK_NOUNS_TXT),
+            credit_nouns: lower(CREDIT_NOUNS_TXT),
             legal_forms: lower(LEGAL_FORMS_TXT),
             plain_words: lower(PLAIN_WORDS_TXT),
             former_states,

@@ -361,6 +361,15 @@ impl NameRules {
             }
             start += 1;
         }
+        // "Goldman, Sachs and Co": a known name that began before the run is the name.
+        let inside_known = known
+            .containing(w.words[start].start, w.words[start].end)
+            .is_some_and(|m| {
+                m.start < w.words[start].start && m.readings.iter().any(|r| r.kind == Kind::Org)
+            });
+        if inside_known {
+            return None;
+        }
         if ticker_after(w.text, w.words[end - 1].end).is_some()
             && w.words[start].is_capitalised()
             && !w.words[start..end].iter().all(|word| word.is_all_caps())
@@ -444,9 +453,18 @@ impl NameRules {
             }
         }
         if last < end {
-            reading.value = mention(w.text, &w.words[start..last], Kind::Org, evidence).readings[0]
+            let mut value = mention(w.text, &w.words[start..last], Kind::Org, evidence).readings[0]
                 .value
-                .clone();
+                .to_string();
+            // "Standard and Poor's Corp" is "Standard and Poor's".
+            let kept = &w.words[last - 1];
+            if kept.possessive {
+                let after = &w.text[kept.end..];
+                if let Some(mark) = ["'s", "’s"].iter().find(|m| after.starts_with(**m)) {
+                    value.push_str(mark);
+                }
+            }
+            reading.value = Cow::Owned(value);
         }
         found
     }
@@ -593,11 +611,11 @@ impl NameRules {
                 .filter(|m| m.readings.iter().any(|r| r.kind == Kind::Org))
                 .is_some_and(|m| {
                     let ends_the_name = m.end == span_end && m.start > span_start;
-                    // "Chelsea Clinton": a club's one-word name opening a longer name.
-                    let one_team_word = m.end < span_end
-                        && m.end == word.end
-                        && m.readings.iter().all(|r| r.evidence == Evidence::Team);
-                    !((ends_the_name || one_team_word) && w.flags[start].given)
+                    // "Chelsea Clinton", "Leonardo DiCaprio": a one-word name opening a
+                    // longer one.
+                    let opens_the_name =
+                        m.start == span_start && m.end == word.end && m.end < span_end;
+                    !((ends_the_name || opens_the_name) && w.flags[start].given)
                 })
         })
     }
@@ -618,7 +636,18 @@ impl NameRules {
         }
         let acronym = |word: &Word<'_>| word.is_all_caps() && !is_initials(word);
         let flags = &w.flags[start..end];
-        if flags.iter().any(|f| f.org_word || f.company || f.legal) || run.iter().any(acronym) {
+        let currency = |word: &Word<'_>| {
+            with_lower(word.text, |lower| {
+                self.gazetteer.currency_words.contains(lower)
+            })
+        };
+        // "N.Z. Dlrs": a currency at the end, unless it is a given name ("Mark").
+        let last = run.len() - 1;
+        let currency_end = currency(&run[last]) && !w.flags[start + last].given;
+        if flags.iter().any(|f| f.org_word || f.company || f.legal)
+            || run.iter().any(acronym)
+            || currency_end
+        {
             return false;
         }
         // "Joshua Tree", "Paris Club", "Grace Road": a name ending in an English word that is

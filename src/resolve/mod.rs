@@ -11,8 +11,10 @@
 //! facet values.
 
 mod acronyms;
+mod orgs;
 mod people;
 mod places;
+mod works;
 
 use serde::Serialize;
 
@@ -88,7 +90,9 @@ pub fn resolve<'t>(
     date: Option<ArticleDate>,
 ) -> Vec<ResolvedParagraph> {
     let mut mentions = mentions;
+    works::drop_works(gazetteer, &paragraph_words, &mut mentions);
     add_defined_acronyms(texts, &paragraph_words, &mut mentions);
+    orgs::add_company_aliases(gazetteer, texts, &paragraph_words, &mut mentions);
     let people = People::of(&mentions);
     people.add_aliases(&paragraph_words, &mut mentions);
     let views: Vec<ParagraphView<'_>> = texts
