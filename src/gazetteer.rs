@@ -40,6 +40,7 @@ const COMPETITION_WORDS_TXT: &str = include_str!("../schema/gazetteer/competitio
 const RESULT_WORDS_TXT: &str = include_str!("../schema/gazetteer/result_words.txt");
 const WORK_NOUNS_TXT: &str = include_str!("../schema/gazetteer/work_nouns.txt");
 const CREDIT_NOUNS_TXT: &str = include_str!("../schema/gazetteer/credit_nouns.txt");
+const GROUP_VERBS_TXT: &str = include_str!("../schema/gazetteer/group_verbs.txt");
 const PLAIN_WORDS_TXT: &str = include_str!("../schema/gazetteer/plain_words.txt");
 const FORMER_STATES_TSV: &str = include_str!("../schema/gazetteer/former_states.tsv");
 
@@ -351,6 +352,8 @@ pub struct Gazetteer {
     pub work_nouns: NameSet,
     /// Words right after a name that make it a work ("star", "director").
     pub credit_nouns: NameSet,
+    /// Plural verbs right after a name that make it a group ("have", "were").
+    pub group_verbs: NameSet,
     /// Legal forms that end a company's name ("co", "plc", "gmbh", "brothers"), lower-cased.
     pub legal_forms: NameSet,
     /// English words that are neither given names nor common surnames, lower-cased
@@ -465,6 +468,7 @@ impl Gazetteer {
             result_words: lower(RESULT_WORDS_TXT),
             work_nouns: lower(WORK_NOUNS_TXT),
             credit_nouns: lower(CREDIT_NOUNS_TXT),
+            group_verbs: lower(GROUP_VERBS_TXT),
             legal_forms: lower(LEGAL_FORMS_TXT),
             plain_words: lower(PLAIN_WORDS_TXT),
             former_states,

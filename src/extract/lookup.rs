@@ -278,6 +278,13 @@ impl PatternSet {
             };
             for name in std::iter::once(&org.name).chain(&org.aliases) {
                 self.add(name, reading.clone(), Article::Optional);
+                // "Commodity Credit Corporation" is written "Commodity Credit Corp" too.
+                for (long, short) in LEGAL_ABBREVIATIONS {
+                    if let Some(stem) = name.strip_suffix(long) {
+                        let form = format!("{stem}{short}");
+                        self.add_form(Cow::Owned(form), reading.clone());
+                    }
+                }
             }
         }
     }
@@ -403,6 +410,14 @@ fn first_word_hash(text: &str) -> u64 {
     }
     hash
 }
+
+/// Legal forms news abbreviate, spelled out and short.
+const LEGAL_ABBREVIATIONS: [(&str, &str); 4] = [
+    (" Corporation", " Corp"),
+    (" Company", " Co"),
+    (" Incorporated", " Inc"),
+    (" Limited", " Ltd"),
+];
 
 /// Whether a leading "the" is part of a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -416,8 +416,13 @@ impl NameRules {
         evidence: Evidence,
     ) -> Mention {
         let mut found = mention(w.text, &w.words[start..end], Kind::Org, evidence);
+        // "Merrill Lynch and Co" is "Merrill Lynch"; a spelled-out form that is an
+        // organisation word stays ("Commodity Credit Corporation").
         let mut last = end;
-        while last > start + 1 && w.flags[last - 1].legal {
+        while last > start + 1
+            && ((w.flags[last - 1].legal && !w.flags[last - 1].org_word)
+                || !w.words[last - 1].is_capitalised())
+        {
             last -= 1;
         }
         let mut first = start;

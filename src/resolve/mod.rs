@@ -90,7 +90,7 @@ pub fn resolve<'t>(
     date: Option<ArticleDate>,
 ) -> Vec<ResolvedParagraph> {
     let mut mentions = mentions;
-    works::drop_works(gazetteer, &paragraph_words, &mut mentions);
+    works::drop_works(gazetteer, texts, &paragraph_words, &mut mentions);
     add_defined_acronyms(texts, &paragraph_words, &mut mentions);
     orgs::add_company_aliases(gazetteer, texts, &paragraph_words, &mut mentions);
     let people = People::of(&mentions);

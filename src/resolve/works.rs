@@ -7,20 +7,24 @@ use crate::extract::words::Word;
 use crate::extract::{Kind, Mention};
 use crate::gazetteer::{with_lower, Gazetteer};
 
+/// How many words before a name are searched for the "and" of a list of names.
+const LIST_WORDS: usize = 8;
+
 /// Drops the person readings of every mention whose value the article uses as a work's
 /// name, and the mentions left with no reading.
 pub(super) fn drop_works(
     gazetteer: &Gazetteer,
+    texts: &[&str],
     paragraph_words: &[Vec<Word<'_>>],
     mentions: &mut [Vec<Mention>],
 ) {
     let mut works: HashSet<String> = HashSet::default();
-    for (words, paragraph) in paragraph_words.iter().zip(mentions.iter()) {
+    for ((text, words), paragraph) in texts.iter().zip(paragraph_words).zip(mentions.iter()) {
         for mention in paragraph {
             let Some(person) = mention.readings.iter().find(|r| r.kind == Kind::Person) else {
                 continue;
             };
-            if is_work(gazetteer, words, mention) {
+            if is_work(gazetteer, text, words, mention) {
                 works.insert(person.value.to_string());
             }
         }
@@ -38,9 +42,19 @@ pub(super) fn drop_works(
     }
 }
 
-/// Whether a work noun comes right before the mention ("the film Vera Smith") or a credit
-/// noun right after it ("Vera Smith star Jane Doe").
-fn is_work(gazetteer: &Gazetteer, words: &[Word<'_>], mention: &Mention) -> bool {
+/// Whether no title names the mention's person: "Finance Minister John Doe have" is a
+/// person in a list, whatever the verb.
+fn titled_no(mention: &Mention) -> bool {
+    mention
+        .readings
+        .iter()
+        .all(|r| r.evidence != crate::extract::Evidence::PersonTitle)
+}
+
+/// Whether a work noun comes right before the mention ("the film Vera Smith"), a credit
+/// noun right after it ("Vera Smith star Jane Doe"), a plural verb after it ("Tom Tailor
+/// have split") or "and the" and a capital ("Tom Tailor and the Half Moon").
+fn is_work(gazetteer: &Gazetteer, text: &str, words: &[Word<'_>], mention: &Mention) -> bool {
     let first = words.partition_point(|w| w.start < mention.start);
     let last = words.partition_point(|w| w.end < mention.end);
     let in_list = |list: &crate::gazetteer::NameSet, word: &Word<'_>| {
@@ -54,8 +68,28 @@ fn is_work(gazetteer: &Gazetteer, words: &[Word<'_>], mention: &Mention) -> bool
     let after = ends
         .filter(|w| w.joined_to_next && !w.possessive)
         .and_then(|_| words.get(last + 1));
+    // "Jane Doe and John Doe were", "Smith and Finance Minister John Doe have": a plural
+    // verb after a list of names, which "and" or a comma in the sentence before shows.
+    let sentence = text[..mention.start]
+        .rfind(['.', '!', '?', ';'])
+        .map_or(0, |at| at + 1);
+    let listed = words[..first]
+        .iter()
+        .rev()
+        .take_while(|w| w.start >= sentence)
+        .take(LIST_WORDS)
+        .any(|w| matches!(w.text, "and" | "&"))
+        || text[sentence..mention.start].contains(',');
+    // "Tom Tailor and the Half Moon" is a title.
+    let title_goes_on = text[mention.end..]
+        .strip_prefix(" and the ")
+        .is_some_and(|rest| rest.starts_with(char::is_uppercase));
     before.is_some_and(|w| in_list(&gazetteer.work_nouns, w))
         || after.is_some_and(|w| in_list(&gazetteer.credit_nouns, w))
+        || (!listed
+            && titled_no(mention)
+            && after.is_some_and(|w| in_list(&gazetteer.group_verbs, w)))
+        || title_goes_on
 }
 
 #[cfg(test)]
@@ -79,6 +113,8 @@ mod tests {
             .entities
             .persons
             .contains(&"Jane Doe".to_string()));
+        let band = article(&["Tom Tailor have split, and Jane Doe and John Doe were sad."]);
+        assert_eq!(band[0].entities.persons, ["Jane Doe", "John Doe"]);
         // A possessive makes the work the person's.
         let author = article(&["Jane Doe's director praised her."]);
         assert_eq!(author[0].entities.persons, ["Jane Doe"]);
