@@ -335,6 +335,19 @@ mod tests {
     }
 
     #[test]
+    fn company_spans_take_ampersands_and_the_dot_of_a_legal_form() {
+        let found = readings("Shares of Hale & Barlow Co. rose, said Smithville Widget Corp.");
+        assert!(has(&found, "Hale & Barlow Co.", Kind::Org), "{found:?}");
+        // A dot that ends the paragraph is the sentence's.
+        assert!(
+            has(&found, "Smithville Widget Corp", Kind::Org),
+            "{found:?}"
+        );
+        let found = readings("Settlers moved into the Jewish West Bank enclave.");
+        assert!(found.iter().all(|(_, k, _)| *k != Kind::Org), "{found:?}");
+    }
+
+    #[test]
     fn lower_case_words_are_not_places() {
         let found = readings("They ate turkey and chad in china cups.");
         assert!(

@@ -132,11 +132,11 @@ impl NameRules {
     /// order, one at most in each run of capitalised words.
     fn organisations(&self, w: &Words<'_, '_>, known: Disjoint<'_>) -> Vec<Mention> {
         let connectors = &self.gazetteer.org_connectors;
-        runs(w.words, |word| connectors.contains(word.text))
+        joined_by_ampersands(w, runs(w.words, |word| connectors.contains(word.text)))
             .into_iter()
             .flat_map(|(start, end)| self.split_at_and(w, start, end))
             .filter_map(|(start, end)| self.organisation(w, start, end, known))
-            .filter(|org| known.exactly(org.start, org.end).is_none())
+            .filter(|org| known.containing(org.start, org.end).is_none())
             .collect()
     }
 
@@ -382,6 +382,13 @@ impl NameRules {
         let last_org_word = (start..end)
             .rev()
             .find(|&i| w.flags[i].org_word || w.flags[i].legal)?;
+        // "Jewish West Bank": a known place ends it, so it is that place.
+        let place_ends_it = known
+            .containing(w.words[last_org_word].start, w.words[last_org_word].end)
+            .is_some_and(|m| m.readings.iter().all(|r| r.kind == Kind::Location));
+        if place_ends_it {
+            return None;
+        }
         let mut org_end = last_org_word + 1;
         // A legal form ends the name: "Widget Corp of Smithland" is not one.
         let legal_end = w.flags[last_org_word].legal;
@@ -416,6 +423,12 @@ impl NameRules {
         evidence: Evidence,
     ) -> Mention {
         let mut found = mention(w.text, &w.words[start..end], Kind::Org, evidence);
+        // "Widget Corp. said": the dot of an abbreviated legal form belongs to the name,
+        // unless it ends the paragraph.
+        let after = &w.text[found.end..];
+        if w.flags[end - 1].legal && after.starts_with(". ") && after.len() > 2 {
+            found.end += 1;
+        }
         // "Merrill Lynch and Co" is "Merrill Lynch"; a spelled-out form that is an
         // organisation word stays ("Commodity Credit Corporation").
         let mut last = end;
@@ -711,6 +724,23 @@ fn is_nationality(word: &Word<'_>, known: Disjoint<'_>) -> bool {
     known
         .containing(word.start, word.end)
         .is_some_and(|m| m.readings.iter().any(|r| r.evidence.names_a_country()))
+}
+
+/// Runs joined by " & " are one name ("Douglas & Lomason Co"): the word splitter keeps no
+/// "&", so `runs` breaks there.
+fn joined_by_ampersands(w: &Words<'_, '_>, runs: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut joined: Vec<(usize, usize)> = Vec::with_capacity(runs.len());
+    for (start, end) in runs {
+        if let Some(last) = joined.last_mut() {
+            let between = &w.text[w.words[last.1 - 1].end..w.words[start].start];
+            if last.1 == start && between == " & " {
+                last.1 = end;
+                continue;
+            }
+        }
+        joined.push((start, end));
+    }
+    joined
 }
 
 /// Maximal runs of capitalised words joined by single spaces; `inner` words (particles,

@@ -60,7 +60,7 @@ pub(super) fn add_company_aliases(
     if short.is_empty() {
         return;
     }
-    for (words, paragraph) in paragraph_words.iter().zip(mentions.iter_mut()) {
+    for ((text, words), paragraph) in texts.iter().zip(paragraph_words).zip(mentions.iter_mut()) {
         // The aliases pushed here lie on words of their own: no later word overlaps them.
         let overlaps = Overlaps::of(paragraph);
         for (i, word) in words.iter().enumerate() {
@@ -76,9 +76,24 @@ pub(super) fn add_company_aliases(
             if longer || overlaps.first(paragraph, word.start, word.end).is_some() {
                 continue;
             }
+            // "Boatwright's" short for "Boatwright's Bancshares" keeps its "'s".
+            let first_is_possessive = org
+                .split(' ')
+                .next()
+                .is_some_and(|first| first.ends_with("'s") || first.ends_with("’s"));
+            let end = if word.possessive && first_is_possessive {
+                let after = &text[word.end..];
+                word.end
+                    + ["'s", "’s"]
+                        .iter()
+                        .find(|m| after.starts_with(**m))
+                        .map_or(0, |m| m.len())
+            } else {
+                word.end
+            };
             paragraph.push(Mention {
                 start: word.start,
-                end: word.end,
+                end,
                 readings: vec![Reading {
                     kind: Kind::Org,
                     value: Cow::Owned(org.clone()),
