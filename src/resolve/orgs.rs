@@ -73,7 +73,9 @@ pub(super) fn add_company_aliases(
                 || (word.joined_to_next
                     && !word.possessive
                     && words.get(i + 1).is_some_and(joined_capital));
-            if longer || overlaps.first(paragraph, word.start, word.end).is_some() {
+            // The ticker in "<SWC>" is part of the introduction, not a use of its own.
+            let bracketed = text[..word.start].ends_with('<');
+            if longer || bracketed || overlaps.first(paragraph, word.start, word.end).is_some() {
                 continue;
             }
             // "Boatwright's" short for "Boatwright's Bancshares" keeps its "'s".
