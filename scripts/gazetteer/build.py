@@ -847,7 +847,7 @@ def main(argv=None) -> int:
     given = sorted(n for n, (best, eng) in src.names.items()
                    if best >= GIVEN_MIN_FREQ and re.fullmatch(r"[^\W\d_][\w'-]*", n)
                    and n[0].isupper() and len(n) >= 2 and is_latin(n))
-    given = set(given) | set(read_lines("given_names_extra.tsv"))
+    given = (set(given) | set(read_lines("given_names_extra.tsv"))) - set(read_lines("given_names_drop.tsv"))
     write_lines(os.path.join(args.out, "given_names.txt"), "# given names, one per line",
                 given)
 
