@@ -74,7 +74,7 @@ pub enum Evidence {
     /// A capitalised name ending in an organisation word or a legal form ("... Council",
     /// "... Corp").
     OrgWord,
-    /// A capitalised name followed by a stock ticker ("Smithville Widget <SWC>").
+    /// A capitalised name followed by a stock ticker (`Smithville Widget <SWC>`).
     Ticker,
     /// An acronym the article defines ("National Security Council (NSC)").
     Acronym,

@@ -311,7 +311,7 @@ impl NameRules {
     }
 
     /// A capitalised run ending with an organisation word or a legal form ("Council",
-    /// "Corp"), or followed by a stock ticker ("Smithville Widget <SWC>"), without leading
+    /// "Corp"), or followed by a stock ticker (`Smithville Widget <SWC>`), without leading
     /// openers or titles. A title before an English word is no title ("General Motors").
     fn organisation(
         &self,
@@ -690,7 +690,7 @@ impl NameRules {
     }
 }
 
-/// "Smithville Widget <SWC>": the ticker in angle brackets right after byte `at`, if any.
+/// `Smithville Widget <SWC>`: the ticker in angle brackets right after byte `at`, if any.
 fn ticker_after(text: &str, at: usize) -> Option<&str> {
     let rest = text[at..].strip_prefix(" <")?;
     let close = rest.bytes().take(9).position(|b| b == b'>')?;

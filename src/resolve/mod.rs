@@ -5,10 +5,12 @@
 //! about Texas. Person names are unified across the article ("Putin" after "Vladimir Putin")
 //! and acronyms the article defines are found again ("the NSC").
 //!
-//! [`resolve`] chains the steps: [`acronyms`] and [`people`] add the mentions the article
-//! itself defines, [`places`] weighs place readings against what surrounds each mention and
-//! what the whole article names, then each mention gets its reading and each paragraph its
-//! facet values.
+//! [`resolve`] chains the steps: [`works`] drops the people that are works' or bands' names,
+//! [`acronyms`], [`orgs`] and [`people`] add the mentions the article itself defines (an
+//! acronym, a company's short form, a person's surname), [`places`] weighs place readings
+//! against what surrounds each mention and what the whole article names (and decides what
+//! is a team in a sports report), then each mention gets its reading, a place of a state
+//! that no longer exists its old code in its time, and each paragraph its facet values.
 
 mod acronyms;
 mod orgs;

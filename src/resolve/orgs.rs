@@ -1,4 +1,4 @@
-//! One company across the article: "Smithville Widget Corp <SWC>" introduces a company that
+//! One company across the article: `Smithville Widget Corp <SWC>` introduces a company that
 //! the article then calls "Smithville Widget", "Smithville" or "SWC". Reuters and most
 //! business news name a company in full once, with its legal form or ticker, and by a short
 //! form after.
