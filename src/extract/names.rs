@@ -423,10 +423,16 @@ impl NameRules {
         evidence: Evidence,
     ) -> Mention {
         let mut found = mention(w.text, &w.words[start..end], Kind::Org, evidence);
-        // "Widget Corp. said": the dot of an abbreviated legal form belongs to the name,
-        // unless it ends the paragraph.
+        // "Widget Corp. said", "Widget Corp., Gadget Inc.": the dot of an abbreviated legal
+        // form belongs to the name when the sentence goes on after it.
         let after = &w.text[found.end..];
-        if w.flags[end - 1].legal && after.starts_with(". ") && after.len() > 2 {
+        let sentence_goes_on = after.strip_prefix('.').is_some_and(|rest| {
+            rest.starts_with([',', ';'])
+                || rest.strip_prefix(' ').is_some_and(|next| {
+                    next.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+                })
+        });
+        if w.flags[end - 1].legal && sentence_goes_on {
             found.end += 1;
         }
         // "Merrill Lynch and Co" is "Merrill Lynch"; a spelled-out form that is an

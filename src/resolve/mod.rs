@@ -262,8 +262,23 @@ fn choose(
         return Some(place);
     }
     let reading = best_reading(mention, &around, context)?;
-    if let Some(team) = team_of_place(gazetteer, paragraph.text, mention, reading, context) {
+    if let Some(team) = team_of_place(gazetteer, paragraph, mention, reading, context) {
         return Some(team);
+    }
+    // "UEFA Cup", "BellSouth Classic": a known organisation naming an event.
+    let names_an_event = matches!(reading.evidence, Evidence::KnownOrg | Evidence::Team)
+        && paragraph
+            .word_at(mention.end.saturating_sub(1))
+            .filter(|&i| paragraph.words[i].end == mention.end && paragraph.words[i].joined_to_next)
+            .and_then(|i| paragraph.words.get(i + 1))
+            .is_some_and(|next| {
+                next.is_capitalised()
+                    && with_lower(next.text, |lower| {
+                        gazetteer.competition_words.contains(lower)
+                    })
+            });
+    if names_an_event {
+        return None;
     }
     // "American League", "Eastern Division": in a sports report, a competition.
     let last_word = reading.value.rsplit(' ').next().unwrap_or_default();

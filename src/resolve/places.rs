@@ -39,7 +39,7 @@ pub(super) struct ArticleContext {
 const SPORTS_WORDS: usize = 4;
 
 /// Whether an article is about sport: it uses words of sports reporting at least
-/// [`SPORTS_WORDS`] times. Only asked of articles that name a team or put a number after a
+/// [`SPORTS_WORDS`] times, or a paragraph is a line of results. Only asked of articles that name a team or put a number after a
 /// place, so that other articles pay nothing for it.
 fn about_sport(gazetteer: &Gazetteer, views: &[ParagraphView<'_>]) -> bool {
     let needed = views.iter().any(|view| {
@@ -50,6 +50,17 @@ fn about_sport(gazetteer: &Gazetteer, views: &[ParagraphView<'_>]) -> bool {
     });
     if !needed {
         return false;
+    }
+    // "Detroit 4 Kansas City 1": a line of results, two places each before a score.
+    let results_line = views.iter().any(|view| {
+        view.mentions
+            .iter()
+            .filter(|m| m.readings.iter().any(is_place_reading) && score_after(view.text, m.end))
+            .nth(1)
+            .is_some()
+    });
+    if results_line {
+        return true;
     }
     let mut seen = 0;
     for word in views.iter().flat_map(|view| &view.words) {
@@ -86,7 +97,7 @@ pub(super) fn score_after(text: &str, at: usize) -> bool {
 /// "against Northam"), but no dateline.
 pub(super) fn team_of_place(
     gazetteer: &Gazetteer,
-    text: &str,
+    paragraph: &ParagraphView<'_>,
     mention: &Mention,
     chosen: &Reading,
     context: &ArticleContext,
@@ -98,6 +109,7 @@ pub(super) fn team_of_place(
     if !(context.sports && town) {
         return None;
     }
+    let text = paragraph.text;
     let result_word = |word: Option<&str>| {
         word.is_some_and(|w| with_lower(w, |lower| gazetteer.result_words.contains(lower)))
     };
@@ -112,11 +124,25 @@ pub(super) fn team_of_place(
     if !(score_after(text, mention.end) || result_word(before) || result_word(after)) {
         return None;
     }
+    // "Greenock Morton 2", "East Fife 1", "OFK Kikinda 0": the team's name takes the
+    // capitalised words joined to the town before it.
+    let mut start = mention.start;
+    if let Some(first) = paragraph.word_at(mention.start) {
+        let mut i = first;
+        while i > 0 && paragraph.words[i - 1].joined_to_next {
+            let previous = &paragraph.words[i - 1];
+            if !previous.is_capitalised() || previous.possessive {
+                break;
+            }
+            i -= 1;
+        }
+        start = paragraph.words[i].start;
+    }
     Some(ResolvedMention {
         kind: Kind::Org,
-        start: mention.start,
+        start,
         end: mention.end,
-        value: text[mention.start..mention.end].to_string(),
+        value: text[start..mention.end].to_string(),
         country: chosen.country,
         evidence: Evidence::Team,
     })
@@ -595,12 +621,12 @@ pub(super) fn best_reading<'m>(
             .iter()
             .filter(|r| plausible(r, around, context))
     };
-    let cities: Vec<u64> = candidates()
+    let cities: Vec<(u64, Option<CountryCode>)> = candidates()
         .filter_map(|r| match r.evidence {
             Evidence::City { population }
                 if !context.has(r.country) && !around.qualifies(r.country) =>
             {
-                Some(population)
+                Some((population, r.country))
             }
             _ => None,
         })
@@ -749,19 +775,21 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
 /// ("Edmonton" near Cairns, "Glasgow" in Kentucky).
 const FOREIGN_CITY: u64 = 1_000_000;
 
-/// Between same-named cities outside the article's countries, only a clearly larger one wins.
-fn clear_city(reading: &Reading, out_of_context_populations: &[u64]) -> bool {
+/// Between same-named cities outside the article's countries, only one clearly larger than
+/// those of other countries wins: two Kansas Cities of one country are that country's.
+fn clear_city(reading: &Reading, out_of_context: &[(u64, Option<CountryCode>)]) -> bool {
     let Evidence::City { population } = reading.evidence else {
         return true;
     };
-    if out_of_context_populations.len() < 2 {
+    // Only the cities outside the article's countries are judged.
+    if !out_of_context.contains(&(population, reading.country)) {
         return true;
     }
-    let others = out_of_context_populations
+    let others = out_of_context
         .iter()
-        .filter(|&&p| p != population)
+        .filter(|(_, country)| *country != reading.country)
+        .map(|&(p, _)| p)
         .max()
-        .copied()
         .unwrap_or(0);
     population >= others.saturating_mul(CLEAR_POPULATION_RATIO)
 }
@@ -1016,5 +1044,24 @@ mod tests {
             sport[1]
         );
         assert!(sport[2].entities.orgs.is_empty(), "{:?}", sport[2]);
+    }
+
+    #[test]
+    fn a_line_of_results_is_sport_and_a_team_takes_the_words_before_its_town() {
+        let results = article(&["Boston 4 Kansas City 1", "Greenock Bristol 2 Leeds 0"]);
+        assert_eq!(results[0].entities.orgs, ["Boston", "Kansas City"]);
+        assert_eq!(
+            results[1].entities.orgs,
+            ["Greenock Bristol", "Leeds United"]
+        );
+        // One place before a number is no line of results.
+        let news = article(&["Bristol 2 was the name of the ship."]);
+        assert!(news[0].entities.orgs.is_empty(), "{:?}", news[0]);
+    }
+
+    #[test]
+    fn a_known_organisation_naming_an_event_is_no_organisation() {
+        let resolved = article(&["He won the UEFA Cup and the BellSouth Classic."]);
+        assert!(resolved[0].entities.orgs.is_empty(), "{:?}", resolved[0]);
     }
 }
