@@ -325,8 +325,34 @@ impl NameRules {
         if w.words[start..end].iter().all(Word::is_all_caps) {
             return None;
         }
-        // "Lynn Smith of Widget Banks Inc": the name starts after the last connector that
-        // no organisation word comes before.
+        let start = self.org_start(w, start, end);
+        // "Goldman, Sachs and Co": a known name that began before the run is the name.
+        let inside_known = known
+            .containing(w.words[start].start, w.words[start].end)
+            .is_some_and(|m| {
+                m.start < w.words[start].start && m.readings.iter().any(|r| r.kind == Kind::Org)
+            });
+        if inside_known {
+            return None;
+        }
+        if ticker_after(w.text, w.words[end - 1].end).is_some()
+            && w.words[start].is_capitalised()
+            && !w.words[start..end].iter().all(|word| word.is_all_caps())
+        {
+            return Some(self.org_mention(w, start, end, known, Evidence::Ticker));
+        }
+        let org_end = self.org_end(w, start, end, known)?;
+        if org_end - start < 2 {
+            return None;
+        }
+        Some(self.org_mention(w, start, org_end, known, Evidence::OrgWord))
+    }
+
+    /// Where an organisation's name starts in the run `start..end`: after the last "of" or
+    /// "for" that no organisation word comes before ("Lynn Smith of Widget Banks Inc"), and
+    /// past openers, months, titles before a name ("Chairman Widget Corp", but not
+    /// "General Motors") and descriptions ("Ohio-based", "state-owned").
+    fn org_start(&self, w: &Words<'_, '_>, start: usize, end: usize) -> usize {
         let mut start = start;
         if let Some(cut) = (start + 1..end)
             .rev()
@@ -343,7 +369,6 @@ impl NameRules {
             let opener = flags.plain
                 && !w.words[start + 1].is_capitalised()
                 && starts_sentence(w.text, first);
-            // "Ohio-based Widget Corp", "the state-owned Widget Corp".
             let describes = first.text.contains('-')
                 && first
                     .text
@@ -361,28 +386,24 @@ impl NameRules {
             }
             start += 1;
         }
-        // "Goldman, Sachs and Co": a known name that began before the run is the name.
-        let inside_known = known
-            .containing(w.words[start].start, w.words[start].end)
-            .is_some_and(|m| {
-                m.start < w.words[start].start && m.readings.iter().any(|r| r.kind == Kind::Org)
-            });
-        if inside_known {
-            return None;
-        }
-        if ticker_after(w.text, w.words[end - 1].end).is_some()
-            && w.words[start].is_capitalised()
-            && !w.words[start..end].iter().all(|word| word.is_all_caps())
-        {
-            return Some(self.org_mention(w, start, end, known, Evidence::Ticker));
-        }
-        // An organisation ends at its last organisation word ("Security Council Monday"),
-        // or takes what a connector joins to it ("Ohio Department of Transportation") up to
-        // a title or a given name, which start a person's name.
+        start
+    }
+
+    /// Where an organisation's name ends in the run `start..end`: at its last organisation
+    /// word or legal form ("Security Council Monday"), or past what a connector joins to an
+    /// organisation word ("Ohio Department of Transportation") up to a title or a given
+    /// name, which start a person's name ("Bank of Japan Governor ..."). `None` when no
+    /// such word ends it, or a known place does ("Jewish West Bank").
+    fn org_end(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: Disjoint<'_>,
+    ) -> Option<usize> {
         let last_org_word = (start..end)
             .rev()
             .find(|&i| w.flags[i].org_word || w.flags[i].legal)?;
-        // "Jewish West Bank": a known place ends it, so it is that place.
         let place_ends_it = known
             .containing(w.words[last_org_word].start, w.words[last_org_word].end)
             .is_some_and(|m| m.readings.iter().all(|r| r.kind == Kind::Location));
@@ -393,7 +414,6 @@ impl NameRules {
         // A legal form ends the name: "Widget Corp of Smithland" is not one.
         let legal_end = w.flags[last_org_word].legal;
         if org_end < end && !w.words[org_end].is_capitalised() && !legal_end {
-            // Up to a title, which starts a person's name ("Bank of Japan Governor ...").
             org_end = (org_end..end)
                 .find(|&i| w.flags[i].title || w.flags[i].given)
                 .unwrap_or(end);
@@ -404,10 +424,7 @@ impl NameRules {
                 org_end -= 1;
             }
         }
-        if org_end - start < 2 {
-            return None;
-        }
-        Some(self.org_mention(w, start, org_end, known, Evidence::OrgWord))
+        Some(org_end)
     }
 
     /// An organisation over `w.words[start..end]`. Its value is a known organisation's when
