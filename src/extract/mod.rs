@@ -327,6 +327,10 @@ mod tests {
             values("General Motors Corp raised prices."),
             ["General Motors"]
         );
+        assert_eq!(
+            values("The U.N. Food and Agriculture Organization said."),
+            ["Food and Agriculture Organization"]
+        );
         // A known name inside a longer one is part of it.
         assert_eq!(
             values("Northland Telephone and Telegraph Co said."),

@@ -428,9 +428,10 @@ impl NameRules {
     }
 
     /// An organisation over `w.words[start..end]`. Its value is a known organisation's when
-    /// the name is one with a country word before it or a legal form after it ("U.S.
-    /// Agriculture Department", "General Motors Corp"); otherwise the name as written
-    /// without its legal form ("Smithville Widget" for "Smithville Widget Corp").
+    /// the name is one with a country word or a known body before it or a legal form after
+    /// it ("U.S. Agriculture Department", "U.N. Food and Agriculture Organization", "General
+    /// Motors Corp"); otherwise the name as written without its legal form ("Smithville
+    /// Widget" for "Smithville Widget Corp").
     fn org_mention(
         &self,
         w: &Words<'_, '_>,
@@ -464,18 +465,23 @@ impl NameRules {
         let mut first = start;
         let mut prefix_country = None;
         while first + 1 < last {
-            let Some(m) = known.containing(w.words[first].start, w.words[first].end) else {
-                break;
-            };
-            let Some(country) = m
-                .readings
-                .iter()
-                .find(|r| r.evidence.names_a_country())
-                .and_then(|r| r.country)
+            let Some(m) = known
+                .containing(w.words[first].start, w.words[first].end)
+                .filter(|m| m.end < w.words[last - 1].end)
             else {
                 break;
             };
-            prefix_country = Some(country);
+            // A country word ("U.S.") or a known body it belongs to ("U.N.").
+            let country = m
+                .readings
+                .iter()
+                .find(|r| r.evidence.names_a_country())
+                .and_then(|r| r.country);
+            let body = m.readings.iter().all(|r| r.kind == Kind::Org);
+            if country.is_none() && !body {
+                break;
+            }
+            prefix_country = prefix_country.or(country);
             first = w.words[first + 1..].partition_point(|word| word.start < m.end) + first + 1;
         }
         let reading = &mut found.readings[0];
