@@ -2,7 +2,8 @@
 """Measure lede's entity extraction on the development sets in ../shared/eval.
 
 usage: python3 scripts/eval_entities.py [--lede target/release/lede] [--shared ../shared]
-                                       [--skip-trnews] [--skip-reuters] [--show-errors N]
+                                       [--skip-trnews] [--skip-reuters] [--skip-conll]
+                                       [--show-errors N] [--conll-errors FILE]
 
 1. TR-News paragraphs (../shared/eval/entities/trnews_paragraphs.jsonl): the paragraphs of
    each source article are joined into one article (so lede sees the article context it
@@ -10,9 +11,15 @@ usage: python3 scripts/eval_entities.py [--lede target/release/lede] [--shared .
    scored with the set's own score.py --byte-offsets: country-set micro P/R/F1 and
    place-name (LOC) span P/R/F1.
 2. Reuters-21578 (../shared/corpora/reuters-21578/articles.jsonl): the union of paragraph
-   countries per article against the human `places` field (article-level micro P/R/F1),
+   countries per article against the human `places` field (article-level micro P/R/F1;
+   the 1987 articles' `ussr` is SU, `east-germany` DD, `yugoslavia` YU, `czechoslovakia` CS),
    and the recall of the human `people` field by the persons lede names (a gold person is
    found when every part of the hyphenated gold name is a word of a predicted name).
+3. CoNLL-2003 English development set (../shared/eval/entities/conll2003_testa.jsonl): the
+   sentences of each document are joined with blank lines into one article, run through
+   `lede extract`, mapped back to the gold sentences and scored with score.py
+   --byte-offsets: exact-span P/R/F1 per type, with lede's kinds read as person -> PER,
+   org -> ORG, location -> LOC, nationality -> MISC.
 
 The data is read from ../shared and never copied into the repository. Not run by CI.
 """
@@ -30,16 +37,22 @@ REPO = os.path.dirname(HERE)
 
 # Reuters `places` names that are not plain country names.
 REUTERS_PLACES = {
-    "usa": "US", "uk": "GB", "ussr": "RU", "west-germany": "DE", "east-germany": "DE",
+    "usa": "US", "uk": "GB", "ussr": "SU", "west-germany": "DE", "east-germany": "DD",
     "south-korea": "KR", "north-korea": "KP", "hong-kong": "HK", "taiwan": "TW",
-    "ivory-coast": "CI", "burma": "MM", "zaire": "CD", "yugoslavia": "RS",
-    "czechoslovakia": "CZ", "uae": "AE", "bahamas": "BS", "netherlands-antilles": "CW",
-    "ussr-": "RU", "vatican": "VA", "macau": "MO", "french-guiana": "GF", "guadeloupe": "GP",
+    "ivory-coast": "CI", "burma": "MM", "zaire": "CD", "yugoslavia": "YU",
+    "czechoslovakia": "CS", "uae": "AE", "bahamas": "BS", "netherlands-antilles": "CW",
+    "ussr-": "SU", "vatican": "VA", "macau": "MO", "french-guiana": "GF", "guadeloupe": "GP",
     "martinique": "MQ", "reunion": "RE", "new-caledonia": "NC", "tahiti": "PF",
     "west-bank": "PS", "gaza": "PS", "south-yemen": "YE", "north-yemen": "YE",
     "sao-tome": "ST", "cape-verde": "CV", "trinidad-tobago": "TT", "kampuchea": "KH",
     "east-timor": "TL", "bermuda": "BM", "cayman-islands": "KY", "guinea-bissau": "GW",
 }
+
+
+# The 1987 states under today's codes: the mapping used before lede knew former states
+# (--reuters-codes today), to compare with figures measured then.
+REUTERS_TODAY = {"ussr": "RU", "ussr-": "RU", "east-germany": "DE", "yugoslavia": "RS",
+                 "czechoslovakia": "CZ"}
 
 
 def load_countries():
@@ -132,10 +145,82 @@ def show_country_errors(gold, preds, n):
             print("   ", g["text"][:300].replace("\n", " "))
 
 
+KIND_TYPES = {"person": "PER", "org": "ORG", "location": "LOC", "nationality": "MISC"}
+
+
+def conll(args):
+    gold_path = os.path.join(args.shared, "eval", "entities", "conll2003_testa.jsonl")
+    gold = [json.loads(line) for line in open(gold_path, encoding="utf-8")]
+    by_doc = collections.OrderedDict()
+    for g in gold:
+        by_doc.setdefault(g["doc"], []).append(g)
+    starts = collections.defaultdict(list)  # doc -> [(body byte offset, gold line)]
+    with tempfile.TemporaryDirectory() as tmp:
+        articles = os.path.join(tmp, "conll.jsonl")
+        with open(articles, "w", encoding="utf-8") as f:
+            for doc, sentences in by_doc.items():
+                body = b""
+                for g in sentences:
+                    if body:
+                        body += b"\n\n"
+                    starts[doc].append((len(body), g))
+                    body += g["text"].encode("utf-8")
+                f.write(json.dumps({"id": doc, "body": body.decode("utf-8")}) + "\n")
+        records, elapsed = run_extract(args.lede, articles)
+        preds = {g["id"]: {"id": g["id"], "entities": []} for g in gold}
+        for r in records:
+            candidates = [(o, g) for o, g in starts[r["article_id"]] if o <= r["offset"]]
+            offset, g = max(candidates, key=lambda c: c[0])
+            shift = r["offset"] - offset
+            for m in r["mentions"]:
+                kind = KIND_TYPES.get(m["kind"])
+                if kind:
+                    preds[g["id"]]["entities"].append(
+                        {"start": m["start"] + shift, "end": m["end"] + shift, "type": kind})
+        pred_path = os.path.join(tmp, "pred.jsonl")
+        with open(pred_path, "w", encoding="utf-8") as f:
+            for p in preds.values():
+                f.write(json.dumps(p) + "\n")
+        score = os.path.join(args.shared, "eval", "entities", "score.py")
+        result = subprocess.run([sys.executable, score, gold_path, pred_path, "--byte-offsets", "--json"],
+                                capture_output=True, text=True, check=True)
+        res = json.loads(result.stdout)["entities"]
+        print(f"CoNLL-2003 testa ({len(gold)} sentences, {len(by_doc)} documents; exact spans)")
+        for t in ["PER", "ORG", "LOC", "MISC", "ALL"]:
+            m = res.get(t, {"p": 0, "r": 0, "f1": 0, "gold": 0, "pred": 0})
+            print(f"  {t:4}  P {m['p']*100:5.1f}  R {m['r']*100:5.1f}  F1 {m['f1']*100:5.1f}"
+                  f"  (gold {m['gold']}, predicted {m['pred']})")
+        if args.conll_errors:
+            write_span_errors(gold, preds, args.conll_errors)
+
+
+def write_span_errors(gold, preds, path):
+    """Writes every sentence whose predicted spans differ from the gold ones, for reading."""
+    with open(path, "w", encoding="utf-8") as f:
+        for g in gold:
+            text = g["text"]
+            raw = text.encode("utf-8")
+            gs = {(e["start"], e["end"], e["type"]) for e in g["entities"]}
+            ps = set()
+            for e in preds[g["id"]]["entities"]:
+                chars = (len(raw[:e["start"]].decode("utf-8", "replace")),
+                         len(raw[:e["end"]].decode("utf-8", "replace")))
+                ps.add((chars[0], chars[1], e["type"]))
+            if gs == ps:
+                continue
+            f.write(f"--- {g['id']}: {text}\n")
+            for s_, e_, t in sorted(gs - ps):
+                f.write(f"  missed {t:4} {text[s_:e_]}\n")
+            for s_, e_, t in sorted(ps - gs):
+                f.write(f"  extra  {t:4} {text[s_:e_]}\n")
+
+
 def reuters(args):
     path = os.path.join(args.shared, "corpora", "reuters-21578", "articles.jsonl")
     codes = load_countries()
     codes.update(REUTERS_PLACES)
+    if args.reuters_codes == "today":
+        codes.update(REUTERS_TODAY)
     gold = {}
     people = {}
     unknown = collections.Counter()
@@ -192,8 +277,15 @@ def main():
     ap.add_argument("--shared", default=os.path.join(REPO, "..", "shared"))
     ap.add_argument("--skip-trnews", action="store_true")
     ap.add_argument("--skip-reuters", action="store_true")
+    ap.add_argument("--skip-conll", action="store_true")
+    ap.add_argument("--reuters-codes", choices=["then", "today"], default="then",
+                    help="read Reuters' ussr, yugoslavia, czechoslovakia and east-germany as the "
+                         "former states' codes SU, YU, CS, DD (then, the default) or as today's "
+                         "RU, RS, CZ, DE (today: how lede was scored before it knew former states)")
     ap.add_argument("--show-errors", type=int, default=0, metavar="N",
                     help="print N TR-News paragraphs whose country set is wrong")
+    ap.add_argument("--conll-errors", metavar="FILE",
+                    help="write the CoNLL sentences whose spans differ from the gold ones to FILE")
     args = ap.parse_args()
     if not os.path.exists(args.lede):
         sys.exit(f"{args.lede} not found: run `cargo build --release` first")
@@ -201,6 +293,8 @@ def main():
         trnews(args)
     if not args.skip_reuters:
         reuters(args)
+    if not args.skip_conll:
+        conll(args)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,13 @@ pub fn analyse(article: Article, extractor: &Extractor, gazetteer: &Gazetteer) -
             .zip(&words)
             .map(|(text, words)| extractor.extract_with_words(text, words))
             .collect();
-        resolved.extend(resolve::resolve(gazetteer, &texts, words, mentions));
+        resolved.extend(resolve::resolve(
+            gazetteer,
+            &texts,
+            words,
+            mentions,
+            article.date,
+        ));
     }
     let paragraphs = paragraphs
         .into_iter()

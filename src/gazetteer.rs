@@ -34,6 +34,18 @@ const LANGUAGE_VERBS_TXT: &str = include_str!("../schema/gazetteer/language_verb
 const COMPASS_WORDS_TXT: &str = include_str!("../schema/gazetteer/compass_words.txt");
 const NAME_PARTICLES_TXT: &str = include_str!("../schema/gazetteer/name_particles.txt");
 const ORG_CONNECTORS_TXT: &str = include_str!("../schema/gazetteer/org_connectors.txt");
+const LEGAL_FORMS_TXT: &str = include_str!("../schema/gazetteer/legal_forms.txt");
+const SPORTS_WORDS_TXT: &str = include_str!("../schema/gazetteer/sports_words.txt");
+const COMPETITION_WORDS_TXT: &str = include_str!("../schema/gazetteer/competition_words.txt");
+const RESULT_WORDS_TXT: &str = include_str!("../schema/gazetteer/result_words.txt");
+const WORK_NOUNS_TXT: &str = include_str!("../schema/gazetteer/work_nouns.txt");
+const CREDIT_NOUNS_TXT: &str = include_str!("../schema/gazetteer/credit_nouns.txt");
+const GROUP_VERBS_TXT: &str = include_str!("../schema/gazetteer/group_verbs.txt");
+const PLAIN_WORDS_TXT: &str = include_str!("../schema/gazetteer/plain_words.txt");
+const FORMER_STATES_TSV: &str = include_str!("../schema/gazetteer/former_states.tsv");
+
+/// Cities at least this large are world cities ("Paris", "Moscow").
+pub const WORLD_CITY: u64 = 2_000_000;
 
 /// A set of names or words. FxHash: the extractor looks words up millions of times, and
 /// the keys come from our own vocabulary files, not from attackers.
@@ -249,6 +261,22 @@ pub struct Place {
     pub kind: PlaceKind,
 }
 
+/// A state that no longer exists ("SU", the Soviet Union): its places carry its code in
+/// articles dated before it ended.
+#[derive(Debug, Clone)]
+pub struct FormerState {
+    /// The code ISO 3166-3 reserves for it.
+    pub code: CountryCode,
+    /// The day it ended, in seconds since the Unix epoch: articles dated before it are read
+    /// in its time.
+    pub until: i64,
+    /// Today's countries that held its places.
+    pub successors: Vec<CountryCode>,
+    /// When not empty, only the places of these first-level regions (and the regions
+    /// themselves) were its: East Germany was part of today's Germany.
+    pub regions: Vec<String>,
+}
+
 /// A place name that stands for a government ("the Kremlin").
 #[derive(Debug, Clone)]
 pub struct Metonym {
@@ -267,6 +295,8 @@ pub struct Org {
     pub aliases: Vec<String>,
     /// Home country, when one applies.
     pub country: Option<CountryCode>,
+    /// A sports club or national team (`club` or `national` in `orgs.tsv`).
+    pub team: bool,
 }
 
 /// Every vocabulary the extractor uses.
@@ -311,12 +341,74 @@ pub struct Gazetteer {
     pub name_particles: NameSet,
     /// Lower-case words that may sit inside an organisation's name ("of", "for").
     pub org_connectors: NameSet,
+    /// Words of sports reporting ("goal", "innings"), lower-cased: an article that uses
+    /// them often is about sport.
+    pub sports_words: NameSet,
+    /// Words that end competitions' names ("league", "division"), lower-cased.
+    pub competition_words: NameSet,
+    /// Words around a team in a sports result ("beat", "against"), lower-cased.
+    pub result_words: NameSet,
+    /// Words right before a name that make it a work or a band ("film", "album").
+    pub work_nouns: NameSet,
+    /// Words right after a name that make it a work ("star", "director").
+    pub credit_nouns: NameSet,
+    /// Plural verbs right after a name that make it a group ("have", "were").
+    pub group_verbs: NameSet,
+    /// Legal forms that end a company's name ("co", "plc", "gmbh", "brothers"), lower-cased.
+    pub legal_forms: NameSet,
+    /// English words that are neither given names nor common surnames, lower-cased
+    /// ("agreement", "motors", "club"): a name that ends in one, or that a title comes
+    /// before, is no person's.
+    pub plain_words: NameSet,
+    /// States that no longer exist, with the places that were theirs.
+    pub former_states: Vec<FormerState>,
+    /// Names of world cities (at least [`WORLD_CITY`] people), lower-cased: a town of the
+    /// same name in the country an article is about does not win for that alone.
+    world_cities: NameSet,
+    /// Lower-cased names of the places limited former states held ("leipzig", "saxony"),
+    /// with the state: most former states held every place of their successors.
+    former_places: rustc_hash::FxHashMap<String, CountryCode>,
 }
 
 impl Gazetteer {
     /// A legal form or trade word of company names ("Plc", "Securities"), in any case.
     pub fn is_company_word(&self, word: &str) -> bool {
         with_lower(word, |lower| self.company_words.contains(lower))
+    }
+
+    /// A name of a world city ("Paris", "Moscow"), in any case.
+    pub fn is_world_city(&self, name: &str) -> bool {
+        with_lower(name, |lower| self.world_cities.contains(lower))
+    }
+
+    /// A legal form ending a company's name ("Corp", "GmbH"), in any case.
+    pub fn is_legal_form(&self, word: &str) -> bool {
+        with_lower(word, |lower| self.legal_forms.contains(lower))
+    }
+
+    /// An English word that is neither a given name nor a common surname ("Motors"), in
+    /// any case.
+    pub fn is_plain_word(&self, word: &str) -> bool {
+        with_lower(word, |lower| self.plain_words.contains(lower))
+    }
+
+    /// The former state a place of `country` named `place` belonged to at `date` (seconds
+    /// since the Unix epoch), if it belonged to one then: Moscow in 1987 is SU.
+    pub fn former_state(
+        &self,
+        country: CountryCode,
+        place: &str,
+        date: i64,
+    ) -> Option<CountryCode> {
+        self.former_states
+            .iter()
+            .filter(|state| date < state.until && state.successors.contains(&country))
+            .find(|state| {
+                state.regions.is_empty()
+                    || with_lower(place, |lower| self.former_places.get(lower))
+                        .is_some_and(|&code| code == state.code)
+            })
+            .map(|state| state.code)
     }
 
     /// The shipped gazetteer, parsed once.
@@ -341,6 +433,13 @@ impl Gazetteer {
             .filter(|name| !not_names.contains(&name.to_lowercase()))
             .map(str::to_string)
             .collect();
+        let former_states = parse_former_states(FORMER_STATES_TSV)?;
+        let former_places = former_places(&former_states, CITIES_TSV, REGIONS_TSV)?;
+        let world_cities = places
+            .iter()
+            .filter(|p| p.kind == PlaceKind::City && p.population >= WORLD_CITY)
+            .map(|p| p.name.to_lowercase())
+            .collect();
         Ok(Gazetteer {
             countries,
             places,
@@ -364,8 +463,78 @@ impl Gazetteer {
             compass_words: lower(COMPASS_WORDS_TXT),
             name_particles: lower(NAME_PARTICLES_TXT),
             org_connectors: lower(ORG_CONNECTORS_TXT),
+            sports_words: lower(SPORTS_WORDS_TXT),
+            competition_words: lower(COMPETITION_WORDS_TXT),
+            result_words: lower(RESULT_WORDS_TXT),
+            work_nouns: lower(WORK_NOUNS_TXT),
+            credit_nouns: lower(CREDIT_NOUNS_TXT),
+            group_verbs: lower(GROUP_VERBS_TXT),
+            legal_forms: lower(LEGAL_FORMS_TXT),
+            plain_words: lower(PLAIN_WORDS_TXT),
+            former_states,
+            former_places,
+            world_cities,
         })
     }
+}
+
+/// The places of former states limited to some regions, lower-cased: the regions
+/// themselves (`regions.tsv`) and the cities whose first-level region is one of them (the
+/// admin1 column of `cities.tsv`, read here rather than kept in every [`Place`]).
+fn former_places(
+    states: &[FormerState],
+    cities_tsv: &str,
+    regions_tsv: &str,
+) -> Result<rustc_hash::FxHashMap<String, CountryCode>> {
+    let mut held = rustc_hash::FxHashMap::default();
+    for state in states.iter().filter(|s| !s.regions.is_empty()) {
+        let in_region = |name: &str| state.regions.iter().any(|r| r == name);
+        let of_successor = |row: &Row<'_>| -> Result<bool> {
+            Ok(row.codes(1)?.iter().any(|c| state.successors.contains(c)))
+        };
+        for (tsv, file, region_column) in [
+            (cities_tsv, "cities.tsv", Some(4)),
+            (regions_tsv, "regions.tsv", None),
+        ] {
+            for row in rows(tsv, file) {
+                let row = row?;
+                let name = row.cell(0)?;
+                let held_here = match region_column {
+                    Some(i) => row.optional(i).is_some_and(in_region),
+                    None => in_region(name),
+                };
+                if held_here && of_successor(&row)? {
+                    let aliases = row.list(if region_column.is_some() { 3 } else { 2 });
+                    for name in std::iter::once(name.to_string()).chain(aliases) {
+                        held.insert(name.to_lowercase(), state.code);
+                    }
+                }
+            }
+        }
+    }
+    Ok(held)
+}
+
+fn parse_former_states(tsv: &str) -> Result<Vec<FormerState>> {
+    rows(tsv, "former_states.tsv")
+        .map(|row| {
+            let row = row?;
+            let code = CountryCode::parse(row.cell(0)?)
+                .ok_or_else(|| row.error(format!("{:?} is not a two-letter code", row.cells[0])))?;
+            let until = chrono::NaiveDate::parse_from_str(row.cell(1)?, "%Y-%m-%d")
+                .map_err(|_| row.error(format!("{:?} is not a date", row.cells[1])))?
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight exists")
+                .and_utc()
+                .timestamp();
+            Ok(FormerState {
+                code,
+                until,
+                successors: row.codes(2)?,
+                regions: row.list(3),
+            })
+        })
+        .collect()
 }
 
 fn parse_cities(tsv: &str) -> Result<Vec<Place>> {
@@ -435,6 +604,7 @@ fn parse_orgs(tsv: &str) -> Result<Vec<Org>> {
                 name: row.cell(0)?.to_string(),
                 aliases: row.list(1),
                 country: row.codes(2)?.first().copied(),
+                team: matches!(row.optional(3), Some("club" | "national")),
             })
         })
         .collect()
@@ -580,6 +750,22 @@ mod tests {
             assert_eq!(countries.resolve(typed), Some(code("US")), "{typed}");
         }
         assert_eq!(countries.resolve("Narnia"), None);
+        // States that no longer exist have the codes ISO 3166-3 reserves for them.
+        for (typed, expected) in [
+            ("ussr", "SU"),
+            ("Soviet Union", "SU"),
+            ("soviet", "SU"),
+            ("yugoslavia", "YU"),
+            ("Czechoslovakia", "CS"),
+            ("east germany", "DD"),
+            ("GDR", "DD"),
+            ("West Germany", "DE"),
+            ("Zaire", "CD"),
+            ("Burma", "MM"),
+        ] {
+            assert_eq!(countries.resolve(typed), Some(code(expected)), "{typed}");
+        }
+        assert_eq!(countries.label(code("SU")), "Soviet Union");
         assert_eq!(countries.label(code("RU")), "Russia");
     }
 

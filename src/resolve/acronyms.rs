@@ -37,8 +37,18 @@ pub(super) fn add_defined_acronyms(
             let Some(org) = acronyms.get(word.text) else {
                 continue;
             };
-            if overlaps.first(paragraph, word.start, word.end).is_some() {
-                continue;
+            match overlaps.first(paragraph, word.start, word.end) {
+                None => {}
+                // The article's own definition wins over a known name of the same letters
+                // ("Disasters Emergency Committee (DEC)", not Digital Equipment).
+                Some(i) => {
+                    let m = &mut paragraph[i];
+                    let known_org = m.readings.iter().all(|r| r.kind == Kind::Org);
+                    if m.start == word.start && m.end == word.end && known_org {
+                        m.readings = vec![defined(org)];
+                    }
+                    continue;
+                }
             }
             paragraph.push(Mention {
                 start: word.start,
@@ -52,6 +62,16 @@ pub(super) fn add_defined_acronyms(
             });
         }
         paragraph.sort_by_key(|m| m.start);
+    }
+}
+
+/// The reading of an acronym the article defines.
+fn defined(org: &str) -> Reading {
+    Reading {
+        kind: Kind::Org,
+        value: Cow::Owned(org.to_string()),
+        country: None,
+        evidence: Evidence::Acronym,
     }
 }
 
@@ -99,5 +119,25 @@ mod tests {
         assert_eq!(defined_acronym(" (NSC"), None);
         assert_eq!(defined_acronym(" (ABCDEFGHIJ)"), Some("ABCDEFGHIJ"));
         assert_eq!(defined_acronym(" (ABCDEFGHIJK)"), None);
+    }
+
+    #[test]
+    fn an_acronym_of_several_organisations_takes_the_one_of_the_article_country() {
+        let british = article(&["British manufacturers are gloomy, the CBI said in London."]);
+        assert_eq!(
+            british[0].entities.orgs,
+            ["Confederation of British Industry"]
+        );
+        let indian = article(&["The CBI arrested two officials in New Delhi, police said."]);
+        assert_eq!(indian[0].entities.orgs, ["Central Bureau of Investigation"]);
+    }
+
+    #[test]
+    fn an_acronym_the_article_defines_wins_over_a_known_one() {
+        let resolved = article(&[
+            "Donations went to the Disasters Emergency Committee (DEC) on Monday.",
+            "The DEC said the appeal raised 10m.",
+        ]);
+        assert_eq!(resolved[1].entities.orgs, ["Disasters Emergency Committee"]);
     }
 }

@@ -5,25 +5,30 @@
 //! about Texas. Person names are unified across the article ("Putin" after "Vladimir Putin")
 //! and acronyms the article defines are found again ("the NSC").
 //!
-//! [`resolve`] chains the steps: [`acronyms`] and [`people`] add the mentions the article
-//! itself defines, [`places`] weighs place readings against what surrounds each mention and
-//! what the whole article names, then each mention gets its reading and each paragraph its
-//! facet values.
+//! [`resolve`] chains the steps: [`works`] drops the people that are works' or bands' names,
+//! [`acronyms`], [`orgs`] and [`people`] add the mentions the article itself defines (an
+//! acronym, a company's short form, a person's surname), [`places`] weighs place readings
+//! against what surrounds each mention and what the whole article names (and decides what
+//! is a team in a sports report), then each mention gets its reading, a place of a state
+//! that no longer exists its old code in its time, and each paragraph its facet values.
 
 mod acronyms;
+mod orgs;
 mod people;
 mod places;
+mod works;
 
 use serde::Serialize;
 
+use crate::article::ArticleDate;
 use crate::extract::words::Word;
 use crate::extract::{Evidence, Kind, Mention};
-use crate::gazetteer::{CountryCode, Gazetteer};
+use crate::gazetteer::{with_lower, CountryCode, Gazetteer};
 use acronyms::add_defined_acronyms;
 use people::People;
 use places::{
-    best_reading, is_place_evidence, qualified_place, shared_region_country, ArticleContext,
-    Surroundings,
+    best_reading, is_place_evidence, qualified_place, shared_region_country, team_of_place,
+    ArticleContext, Surroundings,
 };
 
 /// A mention with its reading decided.
@@ -45,11 +50,10 @@ pub struct ResolvedMention {
 
 impl ResolvedMention {
     /// Whether the mention counts for its paragraph's countries: a place or nationality
-    /// with a country, but not a plural demonym ("Americans"), which is about people.
+    /// with a country. A plural demonym counts too: "many Britons are unhappy" is about
+    /// Britain as much as "British voters are unhappy" is.
     pub fn gives_country(&self) -> bool {
-        matches!(self.kind, Kind::Location | Kind::Nationality)
-            && self.evidence != Evidence::PeopleOf
-            && self.country.is_some()
+        matches!(self.kind, Kind::Location | Kind::Nationality) && self.country.is_some()
     }
 }
 
@@ -77,14 +81,20 @@ pub struct ResolvedParagraph {
 
 /// Resolves the mentions of every paragraph of one article. `texts[i]` is paragraph `i`,
 /// `paragraph_words[i]` its words and `mentions[i]` its extracted mentions, in text order.
+/// `date` is the article's: a place of a state that no longer exists carries that state's
+/// code in an article dated while it existed (Moscow in 1987 is SU); an undated article is
+/// read as of today.
 pub fn resolve<'t>(
     gazetteer: &Gazetteer,
     texts: &[&'t str],
     paragraph_words: Vec<Vec<Word<'t>>>,
     mentions: Vec<Vec<Mention>>,
+    date: Option<ArticleDate>,
 ) -> Vec<ResolvedParagraph> {
     let mut mentions = mentions;
+    works::drop_works(gazetteer, texts, &paragraph_words, &mut mentions);
     add_defined_acronyms(texts, &paragraph_words, &mut mentions);
+    orgs::add_company_aliases(gazetteer, texts, &paragraph_words, &mut mentions);
     let people = People::of(&mentions);
     people.add_aliases(&paragraph_words, &mut mentions);
     let views: Vec<ParagraphView<'_>> = texts
@@ -112,7 +122,8 @@ pub fn resolve<'t>(
                 .mentions
                 .iter()
                 .zip(surroundings)
-                .filter_map(|(m, around)| choose(view, m, around, &context, &people))
+                .filter_map(|(m, around)| choose(gazetteer, view, m, around, &context, &people))
+                .map(|m| in_its_time(gazetteer, m, date))
                 .collect();
             let entities = entities_of(&resolved);
             ResolvedParagraph {
@@ -238,6 +249,7 @@ impl Overlaps {
 
 /// Picks the reading of a mention, or none when the evidence is too weak.
 fn choose(
+    gazetteer: &Gazetteer,
     paragraph: &ParagraphView<'_>,
     mention: &Mention,
     mut around: Surroundings,
@@ -250,6 +262,34 @@ fn choose(
         return Some(place);
     }
     let reading = best_reading(mention, &around, context)?;
+    if let Some(team) = team_of_place(gazetteer, paragraph, mention, reading, context) {
+        return Some(team);
+    }
+    // "UEFA Cup", "BellSouth Classic": a known organisation naming an event.
+    let names_an_event = matches!(reading.evidence, Evidence::KnownOrg | Evidence::Team)
+        && paragraph
+            .word_at(mention.end.saturating_sub(1))
+            .filter(|&i| paragraph.words[i].end == mention.end && paragraph.words[i].joined_to_next)
+            .and_then(|i| paragraph.words.get(i + 1))
+            .is_some_and(|next| {
+                next.is_capitalised()
+                    && with_lower(next.text, |lower| {
+                        gazetteer.competition_words.contains(lower)
+                    })
+            });
+    if names_an_event {
+        return None;
+    }
+    // "American League", "Eastern Division": in a sports report, a competition.
+    let last_word = reading.value.rsplit(' ').next().unwrap_or_default();
+    if context.sports
+        && reading.evidence == Evidence::OrgWord
+        && with_lower(last_word, |lower| {
+            gazetteer.competition_words.contains(lower)
+        })
+    {
+        return None;
+    }
     let value = match reading.kind {
         Kind::Person => people.fullest(&reading.value),
         _ => reading.value.to_string(),
@@ -262,6 +302,25 @@ fn choose(
         country: shared_region_country(mention, reading, context),
         evidence: reading.evidence,
     })
+}
+
+/// A place of a state that no longer exists, in an article dated while it existed, carries
+/// that state's code: Moscow in 1987 is SU, Leipzig in 1989 DD. Names of countries and
+/// their demonyms keep their own codes ("Ukraine" was the Ukrainian SSR's name and code).
+fn in_its_time(
+    gazetteer: &Gazetteer,
+    mut mention: ResolvedMention,
+    date: Option<ArticleDate>,
+) -> ResolvedMention {
+    let (Some(date), Some(country)) = (date, mention.country) else {
+        return mention;
+    };
+    if is_place_evidence(mention.evidence) || mention.evidence == Evidence::Metonym {
+        if let Some(former) = gazetteer.former_state(country, &mention.value, date.timestamp()) {
+            mention.country = Some(former);
+        }
+    }
+    mention
 }
 
 /// Groups a paragraph's resolved mentions into its facet values.
@@ -313,7 +372,28 @@ mod tests {
         let extractor = Extractor::shipped().unwrap();
         let mentions = paragraphs.iter().map(|p| extractor.extract(p)).collect();
         let words = paragraphs.iter().map(|p| words(p)).collect();
-        resolve(Gazetteer::shipped().unwrap(), paragraphs, words, mentions)
+        resolve(
+            Gazetteer::shipped().unwrap(),
+            paragraphs,
+            words,
+            mentions,
+            None,
+        )
+    }
+
+    /// Like [`article`], for an article dated `date` (`YYYY-MM-DD`).
+    pub(super) fn dated(date: &str, paragraphs: &[&str]) -> Vec<ResolvedParagraph> {
+        let extractor = Extractor::shipped().unwrap();
+        let mentions = paragraphs.iter().map(|p| extractor.extract(p)).collect();
+        let words = paragraphs.iter().map(|p| words(p)).collect();
+        let date = ArticleDate::parse(date);
+        resolve(
+            Gazetteer::shipped().unwrap(),
+            paragraphs,
+            words,
+            mentions,
+            date,
+        )
     }
 
     /// The country codes of a paragraph, as text.
@@ -330,16 +410,59 @@ mod tests {
     }
 
     #[test]
-    fn plural_demonyms_name_people_not_countries() {
+    fn plural_demonyms_give_their_country() {
         let resolved = article(&[
-            "Millions of Americans travelled.",
+            "Many Britons are unhappy with the deal.",
             "The North Korean leader left.",
         ]);
-        assert!(
-            resolved[0].entities.countries.is_empty(),
-            "{:?}",
-            resolved[0]
-        );
+        assert_eq!(codes(&resolved[0]), ["GB"]);
         assert_eq!(codes(&resolved[1]), ["KP"]);
+    }
+
+    #[test]
+    fn places_of_former_states_carry_the_old_code_while_it_existed() {
+        let text = "Officials in Moscow and Kiev met as the Kremlin watched.";
+        assert_eq!(codes(&dated("1987-03-01", &[text])[0]), ["SU"]);
+        assert_eq!(codes(&dated("1995-03-01", &[text])[0]), ["RU", "UA"]);
+        assert_eq!(codes(&article(&[text])[0]), ["RU", "UA"]);
+        // The day the state ended is already today's country.
+        assert_eq!(
+            codes(&dated("1992-01-01", &["Talks in Moscow."])[0]),
+            ["RU"]
+        );
+        assert_eq!(
+            codes(&dated("1991-12-31", &["Talks in Moscow."])[0]),
+            ["SU"]
+        );
+        let belgrade = dated("1990-06-01", &["Crowds gathered in Belgrade and Zagreb."]);
+        assert_eq!(codes(&belgrade[0]), ["YU"]);
+        let prague = dated("1992-06-01", &["Crowds gathered in Prague and Bratislava."]);
+        assert_eq!(codes(&prague[0]), ["CS"]);
+        let split = dated("1993-02-01", &["Crowds gathered in Prague and Bratislava."]);
+        assert_eq!(codes(&split[0]), ["CZ", "SK"]);
+    }
+
+    #[test]
+    fn only_the_east_of_germany_was_east_germany() {
+        let text = "Trains ran from Leipzig and Dresden to Hamburg.";
+        assert_eq!(codes(&dated("1989-11-10", &[text])[0]), ["DD", "DE"]);
+        assert_eq!(codes(&dated("1990-10-03", &[text])[0]), ["DE"]);
+        let berlin = dated(
+            "1988-05-05",
+            &["Guards in East Berlin watched West Berlin."],
+        );
+        assert_eq!(codes(&berlin[0]), ["DD", "DE"]);
+    }
+
+    #[test]
+    fn former_states_are_countries_by_name_alias_and_demonym() {
+        let resolved = dated(
+            "1987-03-01",
+            &["The Soviet Union, the USSR and Soviet and East German officials met Yugoslavs."],
+        );
+        assert_eq!(codes(&resolved[0]), ["DD", "SU", "YU"]);
+        assert!(resolved[0].entities.orgs.is_empty(), "{:?}", resolved[0]);
+        // Named, a former state is itself whatever the date.
+        assert_eq!(codes(&article(&["The former Soviet Union."])[0]), ["SU"]);
     }
 }

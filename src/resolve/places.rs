@@ -30,6 +30,122 @@ pub(super) struct ArticleContext {
     /// Place names the article also uses inside longer names, lower-cased.
     /// Whether the longer name was a company's.
     name_parts: HashMap<String, bool>,
+    /// The article is about sport: a club's one-word name is the club's, and a town
+    /// followed by a score is a team.
+    pub(super) sports: bool,
+}
+
+/// How many words of sports reporting make an article one about sport.
+const SPORTS_WORDS: usize = 4;
+
+/// Whether an article is about sport: it uses words of sports reporting at least
+/// [`SPORTS_WORDS`] times, or a paragraph is a line of results. Only asked of articles that name a team or put a number after a
+/// place, so that other articles pay nothing for it.
+fn about_sport(gazetteer: &Gazetteer, views: &[ParagraphView<'_>]) -> bool {
+    let needed = views.iter().any(|view| {
+        view.mentions.iter().any(|m| {
+            m.readings.iter().any(|r| r.evidence == Evidence::Team)
+                || (m.readings.iter().any(is_place_reading) && score_after(view.text, m.end))
+        })
+    });
+    if !needed {
+        return false;
+    }
+    // "Detroit 4 Kansas City 1": a line of results, two places each before a score.
+    let results_line = views.iter().any(|view| {
+        view.mentions
+            .iter()
+            .filter(|m| m.readings.iter().any(is_place_reading) && score_after(view.text, m.end))
+            .nth(1)
+            .is_some()
+    });
+    if results_line {
+        return true;
+    }
+    let mut seen = 0;
+    for word in views.iter().flat_map(|view| &view.words) {
+        let lower_case = word.text.starts_with(|c: char| c.is_ascii_lowercase());
+        if lower_case && (3..=14).contains(&word.text.len()) && is_in(&gazetteer.sports_words, word)
+        {
+            seen += 1;
+            if seen >= SPORTS_WORDS {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether a score follows byte `at`: a number of one to three digits, alone or with a
+/// hyphen and another ("7", "296", "4-38"), but no year or date ("1996-08-30").
+pub(super) fn score_after(text: &str, at: usize) -> bool {
+    let Some(rest) = text[at..].strip_prefix(' ') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let mut after = rest[digits..].chars();
+    let (next, then) = (after.next(), after.next());
+    // "3," and "0." end a score; "1,000" and "2.5" are other numbers.
+    let number_goes_on =
+        matches!(next, Some('.' | ',')) && then.is_some_and(|c| c.is_ascii_digit());
+    (1..=3).contains(&digits) && !number_goes_on && next.is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// A place used as a team in a sports report: a city or region (not a country, which news
+/// and CoNLL-2003 keep as the country) right before a score ("Chicago 7 Cleveland 3",
+/// "Leicestershire 296 and 120-3") or next to a result word ("Smithport beat Northam",
+/// "against Northam"), but no dateline.
+pub(super) fn team_of_place(
+    gazetteer: &Gazetteer,
+    paragraph: &ParagraphView<'_>,
+    mention: &Mention,
+    chosen: &Reading,
+    context: &ArticleContext,
+) -> Option<ResolvedMention> {
+    let town = matches!(
+        chosen.evidence,
+        Evidence::City { .. } | Evidence::Region { .. } | Evidence::Capital
+    );
+    if !(context.sports && town) {
+        return None;
+    }
+    let text = paragraph.text;
+    let result_word = |word: Option<&str>| {
+        word.is_some_and(|w| with_lower(w, |lower| gazetteer.result_words.contains(lower)))
+    };
+    let before = text[..mention.start].strip_suffix(' ').map(|t| {
+        t.rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default()
+    });
+    let after = text[mention.end..]
+        .strip_prefix(' ')
+        .and_then(|t| t.split(|c: char| !c.is_alphanumeric()).next());
+    if !(score_after(text, mention.end) || result_word(before) || result_word(after)) {
+        return None;
+    }
+    // "Greenock Morton 2", "East Fife 1", "OFK Kikinda 0": the team's name takes the
+    // capitalised words joined to the town before it.
+    let mut start = mention.start;
+    if let Some(first) = paragraph.word_at(mention.start) {
+        let mut i = first;
+        while i > 0 && paragraph.words[i - 1].joined_to_next {
+            let previous = &paragraph.words[i - 1];
+            if !previous.is_capitalised() || previous.possessive {
+                break;
+            }
+            i -= 1;
+        }
+        start = paragraph.words[i].start;
+    }
+    Some(ResolvedMention {
+        kind: Kind::Org,
+        start,
+        end: mention.end,
+        value: text[start..mention.end].to_string(),
+        country: chosen.country,
+        evidence: Evidence::Team,
+    })
 }
 
 /// The names that gave the article one of its countries.
@@ -42,6 +158,9 @@ struct Support {
     placed: bool,
     /// Whether a use was not part of a longer name.
     alone: bool,
+    /// Whether a region of the country gave it ("Ohio", "Warren County"): the article is
+    /// about places there, not only about the country.
+    local: bool,
 }
 
 /// Whether a mention opens the paragraph before a comma: a dateline ("SMITHVILLE, March 3 -").
@@ -125,6 +244,7 @@ impl ArticleContext {
             countries: Self::countries_of(gazetteer, views, surroundings),
             senses: qualified_senses(views),
             name_parts: name_parts(views, surroundings),
+            sports: about_sport(gazetteer, views),
         }
     }
 
@@ -152,6 +272,9 @@ impl ArticleContext {
                     .filter(|r| strong(r, common_word))
                     .filter_map(|r| r.country);
                 // Only a mention whose strong readings all name one country counts.
+                let local = mention.readings.iter().any(|r| {
+                    matches!(r.evidence, Evidence::Region { small: false }) && !common_word
+                });
                 if let Some(code) = codes.next() {
                     if codes.all(|other| other == code) {
                         let name = around.name;
@@ -163,12 +286,14 @@ impl ArticleContext {
                                 support.several |= support.name != name;
                                 support.placed |= placed;
                                 support.alone |= alone;
+                                support.local |= local;
                             })
                             .or_insert(Support {
                                 name,
                                 several: false,
                                 placed,
                                 alone,
+                                local,
                             });
                     }
                 }
@@ -183,6 +308,19 @@ impl ArticleContext {
 
     fn has(&self, code: Option<CountryCode>) -> bool {
         code.is_some_and(|c| self.countries.contains_key(&c))
+    }
+
+    /// Like [`ArticleContext::has`], counting only names other than the one whose lower-cased
+    /// hash is `name`: "Athens" does not back itself.
+    fn has_other(&self, code: Option<CountryCode>, name: u64) -> bool {
+        code.and_then(|c| self.countries.get(&c))
+            .is_some_and(|support| support.several || support.name != name)
+    }
+
+    /// Whether the article names a region of the country ("Ohio", "Warren County").
+    fn has_local(&self, code: Option<CountryCode>) -> bool {
+        code.and_then(|c| self.countries.get(&c))
+            .is_some_and(|support| support.local)
     }
 
     /// Like [`ArticleContext::has`], counting only names other than the one whose lower-cased
@@ -223,6 +361,17 @@ pub(super) struct Surroundings {
     company: bool,
     /// Hash of the lower-cased name.
     name: u64,
+    /// The name is one word.
+    one_word: bool,
+    /// One of its readings is a world city ("Paris", "Moscow"), which a namesake town of
+    /// the article's country does not displace.
+    world_city: bool,
+    /// Countries of its place readings that other names of the article give: a town of a
+    /// country the article is local to yields to them.
+    backed: Vec<CountryCode>,
+    /// Every reading is a place's: a town of the article's country wins only over other
+    /// places, never over an organisation or a person.
+    only_places: bool,
 }
 
 /// How many words after a place are searched for a company word.
@@ -254,6 +403,10 @@ impl Surroundings {
             company,
             currency: edges.next_is_in(&gazetteer.currency_words),
             name: hash_lower(surface),
+            one_word: !surface.contains(' '),
+            world_city: gazetteer.is_world_city(surface),
+            backed: Vec::new(),
+            only_places: mention.readings.iter().all(is_place_reading),
         }
     }
 
@@ -272,6 +425,13 @@ impl Surroundings {
         mention: &Mention,
     ) {
         let surface = &text[mention.start..mention.end];
+        self.backed = mention
+            .readings
+            .iter()
+            .filter(|r| is_place_reading(r))
+            .filter_map(|r| r.country)
+            .filter(|&c| context.has_other(Some(c), self.name))
+            .collect();
         if self.qualified_by.is_empty() && !context.senses.is_empty() {
             if let Some(code) = with_lower(surface, |lower| context.senses.get(lower).copied()) {
                 self.qualified_by.push(code);
@@ -461,12 +621,12 @@ pub(super) fn best_reading<'m>(
             .iter()
             .filter(|r| plausible(r, around, context))
     };
-    let cities: Vec<u64> = candidates()
+    let cities: Vec<(u64, Option<CountryCode>)> = candidates()
         .filter_map(|r| match r.evidence {
             Evidence::City { population }
                 if !context.has(r.country) && !around.qualifies(r.country) =>
             {
-                Some(population)
+                Some((population, r.country))
             }
             _ => None,
         })
@@ -560,6 +720,10 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
     {
         return false;
     }
+    // A club's one-word name ("Chelsea", "Celtic") is the club's only in a sports report.
+    if reading.evidence == Evidence::Team && !context.sports && around.one_word {
+        return false;
+    }
     // "Canadian dollars", "the Swiss franc": a currency, not a country.
     if around.currency && reading.evidence.names_a_country() {
         return false;
@@ -611,19 +775,21 @@ fn plausible(reading: &Reading, around: &Surroundings, context: &ArticleContext)
 /// ("Edmonton" near Cairns, "Glasgow" in Kentucky).
 const FOREIGN_CITY: u64 = 1_000_000;
 
-/// Between same-named cities outside the article's countries, only a clearly larger one wins.
-fn clear_city(reading: &Reading, out_of_context_populations: &[u64]) -> bool {
+/// Between same-named cities outside the article's countries, only one clearly larger than
+/// those of other countries wins: two Kansas Cities of one country are that country's.
+fn clear_city(reading: &Reading, out_of_context: &[(u64, Option<CountryCode>)]) -> bool {
     let Evidence::City { population } = reading.evidence else {
         return true;
     };
-    if out_of_context_populations.len() < 2 {
+    // Only the cities outside the article's countries are judged.
+    if !out_of_context.contains(&(population, reading.country)) {
         return true;
     }
-    let others = out_of_context_populations
+    let others = out_of_context
         .iter()
-        .filter(|&&p| p != population)
+        .filter(|(_, country)| *country != reading.country)
+        .map(|&(p, _)| p)
         .max()
-        .copied()
         .unwrap_or(0);
     population >= others.saturating_mul(CLEAR_POPULATION_RATIO)
 }
@@ -635,26 +801,43 @@ fn score(reading: &Reading, context: &ArticleContext, around: &Surroundings) -> 
         Evidence::ArticleAlias
         | Evidence::PersonTitle
         | Evidence::GivenName
+        | Evidence::Initial
         | Evidence::NameList => (120, 0),
         Evidence::CountryName => (100, 0),
         Evidence::CountryAlias | Evidence::Demonym | Evidence::PeopleOf | Evidence::Area => (90, 0),
         Evidence::Metonym => (85, 0),
         Evidence::Capital => (80, 0),
         Evidence::KnownOrg | Evidence::Acronym => (70, 0),
+        // In a sports report a club comes before the town it is named after.
+        Evidence::Team if context.sports => (170, 0),
+        Evidence::Team => (70, 0),
         // A small region ranks like a small town: "Hanover" is the German city before the
         // Jamaican parish, unless the article is about Jamaica.
         Evidence::Region { small: true } => (20, 0),
         Evidence::Region { .. } | Evidence::QualifiedPlace => (60, 0),
-        Evidence::OrgWord => (50, 0),
+        Evidence::OrgWord | Evidence::Ticker => (50, 0),
         Evidence::City { population } => (20 + population.max(1).ilog10() as u64 * 3, population),
     };
     let in_context = if context.has(reading.country) { 50 } else { 0 };
+    // A town in a story about places of its country ("Alexandria" in a Louisiana story,
+    // "Athens" after "Ohio") is that town, not a bigger namesake or capital abroad.
+    let local = match reading.evidence {
+        Evidence::City { .. }
+            if context.has_local(reading.country)
+                && around.only_places
+                && !around.world_city
+                && around.backed.iter().all(|&c| Some(c) == reading.country) =>
+        {
+            100
+        }
+        _ => 0,
+    };
     let qualified = if around.qualifies(reading.country) {
         200
     } else {
         0
     };
-    (base + in_context + qualified, population)
+    (base + in_context + local + qualified, population)
 }
 
 #[cfg(test)]
@@ -793,5 +976,92 @@ mod tests {
             "Switzerland cut its interest rates.",
         ]);
         assert_eq!(codes(&named[0]), ["CH"], "{:?}", named[0]);
+    }
+
+    #[test]
+    fn a_club_is_no_place() {
+        let resolved = article(&["Shares rose after an offer for Manchester United."]);
+        assert_eq!(resolved[0].entities.orgs, ["Manchester United"]);
+        assert!(
+            resolved[0].entities.countries.is_empty(),
+            "{:?}",
+            resolved[0]
+        );
+    }
+
+    #[test]
+    fn one_word_club_names_and_towns_before_scores_are_teams_in_sports_reports() {
+        let sport = article(&[
+            "Chelsea beat Everton 2-1 with a late goal to go top of the league.",
+            "The striker scored again in the cup on Saturday.",
+            "Results: Smithport 3 Bristol 1, Leeds 2 Chester 0.",
+        ]);
+        assert_eq!(sport[0].entities.orgs, ["Chelsea", "Everton"]);
+        assert!(
+            sport[2].entities.orgs.contains(&"Bristol".to_string()),
+            "{:?}",
+            sport[2]
+        );
+        let news = article(&["Chelsea voted to keep the library open."]);
+        assert!(news[0].entities.orgs.is_empty(), "{:?}", news[0]);
+        let born = article(&["He was born in Bristol in 1950."]);
+        assert_eq!(codes(&born[0]), ["GB"], "{:?}", born[0]);
+    }
+
+    #[test]
+    fn a_town_in_a_story_about_places_of_its_country_is_that_town() {
+        let louisiana = article(&[
+            "Flooding closed roads across central Louisiana on Tuesday.",
+            "In Alexandria, the mayor said shelters were open.",
+        ]);
+        assert_eq!(codes(&louisiana[1]), ["US"], "{:?}", louisiana[1]);
+        let ohio = article(&[
+            "Ohio officials said the bridge would reopen.",
+            "Crews in Athens and Dublin worked through the night.",
+        ]);
+        assert_eq!(codes(&ohio[1]), ["US"], "{:?}", ohio[1]);
+        // Alone, the capitals; a world city is not displaced by a namesake town.
+        assert_eq!(codes(&article(&["Crews in Athens worked."])[0]), ["GR"]);
+        let paris = article(&[
+            "Kentucky tourists were among the crowd.",
+            "They flew home from Paris on Sunday.",
+        ]);
+        assert_eq!(codes(&paris[1]), ["FR"], "{:?}", paris[1]);
+    }
+
+    #[test]
+    fn counties_next_to_results_are_teams_and_competitions_are_no_organisations() {
+        let sport = article(&[
+            "Smithshire beat Somerset by an innings as the batsman made 120 runs.",
+            "Northamptonshire 240 and 120-3 in the second innings, with six wickets left.",
+            "They top the Eastern Division of the league.",
+        ]);
+        assert_eq!(sport[0].entities.orgs, ["Somerset"], "{:?}", sport[0]);
+        assert_eq!(
+            sport[1].entities.orgs,
+            ["Northamptonshire"],
+            "{:?}",
+            sport[1]
+        );
+        assert!(sport[2].entities.orgs.is_empty(), "{:?}", sport[2]);
+    }
+
+    #[test]
+    fn a_line_of_results_is_sport_and_a_team_takes_the_words_before_its_town() {
+        let results = article(&["Boston 4 Kansas City 1", "Greenock Bristol 2 Leeds 0"]);
+        assert_eq!(results[0].entities.orgs, ["Boston", "Kansas City"]);
+        assert_eq!(
+            results[1].entities.orgs,
+            ["Greenock Bristol", "Leeds United"]
+        );
+        // One place before a number is no line of results.
+        let news = article(&["Bristol 2 was the name of the ship."]);
+        assert!(news[0].entities.orgs.is_empty(), "{:?}", news[0]);
+    }
+
+    #[test]
+    fn a_known_organisation_naming_an_event_is_no_organisation() {
+        let resolved = article(&["He won the UEFA Cup and the BellSouth Classic."]);
+        assert!(resolved[0].entities.orgs.is_empty(), "{:?}", resolved[0]);
     }
 }
