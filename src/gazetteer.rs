@@ -21,6 +21,7 @@ const REGIONS_TSV: &str = include_str!("../schema/gazetteer/regions.tsv");
 const METONYMS_TSV: &str = include_str!("../schema/gazetteer/metonyms.tsv");
 const ORGS_TSV: &str = include_str!("../schema/gazetteer/orgs.tsv");
 const TITLES_TXT: &str = include_str!("../schema/gazetteer/titles.txt");
+const HONORIFICS_TXT: &str = include_str!("../schema/gazetteer/honorifics.txt");
 const GIVEN_NAMES_TXT: &str = include_str!("../schema/gazetteer/given_names.txt");
 const COMMON_WORDS_TXT: &str = include_str!("../schema/gazetteer/common_words.txt");
 const ORG_WORDS_TXT: &str = include_str!("../schema/gazetteer/org_words.txt");
@@ -314,6 +315,9 @@ pub struct Gazetteer {
     pub orgs: Vec<Org>,
     /// Person titles and roles, lower-cased ("president", "foreign minister").
     pub titles: NameSet,
+    /// Titles that only ever stand before a name ("mr", "dr"), lower-cased: the word after
+    /// one is a surname even when it is an English word ("Mr Sun").
+    pub honorifics: NameSet,
     /// Given names, as written ("Vladimir").
     pub given_names: NameSet,
     /// Place names that are also common words, lower-cased; they need more evidence.
@@ -451,6 +455,7 @@ impl Gazetteer {
                 .into_iter()
                 .flat_map(|t| [t.trim_end_matches('.').to_string(), t])
                 .collect(),
+            honorifics: lower(HONORIFICS_TXT),
             given_names,
             common_words: lower(COMMON_WORDS_TXT),
             org_words: lower(ORG_WORDS_TXT),

@@ -287,6 +287,13 @@ mod tests {
     }
 
     #[test]
+    fn a_word_after_an_honorific_is_a_person_even_when_lists_know_it() {
+        let found = readings("Mr Sun said the plan was fair.");
+        assert!(has(&found, "Sun", Kind::Person), "{found:?}");
+        assert!(!has(&found, "Sun", Kind::Org), "{found:?}");
+    }
+
+    #[test]
     fn known_organisations_are_no_people() {
         let found = readings("Analysts at Morgan Stanley briefed the Paris Club.");
         assert!(

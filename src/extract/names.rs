@@ -39,6 +39,8 @@ struct Flags {
     org_word: bool,
     /// A title or role on its own ("President", "Marshals").
     title: bool,
+    /// A title that only ever stands before a name ("Mr", "Dr").
+    honorific: bool,
     /// The first word of a title of several words ("Prime").
     title_start: bool,
     /// The plural of a title ("analysts", "foreign ministers"): a group, not one person.
@@ -88,6 +90,9 @@ impl NameRules {
             if let Some((first, _)) = title.split_once(' ') {
                 mark(first.to_string(), |f| f.title_start = true);
             }
+        }
+        for word in &gazetteer.honorifics {
+            mark(word.clone(), |f| f.honorific = true);
         }
         for name in &gazetteer.given_names {
             mark(name.to_lowercase(), |f| f.given = true);
@@ -265,6 +270,24 @@ impl NameRules {
             .find(|&n| self.is_title_words(w, i, i + n))
     }
 
+    /// True when a title whose last word has `title` flags can stand before a word with
+    /// `next` flags: not before an English word ("General Motors"), unless the title is an
+    /// honorific ("Mr Sun").
+    fn takes_the_next_word(title: Flags, next: Flags) -> bool {
+        !next.plain || title.honorific
+    }
+
+    /// True when the word at `i` follows an honorific ("Mr", "Dr."), with only a space or
+    /// the honorific's dot between.
+    fn after_honorific(w: &Words<'_, '_>, i: usize) -> bool {
+        i > 0
+            && w.flags[i - 1].honorific
+            && matches!(
+                w.text[w.words[i - 1].end..w.words[i].start].trim(),
+                "" | "."
+            )
+    }
+
     /// True when `w.words[start..end]` spell the plural of a title ("analysts").
     fn is_plural_title_words(&self, w: &Words<'_, '_>, start: usize, end: usize) -> bool {
         if end - start == 1 {
@@ -364,7 +387,7 @@ impl NameRules {
         while start + 1 < end {
             let first = &w.words[start];
             let flags = w.flags[start];
-            let title = flags.title && !w.flags[start + 1].plain;
+            let title = flags.title && Self::takes_the_next_word(flags, w.flags[start + 1]);
             // "Shares of Smithville Widget Corp": a sentence's first word before "of".
             let opener = flags.plain
                 && !w.words[start + 1].is_capitalised()
@@ -533,7 +556,10 @@ impl NameRules {
         let mut i = start;
         while i < end {
             match self.title_at(w, i, end) {
-                Some(n) if i + n < end && !w.flags[i + n].plain => {
+                Some(n)
+                    if i + n < end
+                        && Self::takes_the_next_word(w.flags[i + n - 1], w.flags[i + n]) =>
+                {
                     start = i + n;
                     titled = true;
                     i += n;
@@ -680,6 +706,11 @@ impl NameRules {
         let run = &w.words[start..end];
         if run.is_empty() || run.len() > MAX_PERSON_WORDS {
             return false;
+        }
+        // "Mr Sun", "Mrs Brown", "Dr Ford": one word after an honorific is a surname, even
+        // when it is an English word, a company's or a newspaper's name.
+        if run.len() == 1 && Self::after_honorific(w, start) {
+            return true;
         }
         let acronym = |word: &Word<'_>| word.is_all_caps() && !is_initials(word);
         let flags = &w.flags[start..end];
@@ -936,6 +967,16 @@ mod tests {
             ["Tom Hale"]
         );
         assert_eq!(people("President Bush spoke."), ["Bush"]);
+    }
+
+    #[test]
+    fn an_english_word_after_an_honorific_is_a_surname() {
+        assert_eq!(people("Mr Sun said the plan was fair."), ["Sun"]);
+        assert_eq!(
+            people("Talks with Mrs Brown and Dr. Long ended."),
+            ["Brown", "Long"]
+        );
+        assert_eq!(people("Shares of General Motors rose."), [] as [&str; 0]);
     }
 
     #[test]
