@@ -5,6 +5,13 @@
 //! thousand words: a per-thread cache answers most words without running the stemmer. The
 //! stems are tantivy's own (a miss asks tantivy's `Stemmer`), so an index written with the
 //! cache reads the same as one written without it, and queries analyse alike.
+//!
+//! The cache belongs to the thread, not to the analyzer: tantivy clones an analyzer for
+//! every field of every segment it writes, and a query clones one for each highlighter, so
+//! a cache per analyzer would start empty over and over (highlighting then stemmed every
+//! word of every hit afresh: a sixth of a warm query's time).
+
+use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
@@ -18,7 +25,7 @@ pub const EN_STEM: &str = "en_stem";
 /// Longest token kept, in bytes, as in tantivy's `en_stem`.
 const LONGEST_TOKEN: usize = 40;
 /// Words a cache remembers. The frequent words come early in any corpus, so a full cache
-/// simply stops learning; this bounds it to a few MiB per field and indexing thread.
+/// simply stops learning; this bounds it to about a MiB per thread.
 const CACHED_WORDS: usize = 16 * 1024;
 
 /// Puts lede's `en_stem` in place of tantivy's in `index`'s tokenizers.
@@ -54,43 +61,38 @@ impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter {
-            inner: tokenizer,
-            stems: StemCache::default(),
-        }
+        CachedStemmerFilter { inner: tokenizer }
     }
 }
 
-/// A tokenizer followed by [`CachedStemmer`]; owns the cache.
+/// A tokenizer followed by [`CachedStemmer`].
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    stems: StemCache,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CachedStemmerStream {
             tail: self.inner.token_stream(text),
-            stems: &mut self.stems,
         }
     }
 }
 
 /// The token stream of [`CachedStemmerFilter`].
-pub struct CachedStemmerStream<'a, T> {
+pub struct CachedStemmerStream<T> {
     tail: T,
-    stems: &'a mut StemCache,
 }
 
-impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
-        self.stems.stem_in_place(&mut self.tail.token_mut().text);
+        let word = &mut self.tail.token_mut().text;
+        STEMS.with(|stems| stems.borrow_mut().stem_in_place(word));
         true
     }
 
@@ -101,6 +103,11 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
+}
+
+thread_local! {
+    /// This thread's stems (see the module's header).
+    static STEMS: RefCell<StemCache> = RefCell::new(StemCache::default());
 }
 
 /// Stems seen so far, and tantivy's stemmer for the others.
@@ -118,14 +125,6 @@ impl Default for StemCache {
                 .filter(Stemmer::new(Language::English))
                 .build(),
         }
-    }
-}
-
-/// Tantivy clones an analyzer for every field of every segment it writes; each clone starts
-/// empty, so that no cache is shared between threads or copied.
-impl Clone for StemCache {
-    fn clone(&self) -> StemCache {
-        StemCache::default()
     }
 }
 
