@@ -317,7 +317,7 @@ impl QueryEngine {
         let mut relaxed = self.plan(request, true)?;
         // Passages with every word, or (by article) articles already listed, are not
         // listed again.
-        let shown = self.strict_count_and_articles(request, strict)?;
+        let shown = self.strict_count_and_articles(request, strict, found.total)?;
         relaxed.plan = Plan::Bool(vec![
             (plan::Occur::Must, relaxed.plan),
             (plan::Occur::MustNot, strict.plan.clone()),
@@ -339,16 +339,18 @@ impl QueryEngine {
 
     /// How many entries the strict list has (passages, or articles with --per-article),
     /// and with --per-article their ids: called only when the list ends on this page.
+    /// `passages` is the strict search's exact total, which is the count without
+    /// --per-article.
     fn strict_count_and_articles(
         &self,
         request: &QueryRequest,
         strict: &PlannedQuery,
+        passages: u64,
     ) -> Result<(usize, Option<Vec<String>>)> {
-        let whole = selection(strict, None);
         if !request.per_article {
-            let found = self.backend.search(&Search::counting(whole, &[], 0))?;
-            return Ok((found.total as usize, None));
+            return Ok((passages as usize, None));
         }
+        let whole = selection(strict, None);
         let articles = self.backend.article_passages(&whole, &[])?.distinct as usize;
         // A cluster's count of distinct articles may be an estimate: ask for a few more.
         let listed = self.backend.search(&Search {

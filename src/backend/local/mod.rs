@@ -32,7 +32,7 @@ use crate::error::Result;
 use crate::query::request::FacetKind;
 use crate::query::response::{ContextParagraph, Hit};
 use crate::query::top::TopKind;
-use facet::FieldValueCollector;
+use facet::{FacetDictionaries, FieldValueCollector};
 use format::Fields;
 pub use index::LedeIndex;
 pub use writer::{LocalWriter, DEFAULT_MEMORY_BUDGET};
@@ -42,6 +42,7 @@ pub struct LocalReader {
     index: LedeIndex,
     reader: IndexReader,
     fields: Fields,
+    dictionaries: FacetDictionaries,
 }
 
 impl LocalReader {
@@ -72,6 +73,7 @@ impl LocalReader {
             fields: index.schema.fields,
             index,
             reader,
+            dictionaries: FacetDictionaries::default(),
         })
     }
 }
@@ -82,7 +84,13 @@ impl Backend for LocalReader {
     }
 
     fn facet_values(&self, kind: FacetKind) -> Result<Vec<String>> {
-        self.guarded(|| Ok(facet::values(&self.reader.searcher(), kind)?))
+        self.guarded(|| {
+            Ok(facet::values(
+                &self.reader.searcher(),
+                &self.dictionaries,
+                kind,
+            )?)
+        })
     }
 
     fn search(&self, search: &Search<'_>) -> Result<Found> {
@@ -91,6 +99,7 @@ impl Backend for LocalReader {
             search::search(
                 &self.reader.searcher(),
                 &self.fields,
+                &self.dictionaries,
                 query.as_ref(),
                 search,
             )
@@ -179,6 +188,7 @@ impl Backend for LocalReader {
         self.guarded(|| {
             verify::ensure_intact(&self.index)?;
             self.reader.reload()?;
+            self.dictionaries.keep_only(&self.reader.searcher());
             Ok(())
         })
     }
@@ -211,7 +221,10 @@ impl LocalReader {
             TopKind::Entity(kind) => {
                 let (total, mut counts) = searcher.search(
                     query.as_ref(),
-                    &(Count, facet::EntityFacetCollector::new(&[kind])),
+                    &(
+                        Count,
+                        facet::EntityFacetCollector::new(&[kind], &self.dictionaries),
+                    ),
                 )?;
                 (total, counts.pop().unwrap_or_default())
             }

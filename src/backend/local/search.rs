@@ -9,11 +9,10 @@ use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use super::facet::EntityFacetCollector;
+use super::facet::{EntityFacetCollector, FacetDictionaries};
 use super::format::{self, name, Fields};
-use crate::backend::{FacetCount, Found, Search};
+use crate::backend::{Found, Search};
 use crate::error::Result;
-use crate::query::request::FacetKind;
 use crate::query::response::{ContextParagraph, Hit};
 
 /// Searches for `query`: the page `search` asks for, the exact total, and its facet
@@ -21,10 +20,11 @@ use crate::query::response::{ContextParagraph, Hit};
 pub fn search(
     searcher: &Searcher,
     fields: &Fields,
+    dictionaries: &FacetDictionaries,
     query: &dyn Query,
     search: &Search<'_>,
 ) -> Result<Found> {
-    let facets = EntityFacetCollector::new(search.facets);
+    let facets = EntityFacetCollector::new(search.facets, dictionaries);
     let wanted = search.limit.max(1);
     let (top, total, facets) = if search.per_article {
         let (total, facets) = searcher.search(query, &(Count, facets))?;
@@ -66,15 +66,6 @@ fn hit(
         hit.explanation = serde_json::to_value(&explanation).ok();
     }
     Ok(hit)
-}
-
-/// Facet counts of `kinds` over the matches of `query`.
-pub fn facet_counts(
-    searcher: &Searcher,
-    query: &dyn Query,
-    kinds: &[FacetKind],
-) -> Result<Vec<Vec<FacetCount>>> {
-    Ok(searcher.search(query, &EntityFacetCollector::new(kinds))?)
 }
 
 /// The best passage of each of the best `wanted` articles, best first. Passages are read
