@@ -32,9 +32,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 PEERS = os.path.join(SHARED, "bench", "peers")
 REUTERS = os.path.join(SHARED, "corpora", "reuters-21578", "articles.jsonl")
-LEDE = os.path.join(ROOT, "target", "release", "lede")
+LEDE = os.environ.get("LEDE", os.path.join(ROOT, "target", "release", "lede"))
 QUERIES = os.path.join(PEERS, "queries.txt")
 WARM_ROUNDS = 5
+# Warm p99 targets of issue 21, by corpus.
+P99_TARGET_MS = {"reuters": 1.5, "1m": 10.0}
 RUNS = 3
 
 
@@ -207,6 +209,12 @@ def corpus_run(label, articles, paras, work, runs, with_cold):
             f"| {private:.0f} "
             f"| {sizes[tool] / 1e6:.1f} | {sizes[tool] / text:.2f} | {rows['lede'][0] / secs:.2f}x |"
         )
+    targets = [
+        ("ingest time vs tantivy-py", rows["lede"][0] / rows["tantivy-py"][0], 1.0, "x"),
+        ("index size vs text", sizes["lede"] / text, 1.4, "x"),
+    ]
+    if label == "1m":
+        targets.append(("ingest peak RSS", rows["lede"][1], 150.0, " MiB"))
     lede_median, lede_p99 = lede_warm(lede_index, work)
     print("\nWarm query (top 10 + snippets + total + country facet), ms:\n")
     print("| tool | median | p99 |")
@@ -216,6 +224,9 @@ def corpus_run(label, articles, paras, work, runs, with_cold):
         median, p99 = peer_warm(peer, os.path.join(work, f"{peer}-{label}"))
         if median is not None:
             print(f"| {peer} (bench_query.py) | {median:.3f} | {p99:.3f} |")
+            if peer == "tantivy-py":
+                targets.append(("warm median vs tantivy-py", lede_median / median, 1.0, "x"))
+    targets.append(("warm p99", lede_p99, P99_TARGET_MS[label], " ms"))
     if with_cold:
         for query in ["oil prices", "weapons supply"]:
             sql = os.path.join(work, "query.sql")
@@ -229,6 +240,18 @@ def corpus_run(label, articles, paras, work, runs, with_cold):
                 f"\nCold whole command, \"{query}\" (hyperfine, 10 runs after 2 warm-ups): "
                 f"lede {lede_ms:.1f} ms, sqlite3 CLI {sqlite_ms:.1f} ms, ratio {lede_ms / sqlite_ms:.2f}x"
             )
+            targets.append((f"cold \"{query}\" vs sqlite3 CLI", lede_ms / sqlite_ms, 1.0, "x"))
+    print_targets(label, targets)
+
+
+def print_targets(label, targets):
+    """Each measured figure of issue 21 beside its target."""
+    print(f"\nTargets ({label}):\n")
+    print("| figure | measured | target | met |")
+    print("|---|---|---|---|")
+    for name, measured, limit, unit in targets:
+        met = "yes" if measured <= limit else "NO"
+        print(f"| {name} | {measured:.2f}{unit} | <= {limit:g}{unit} | {met} |")
 
 
 def main():
