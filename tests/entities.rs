@@ -209,3 +209,57 @@ fn plural_demonyms_give_their_country_and_clubs_are_no_places() {
     assert_eq!(run.code, 1, "Manchester is no US town here: {}", run.stdout);
     assert_eq!(facet_values(&env, "org", &[]), ["Manchester United"]);
 }
+
+#[test]
+fn a_surname_alone_joins_the_full_name_that_dominates_and_stays_apart_otherwise() {
+    let env = TestEnv::new();
+    let articles = [
+        ("a", "President Ronald Reagan met Congress."),
+        ("b", "President Ronald Reagan vetoed the bill."),
+        (
+            "c",
+            "Mr Reagan said he would sign it.\n\nMr Reagan left for Camp David.",
+        ),
+        ("d", "George Bush spoke in Iowa."),
+        ("e", "Kate Bush released an album."),
+        ("f", "Mr Bush said no."),
+    ];
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, body)| serde_json::json!({"id": id, "body": body}).to_string())
+        .collect();
+    ingest(&env, &(lines.join("\n") + "\n"));
+    let run = env.lede(&["facets", "person", "--json"]);
+    let rows: Vec<(String, u64, u64, Option<String>)> = run.json()["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["value"].as_str().unwrap().to_string(),
+                v["passages"].as_u64().unwrap(),
+                v["articles"].as_u64().unwrap(),
+                v["alone"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    let row = |name: &str| rows.iter().find(|r| r.0 == name).cloned();
+    assert_eq!(
+        row("Ronald Reagan"),
+        Some(("Ronald Reagan".into(), 4, 3, Some("Reagan".into()))),
+        "{rows:?}"
+    );
+    assert_eq!(row("Reagan"), None, "a joined surname has no row: {rows:?}");
+    // Two full names of equal weight: "Bush" stays apart.
+    assert_eq!(row("Bush"), Some(("Bush".into(), 1, 1, None)), "{rows:?}");
+    let total = |filter: &str| {
+        env.lede(&["query", "", "--person", filter, "--json", "--limit", "0"])
+            .json()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(total("=Ronald Reagan"), 4);
+    assert_eq!(total("reagan"), 4);
+    assert_eq!(total("=Reagan"), 2);
+    assert_eq!(total("=George Bush"), 1);
+}

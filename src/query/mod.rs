@@ -8,6 +8,7 @@ pub mod plan;
 pub mod request;
 pub mod response;
 pub mod snippet;
+pub mod surnames;
 pub mod syntax;
 pub mod top;
 
@@ -17,6 +18,7 @@ mod names_tests;
 mod semantics_tests;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -30,6 +32,7 @@ use response::{
     SnippetData, TimelineResponse, ValueCount,
 };
 use snippet::PassageHighlighter;
+use surnames::{Folded, Joined, Surnames};
 
 /// The notice of a query read with any of its words because none has all of them.
 const ANY_WORDS_NOTICE: &str = "no passage has all the words; showing passages with any of them";
@@ -39,6 +42,8 @@ pub struct QueryEngine {
     backend: Box<dyn Backend>,
     countries: &'static Countries,
     analyzer: TextAnalyzer,
+    /// The surnames stored alone that join a full name, worked out when first needed.
+    surnames: Mutex<Option<Arc<Surnames>>>,
 }
 
 impl QueryEngine {
@@ -48,6 +53,7 @@ impl QueryEngine {
             backend,
             countries: Countries::shipped()?,
             analyzer: crate::analyzer::en_stem(),
+            surnames: Mutex::new(None),
         })
     }
 
@@ -68,25 +74,39 @@ impl QueryEngine {
         // Facets with a filter of their own are counted without it (disjunctive), so that
         // `--country KP` still shows what the other countries would give.
         let planned = self.plan(request, request.words == WordMatch::Any)?;
+        // People are counted apart when surnames alone join full names (see `surnames`).
+        let surnames = if request.facets.contains(&FacetKind::Person) {
+            Some(self.surnames()?).filter(|s| !s.is_empty())
+        } else {
+            None
+        };
         let (own_filter, plain): (Vec<FacetKind>, Vec<FacetKind>) = request
             .facets
             .iter()
+            .filter(|kind| !(surnames.is_some() && **kind == FacetKind::Person))
             .partition(|kind| planned.filters(FilterKind::Facet(**kind)));
         let (planned, mut found) = self.search_relaxing(request, planned, |planned| {
             self.backend.search(&page_search(request, planned, &plain))
         })?;
         let fill = self.fill(request, &planned, &found)?;
-        let mut counted: BTreeMap<FacetKind, Vec<FacetCount>> = plain
+        let mut counted: BTreeMap<FacetKind, Vec<Joined>> = plain
             .iter()
             .copied()
             .zip(std::mem::take(&mut found.facets))
+            .map(|(kind, counts)| (kind, counts.into_iter().map(Joined::plain).collect()))
             .collect();
         for kind in own_filter {
             let without = selection(&planned, Some(FilterKind::Facet(kind)));
-            counted.insert(
-                kind,
-                self.facet_counts(&without, kind, request.facet_limit)?,
-            );
+            let counts = self.facet_counts(&without, kind, request.facet_limit)?;
+            counted.insert(kind, counts.into_iter().map(Joined::plain).collect());
+        }
+        if let Some(surnames) = &surnames {
+            let own = FilterKind::Facet(FacetKind::Person);
+            let people = selection(&planned, planned.filters(own).then_some(own));
+            let folded = self.joined_counts(&people, surnames, request.facet_limit, |limit| {
+                self.facet_counts(&people, FacetKind::Person, limit)
+            })?;
+            counted.insert(FacetKind::Person, folded.values);
         }
         let undated_left_out = self.undated_left_out(&planned)?;
         let mut hits = found.hits;
@@ -254,7 +274,75 @@ impl QueryEngine {
 
     /// Sees what was committed to the index since it was opened.
     pub fn refresh(&self) -> Result<()> {
-        self.backend.refresh()
+        self.backend.refresh()?;
+        *self.surnames.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        Ok(())
+    }
+
+    /// Which surnames stored alone join which full names, worked out once per open index.
+    fn surnames(&self) -> Result<Arc<Surnames>> {
+        if let Some(known) = &*self.surnames.lock().unwrap_or_else(PoisonError::into_inner) {
+            return Ok(Arc::clone(known));
+        }
+        let values = self.backend.facet_values(FacetKind::Person)?;
+        let surnames = Arc::new(Surnames::of(&values, |asked| {
+            let filter = [Filter::Facet {
+                kind: FacetKind::Person,
+                values: asked.to_vec(),
+            }];
+            let everywhere = Selection {
+                plan: &Plan::All,
+                filters: &filter,
+                without: None,
+            };
+            let counts = self.facet_counts(&everywhere, FacetKind::Person, usize::MAX)?;
+            Ok(counts
+                .into_iter()
+                .filter(|c| asked.binary_search(&c.value).is_ok())
+                .map(|c| (c.value, c.passages))
+                .collect())
+        })?);
+        *self.surnames.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&surnames));
+        Ok(surnames)
+    }
+
+    /// The first `limit` people over `selection` with each joined surname counted in its
+    /// full name's row. `list` counts the people over `selection`, keeping at least the
+    /// number of values it is given; the joined names are counted exactly apart, so that
+    /// the list needs only as many more values as there are joined surnames among them.
+    fn joined_counts(
+        &self,
+        selection: &Selection<'_>,
+        surnames: &Surnames,
+        limit: usize,
+        list: impl FnOnce(usize) -> Result<Vec<FacetCount>>,
+    ) -> Result<Folded> {
+        if surnames.is_empty() {
+            return Ok(surnames.fold(list(limit)?, &[], limit));
+        }
+        let mut filters: Vec<Filter> = selection.active_filters().cloned().collect();
+        filters.push(Filter::Facet {
+            kind: FacetKind::Person,
+            values: surnames.members(),
+        });
+        let members_only = Selection {
+            plan: selection.plan,
+            filters: &filters,
+            without: None,
+        };
+        let members: Vec<FacetCount> = self
+            .facet_counts(&members_only, FacetKind::Person, usize::MAX)?
+            .into_iter()
+            .filter(|c| {
+                surnames.full_name(&c.value).is_some() || surnames.alone(&c.value).is_some()
+            })
+            .collect();
+        let alone = members
+            .iter()
+            .filter(|c| surnames.full_name(&c.value).is_some())
+            .count();
+        let listed = list(limit.saturating_add(alone))?;
+        Ok(surnames.fold(listed, &members, limit))
     }
 
     /// What each typed person or organisation filter stands for, with the passages of each
@@ -263,22 +351,46 @@ impl QueryEngine {
     fn filter_values(&self, planned: &mut PlannedQuery) -> Result<Vec<FilterValues>> {
         let mut described = Vec::new();
         for name in &planned.names {
+            let surnames = match name.kind {
+                FacetKind::Person => self.surnames()?,
+                _ => Arc::new(Surnames::default()),
+            };
+            let taken = surnames.widen(&name.values);
             let filter = [Filter::Facet {
                 kind: name.kind,
-                values: name.values.clone(),
+                values: taken.clone(),
             }];
             let everywhere = Selection {
                 plan: &Plan::All,
                 filters: &filter,
                 without: None,
             };
-            let mut values: Vec<ValueCount> = self
+            let counts: BTreeMap<String, u64> = self
                 .facet_counts(&everywhere, name.kind, usize::MAX)?
                 .into_iter()
-                .filter(|count| name.values.contains(&count.value))
-                .map(|count| ValueCount {
-                    value: count.value,
-                    passages: count.passages,
+                .filter(|count| taken.contains(&count.value))
+                .map(|count| (count.value, count.passages))
+                .collect();
+            let mut values: Vec<ValueCount> = name
+                .values
+                .iter()
+                .filter(|value| {
+                    // A joined surname taken with its full name is counted in its row.
+                    surnames
+                        .full_name(value)
+                        .is_none_or(|full| !name.values.iter().any(|v| v == full))
+                })
+                .filter_map(|value| {
+                    let alone = surnames.alone(value);
+                    let passages = counts.get(value).copied().unwrap_or(0)
+                        + alone.and_then(|a| counts.get(a)).copied().unwrap_or(0);
+                    (passages > 0 || counts.contains_key(value)).then(|| ValueCount {
+                        value: value.clone(),
+                        passages,
+                        alone: alone
+                            .filter(|a| counts.contains_key(*a))
+                            .map(str::to_string),
+                    })
                 })
                 .collect();
             values.sort_by(|a, b| b.passages.cmp(&a.passages).then(a.value.cmp(&b.value)));
@@ -374,7 +486,21 @@ impl QueryEngine {
             countries: self.countries,
             facet_values: &facet_values,
         };
-        plan::plan(request, &context, any)
+        let mut planned = plan::plan(request, &context, any)?;
+        if !request.persons.is_empty() {
+            // A full name takes the passages that name the person by the surname alone.
+            let surnames = self.surnames()?;
+            for filter in &mut planned.filters {
+                if let Filter::Facet {
+                    kind: FacetKind::Person,
+                    values,
+                } = filter
+                {
+                    *values = surnames.widen(values);
+                }
+            }
+        }
+        Ok(planned)
     }
 
     /// Runs `run` on the plan; when nothing has all the words of a query that has several,
@@ -470,7 +596,7 @@ impl QueryEngine {
     fn facet_values(
         &self,
         request: &QueryRequest,
-        mut counted: BTreeMap<FacetKind, Vec<FacetCount>>,
+        mut counted: BTreeMap<FacetKind, Vec<Joined>>,
     ) -> BTreeMap<FacetKind, Vec<FacetValue>> {
         request
             .facets
@@ -489,7 +615,8 @@ impl QueryEngine {
     }
 
     /// A counted value with what to show for it: country names for codes.
-    fn labelled(&self, kind: FacetKind, count: FacetCount) -> FacetValue {
+    fn labelled(&self, kind: FacetKind, joined: Joined) -> FacetValue {
+        let Joined { count, alone } = joined;
         let label = match kind {
             FacetKind::Country => CountryCode::parse(&count.value)
                 .map(|code| self.countries.label(code))
@@ -501,6 +628,7 @@ impl QueryEngine {
             value: count.value,
             passages: count.passages,
             articles: count.articles,
+            alone,
         }
     }
 }
@@ -520,7 +648,10 @@ fn name_notice(name: &plan::NameMatch, values: &[ValueCount]) -> String {
                 (0, _) => " passages",
                 _ => "",
             };
-            format!("{} ({}{unit})", v.value, v.passages)
+            match &v.alone {
+                Some(alone) => format!("{} ({}{unit}, with {alone:?} alone)", v.value, v.passages),
+                None => format!("{} ({}{unit})", v.value, v.passages),
+            }
         })
         .collect();
     if values.len() > NAMES_LISTED {
@@ -700,6 +831,7 @@ mod tests {
         let count = |value: &str, passages| ValueCount {
             value: value.into(),
             passages,
+            alone: None,
         };
         assert_eq!(
             name_notice(&name, &[count("Blair", 1), count("Tony Blair", 1)]),

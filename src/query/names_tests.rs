@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use super::request::{FacetKind, QueryRequest, MAX_LIMIT};
+use super::top::TopKind;
 use super::QueryEngine;
 use crate::backend::local::{LocalReader, LocalWriter, DEFAULT_MEMORY_BUDGET};
 use crate::ingest::{ingest, IngestOptions, Strict};
@@ -113,11 +114,47 @@ fn scanned(stored: &[Stored], kind: FacetKind, name: &str) -> BTreeSet<(String, 
             value.to_lowercase() == name.to_lowercase()
         }
     };
+    let mut taken: BTreeSet<String> = values(stored, kind).into_iter().filter(holds).collect();
+    if kind == FacetKind::Person {
+        let joined: Vec<String> = taken
+            .iter()
+            .filter_map(|full| joined_surname(stored, full))
+            .collect();
+        taken.extend(joined);
+    }
     stored
         .iter()
-        .filter(|s| s.values(kind).iter().any(holds))
+        .filter(|s| s.values(kind).iter().any(|v| taken.contains(v)))
         .map(|s| s.key.clone())
         .collect()
+}
+
+/// The surname stored alone that the person `full` takes in, worked out from the stored
+/// passages as the README states the rule: the last word of the full name, stored alone
+/// as a capitalised word, when `full` has at least 80% of the passages of all the full
+/// names that end with it.
+fn joined_surname(stored: &[Stored], full: &str) -> Option<String> {
+    let (_, surname) = full.rsplit_once(' ')?;
+    let passages = |value: &str| {
+        stored
+            .iter()
+            .filter(|s| s.persons.iter().any(|v| v == value))
+            .count()
+    };
+    let capitalised = surname.chars().next().is_some_and(char::is_uppercase);
+    if !capitalised || surname.chars().count() < 2 || passages(surname) == 0 {
+        return None;
+    }
+    let full_names: Vec<(usize, String)> = values(stored, FacetKind::Person)
+        .into_iter()
+        .filter(|v| v.rsplit_once(' ').is_some_and(|(_, last)| last == surname))
+        .map(|v| (passages(&v), v))
+        .collect();
+    let total: usize = full_names.iter().map(|(n, _)| n).sum();
+    let best = full_names
+        .iter()
+        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))?;
+    (best.1 == full && best.0 as f64 >= 0.8 * total as f64).then(|| surname.to_string())
 }
 
 /// The passages lede finds with one person or organisation filter, or why it refused.
@@ -229,6 +266,64 @@ fn the_corpus_has_names_inside_names_which_only_the_word_filter_widens() {
                 "{short} takes {long}'s passages"
             );
             assert!(words.is_superset(&of_long), "{short} as words takes {long}");
+        }
+    });
+}
+
+#[test]
+fn the_person_facet_counts_a_joined_surname_in_its_full_names_row() {
+    FIXTURE.with(|fixture| {
+        assert_eq!(
+            joined_surname(&fixture.stored, "Ann Lee").as_deref(),
+            Some("Lee"),
+            "the corpus must have a surname to join"
+        );
+        let mut request = QueryRequest::new("");
+        request.facets = vec![FacetKind::Person];
+        request.facet_limit = 100;
+        let response = fixture.engine.query(&request).unwrap();
+        let rows = &response.facets[&FacetKind::Person];
+        let persons = values(&fixture.stored, FacetKind::Person);
+        let joined: Vec<String> = persons
+            .iter()
+            .filter_map(|full| joined_surname(&fixture.stored, full))
+            .collect();
+        let expected: BTreeSet<&String> = persons.iter().filter(|v| !joined.contains(v)).collect();
+        let listed: BTreeSet<&String> = rows.iter().map(|row| &row.value).collect();
+        assert_eq!(
+            listed, expected,
+            "one row per person, none for a joined surname"
+        );
+        for row in rows {
+            let exact = scanned(&fixture.stored, FacetKind::Person, &row.value);
+            let articles: BTreeSet<&String> = exact.iter().map(|(article, _)| article).collect();
+            assert_eq!(
+                (row.passages, row.articles),
+                (exact.len() as u64, articles.len() as u64),
+                "{row:?}"
+            );
+            assert_eq!(
+                row.alone,
+                joined_surname(&fixture.stored, &row.value),
+                "{row:?}"
+            );
+            let top = fixture
+                .engine
+                .top_values(
+                    &QueryRequest::new(""),
+                    TopKind::Entity(FacetKind::Person),
+                    100,
+                )
+                .unwrap();
+            assert!(top.values.contains(row), "{row:?} in lede facets: {top:?}");
+            assert_eq!(top.distinct, rows.len() as u64);
+            // Clicking the row selects what it counts.
+            let clicked = filtered(
+                &fixture.engine,
+                FacetKind::Person,
+                &format!("={}", row.value),
+            );
+            assert_eq!(clicked.unwrap(), exact, "{row:?}");
         }
     });
 }

@@ -58,8 +58,12 @@ pub struct FilterValues {
 pub struct ValueCount {
     /// The value as stored.
     pub value: String,
-    /// Passages of the whole index with it.
+    /// Passages of the whole index with it (with those of `alone`).
     pub passages: u64,
+    /// The surname stored alone that this person's row takes in (`Reagan` for `Ronald
+    /// Reagan`: see the README's Entities section).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alone: Option<String>,
 }
 
 /// One matching passage.
@@ -167,6 +171,10 @@ pub struct FacetValue {
     pub passages: u64,
     /// Distinct articles among them.
     pub articles: u64,
+    /// The surname stored alone that this person's row takes in, counted in `passages` and
+    /// `articles` (`Reagan` for `Ronald Reagan`: see the README's Entities section).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alone: Option<String>,
 }
 
 /// A value by its `Display` form (dates as `2023-09-12`).

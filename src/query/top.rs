@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::request::{FacetKind, QueryRequest, WordMatch};
 use super::response::{FacetValue, FilterValues};
+use super::surnames::Joined;
 use super::{selection, Matched, QueryEngine};
 use crate::backend::Counted;
 use crate::error::Result;
@@ -83,18 +84,39 @@ impl QueryEngine {
                 .count_values(&selection(planned, None), kind, limit)
         })?;
         let filter_values = self.filter_values(&mut planned)?;
-        let distinct = counted.distinct;
-        let values = counted
-            .values
+        let (distinct, values) = match kind {
+            TopKind::Entity(FacetKind::Person) => {
+                let surnames = self.surnames()?;
+                let people = selection(&planned, None);
+                let mut distinct = counted.distinct;
+                let mut first = Some(counted.values);
+                let folded =
+                    self.joined_counts(&people, &surnames, limit, |wanted| match first.take() {
+                        Some(values) if wanted <= limit => Ok(values),
+                        _ => {
+                            let more = self.backend.count_values(&people, kind, wanted)?;
+                            distinct = more.distinct;
+                            Ok(more.values)
+                        }
+                    })?;
+                (distinct.saturating_sub(folded.merged), folded.values)
+            }
+            _ => (
+                counted.distinct,
+                counted.values.into_iter().map(Joined::plain).collect(),
+            ),
+        };
+        let values = values
             .into_iter()
             .take(limit)
-            .map(|count| match kind {
-                TopKind::Entity(kind) => self.labelled(kind, count),
+            .map(|joined| match kind {
+                TopKind::Entity(kind) => self.labelled(kind, joined),
                 TopKind::Author => FacetValue {
-                    label: count.value.clone(),
-                    value: count.value,
-                    passages: count.passages,
-                    articles: count.articles,
+                    label: joined.count.value.clone(),
+                    value: joined.count.value,
+                    passages: joined.count.passages,
+                    articles: joined.count.articles,
+                    alone: None,
                 },
             })
             .collect();

@@ -724,6 +724,7 @@ mod tests {
                     label: "Russia".into(),
                     passages: 1,
                     articles: 1,
+                    alone: None,
                 }],
             )]),
         }
@@ -808,12 +809,14 @@ mod tests {
                     label: "Russia".into(),
                     passages: 3,
                     articles: 1,
+                    alone: None,
                 },
                 FacetValue {
                     value: "KP".into(),
                     label: "North Korea".into(),
                     passages: 2,
                     articles: 1,
+                    alone: None,
                 },
             ],
             notices: vec![],

@@ -1,0 +1,309 @@
+//! One row per person across the index. Within an article the resolver already reads
+//! "Reagan" after "Ronald Reagan" as Ronald Reagan; an article that names only "Reagan"
+//! stores the surname alone. Here a surname stored alone joins the one full name the index
+//! knows for it, when one full name dominates among those that end with it: the person
+//! facet then counts "Reagan" in the row of "Ronald Reagan", and a filter on Ronald Reagan
+//! takes the passages that name him "Reagan". Where several full names share the surname
+//! and none dominates ("Bush": George Bush and George W Bush), the surname stays apart.
+//!
+//! A surname alone and the full names ending with it never meet in one article (the
+//! resolver would have joined them), so their passages and articles add up exactly.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::backend::FacetCount;
+use crate::error::Result;
+
+/// The share of passages the most named full name needs among all full names that end with
+/// a surname to take in that surname named alone: "Tony Blair" (387 passages) takes "Blair"
+/// beside "Cherie Blair" (20); two names of like weight keep it apart.
+pub const DOMINANT_SHARE: f64 = 0.8;
+
+/// Which surnames stored alone join which full names.
+#[derive(Debug, Default)]
+pub struct Surnames {
+    /// Surname alone → the full name it joins.
+    full_name: HashMap<String, String>,
+    /// Full name → the surname alone it takes in.
+    alone: HashMap<String, String>,
+}
+
+/// A counted value after joining: the full name's count with its surname's added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Joined {
+    /// The counts, of the full name and its surname alone together.
+    pub count: FacetCount,
+    /// The surname alone counted in this row (`Reagan` for `Ronald Reagan`).
+    pub alone: Option<String>,
+}
+
+/// A folded list of counts.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    /// The first `limit` values, most passages first, then most articles, then by value.
+    pub values: Vec<Joined>,
+    /// Rows that fell away because a surname alone and its full name both occur.
+    pub merged: u64,
+}
+
+impl Joined {
+    /// A count that takes in no surname.
+    pub fn plain(count: FacetCount) -> Joined {
+        Joined { count, alone: None }
+    }
+}
+
+impl Surnames {
+    /// Works out the joins from every person value of the index. `passages` gives the
+    /// passages of each of the values asked for in the whole index (values it leaves out
+    /// have none left).
+    pub fn of(
+        values: &[String],
+        passages: impl FnOnce(&[String]) -> Result<HashMap<String, u64>>,
+    ) -> Result<Surnames> {
+        let alone: Vec<&str> = values
+            .iter()
+            .map(String::as_str)
+            .filter(|v| is_lone_surname(v))
+            .collect();
+        if alone.is_empty() {
+            return Ok(Surnames::default());
+        }
+        let wanted: std::collections::HashSet<&str> = alone.iter().copied().collect();
+        let mut by_surname: HashMap<&str, Vec<&str>> = HashMap::default();
+        for value in values {
+            if let Some((_, last)) = value.rsplit_once(' ') {
+                if wanted.contains(last) {
+                    by_surname.entry(last).or_default().push(value);
+                }
+            }
+        }
+        if by_surname.is_empty() {
+            return Ok(Surnames::default());
+        }
+        let mut asked: Vec<String> = by_surname
+            .values()
+            .flatten()
+            .map(|v| v.to_string())
+            .collect();
+        asked.extend(by_surname.keys().map(|s| s.to_string()));
+        asked.sort();
+        let counts = passages(&asked)?;
+        let count = |value: &str| counts.get(value).copied().unwrap_or(0);
+        let mut surnames = Surnames::default();
+        for (surname, full_names) in by_surname {
+            if count(surname) == 0 {
+                continue;
+            }
+            if let Some(full) = dominant(&full_names, count) {
+                surnames.full_name.insert(surname.into(), full.into());
+                surnames.alone.insert(full.into(), surname.into());
+            }
+        }
+        Ok(surnames)
+    }
+
+    /// Whether no surname joins a full name.
+    pub fn is_empty(&self) -> bool {
+        self.full_name.is_empty()
+    }
+
+    /// The full name a surname stored alone joins.
+    pub fn full_name(&self, alone: &str) -> Option<&str> {
+        self.full_name.get(alone).map(String::as_str)
+    }
+
+    /// The surname alone a full name takes in.
+    pub fn alone(&self, full_name: &str) -> Option<&str> {
+        self.alone.get(full_name).map(String::as_str)
+    }
+
+    /// Every joined surname and every full name that takes one, sorted.
+    pub fn members(&self) -> Vec<String> {
+        let mut members: Vec<String> = self
+            .full_name
+            .iter()
+            .flat_map(|(alone, full)| [alone.clone(), full.clone()])
+            .collect();
+        members.sort();
+        members
+    }
+
+    /// `values` with the surname alone of each full name among them added: what a filter on
+    /// those values must take.
+    pub fn widen(&self, values: &[String]) -> Vec<String> {
+        let mut widened = values.to_vec();
+        widened.extend(values.iter().filter_map(|v| self.alone.get(v)).cloned());
+        widened.sort();
+        widened.dedup();
+        widened
+    }
+
+    /// Joins the counts of `listed` (the first values of a facet over some passages,
+    /// perhaps cut short) with `members`, the exact counts over the same passages of every
+    /// member value that occurs there ([`Surnames::members`]); keeps the first `limit`.
+    ///
+    /// Exact when `listed` holds at least `limit` plus the number of joined surnames in
+    /// `members` values (or every value): each surname dropped from the list leaves a
+    /// value in it, and a value left out of `listed` counts no more than its last.
+    pub fn fold(&self, listed: Vec<FacetCount>, members: &[FacetCount], limit: usize) -> Folded {
+        let exact: HashMap<&str, &FacetCount> =
+            members.iter().map(|c| (c.value.as_str(), c)).collect();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut values = Vec::new();
+        for count in listed {
+            if self.full_name.contains_key(&count.value) {
+                continue;
+            }
+            seen.insert(count.value.clone());
+            values.push(self.join(count, &exact));
+        }
+        let mut merged = 0;
+        for (alone, full) in &self.full_name {
+            let (full_count, alone_count) = (exact.get(full.as_str()), exact.get(alone.as_str()));
+            if full_count.is_some() && alone_count.is_some() {
+                merged += 1;
+            }
+            if seen.contains(full) {
+                continue;
+            }
+            let base = match (full_count, alone_count) {
+                (Some(count), _) => (*count).clone(),
+                (None, Some(_)) => FacetCount {
+                    value: full.clone(),
+                    passages: 0,
+                    articles: 0,
+                },
+                (None, None) => continue,
+            };
+            values.push(self.join(base, &exact));
+        }
+        values.sort_by(|a, b| {
+            b.count
+                .passages
+                .cmp(&a.count.passages)
+                .then(b.count.articles.cmp(&a.count.articles))
+                .then_with(|| a.count.value.cmp(&b.count.value))
+        });
+        values.truncate(limit);
+        Folded { values, merged }
+    }
+
+    /// `count` with the counts of the surname alone its value takes in, if any.
+    fn join(&self, mut count: FacetCount, exact: &HashMap<&str, &FacetCount>) -> Joined {
+        let alone = self.alone.get(&count.value).and_then(|alone| {
+            let of_alone = exact.get(alone.as_str())?;
+            count.passages += of_alone.passages;
+            count.articles += of_alone.articles;
+            Some(alone.clone())
+        });
+        Joined { count, alone }
+    }
+}
+
+/// A person value that is one capitalised word ("Reagan", "O'Brien"), not an initial.
+fn is_lone_surname(value: &str) -> bool {
+    let mut chars = value.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && value.chars().count() >= 2
+        && chars.all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+}
+
+/// The full name that dominates `full_names` by passages ([`DOMINANT_SHARE`]), if one does.
+fn dominant<'a>(full_names: &[&'a str], count: impl Fn(&str) -> u64) -> Option<&'a str> {
+    let total: u64 = full_names.iter().map(|name| count(name)).sum();
+    let (best, passages) = full_names
+        .iter()
+        .map(|name| (*name, count(name)))
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
+    (passages > 0 && passages as f64 >= DOMINANT_SHARE * total as f64).then_some(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn surnames(values: &[(&str, u64)]) -> Surnames {
+        let names: Vec<String> = values.iter().map(|(v, _)| v.to_string()).collect();
+        let counts: HashMap<String, u64> =
+            values.iter().map(|(v, c)| (v.to_string(), *c)).collect();
+        Surnames::of(&names, |asked| {
+            Ok(asked
+                .iter()
+                .filter_map(|a| counts.get(a).map(|c| (a.clone(), *c)))
+                .collect())
+        })
+        .unwrap()
+    }
+
+    fn count(value: &str, passages: u64, articles: u64) -> FacetCount {
+        FacetCount {
+            value: value.into(),
+            passages,
+            articles,
+        }
+    }
+
+    #[test]
+    fn a_surname_alone_joins_the_full_name_that_dominates() {
+        let s = surnames(&[
+            ("Reagan", 378),
+            ("Ronald Reagan", 50),
+            ("Nancy Reagan", 4),
+            ("Bush", 23),
+            ("George Bush", 40),
+            ("George W Bush", 49),
+            ("Kohl", 9),
+        ]);
+        assert_eq!(s.full_name("Reagan"), Some("Ronald Reagan"));
+        assert_eq!(s.alone("Ronald Reagan"), Some("Reagan"));
+        assert_eq!(s.full_name("Bush"), None, "no full name dominates");
+        assert_eq!(s.full_name("Kohl"), None, "no full name known");
+        assert_eq!(s.members(), ["Reagan", "Ronald Reagan"]);
+        assert_eq!(
+            s.widen(&["Ronald Reagan".into(), "Nancy Reagan".into()]),
+            ["Nancy Reagan", "Reagan", "Ronald Reagan"]
+        );
+    }
+
+    #[test]
+    fn values_gone_from_the_index_and_initials_join_nothing() {
+        let s = surnames(&[("Reagan", 3), ("Ronald Reagan", 0), ("J", 2), ("Ann J", 5)]);
+        assert!(s.is_empty(), "{s:?}");
+    }
+
+    #[test]
+    fn folding_adds_the_surname_to_its_full_name_and_reorders() {
+        let s = surnames(&[("Reagan", 378), ("Ronald Reagan", 50), ("Thatcher", 90)]);
+        let listed = vec![
+            count("Reagan", 378, 300),
+            count("Thatcher", 90, 80),
+            count("Ronald Reagan", 50, 40),
+        ];
+        let members = [count("Reagan", 378, 300), count("Ronald Reagan", 50, 40)];
+        let folded = s.fold(listed, &members, 10);
+        let rows: Vec<_> = folded
+            .values
+            .iter()
+            .map(|j| (j.count.value.as_str(), j.count.passages, j.count.articles))
+            .collect();
+        assert_eq!(rows, [("Ronald Reagan", 428, 340), ("Thatcher", 90, 80)]);
+        assert_eq!(folded.values[0].alone.as_deref(), Some("Reagan"));
+        assert_eq!(folded.merged, 1);
+    }
+
+    #[test]
+    fn a_full_name_cut_from_the_list_comes_back_with_its_surname() {
+        let s = surnames(&[("Reagan", 378), ("Ronald Reagan", 50), ("Thatcher", 90)]);
+        // The list was cut after two values; Ronald Reagan is known from the members' counts.
+        let listed = vec![count("Reagan", 378, 300), count("Thatcher", 90, 80)];
+        let members = [count("Reagan", 378, 300), count("Ronald Reagan", 50, 40)];
+        let folded = s.fold(listed, &members, 1);
+        assert_eq!(folded.values.len(), 1);
+        assert_eq!(folded.values[0].count, count("Ronald Reagan", 428, 340));
+        // Only the surname occurs: its row carries the full name.
+        let folded = s.fold(vec![count("Reagan", 3, 2)], &[count("Reagan", 3, 2)], 5);
+        assert_eq!(folded.values[0].count, count("Ronald Reagan", 3, 2));
+        assert_eq!(folded.merged, 0);
+    }
+}
