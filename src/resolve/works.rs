@@ -53,7 +53,8 @@ fn titled_no(mention: &Mention) -> bool {
 
 /// Whether a work noun comes right before the mention ("the film Vera Smith"), a credit
 /// noun right after it ("Vera Smith star Jane Doe"), a plural verb after it ("Tom Tailor
-/// have split") or "and the" and a capital ("Tom Tailor and the Half Moon").
+/// have split", "Tom Tailor, who were") or "and the" and a capital ("Tom Tailor and the
+/// Half Moon").
 fn is_work(gazetteer: &Gazetteer, text: &str, words: &[Word<'_>], mention: &Mention) -> bool {
     let first = words.partition_point(|w| w.start < mention.start);
     let last = words.partition_point(|w| w.end < mention.end);
@@ -80,6 +81,11 @@ fn is_work(gazetteer: &Gazetteer, text: &str, words: &[Word<'_>], mention: &Ment
         .take(LIST_WORDS)
         .any(|w| matches!(w.text, "and" | "&"))
         || text[sentence..mention.start].contains(',');
+    // "Tom Tailor, who were shortlisted": a plural verb after the name's "who".
+    let who_are = ends
+        .and_then(|_| text[mention.end..].strip_prefix(", who "))
+        .and_then(|rest| rest.split(|c: char| !c.is_alphabetic()).next())
+        .is_some_and(|verb| gazetteer.group_verbs.contains(verb));
     // "Tom Tailor and the Half Moon" is a title.
     let title_goes_on = text[mention.end..]
         .strip_prefix(" and the ")
@@ -88,7 +94,7 @@ fn is_work(gazetteer: &Gazetteer, text: &str, words: &[Word<'_>], mention: &Ment
         || after.is_some_and(|w| in_list(&gazetteer.credit_nouns, w))
         || (!listed
             && titled_no(mention)
-            && after.is_some_and(|w| in_list(&gazetteer.group_verbs, w)))
+            && (after.is_some_and(|w| in_list(&gazetteer.group_verbs, w)) || who_are))
         || title_goes_on
 }
 
@@ -115,6 +121,15 @@ mod tests {
             .contains(&"Jane Doe".to_string()));
         let band = article(&["Tom Tailor have split, and Jane Doe and John Doe were sad."]);
         assert_eq!(band[0].entities.persons, ["Jane Doe", "John Doe"]);
+        for text in [
+            "Tom Tailor, who were shortlisted twice, thanked Jane Doe.",
+            "The Leeds group Tom Tailor thanked Jane Doe.",
+        ] {
+            assert_eq!(article(&[text])[0].entities.persons, ["Jane Doe"], "{text}");
+        }
+        // One person's "who was" keeps the person.
+        let singer = article(&["Tom Tailor, who was shortlisted twice, thanked Jane Doe."]);
+        assert_eq!(singer[0].entities.persons, ["Jane Doe", "Tom Tailor"]);
         // A possessive makes the work the person's.
         let author = article(&["Jane Doe's director praised her."]);
         assert_eq!(author[0].entities.persons, ["Jane Doe"]);
