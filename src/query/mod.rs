@@ -19,6 +19,7 @@ mod semantics_tests;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -34,6 +35,11 @@ use response::{
 use snippet::PassageHighlighter;
 use surnames::{Folded, Joined, Surnames};
 
+/// How long a long-running engine (`lede serve`, refreshed every second) keeps the joins of
+/// surnames before working them out again from the index as it then is: joins change only
+/// with the index, and working them out counts every full name that has a surname alone.
+const SURNAMES_KEPT: Duration = Duration::from_secs(60);
+
 /// The notice of a query read with any of its words because none has all of them.
 const ANY_WORDS_NOTICE: &str = "no passage has all the words; showing passages with any of them";
 
@@ -42,8 +48,9 @@ pub struct QueryEngine {
     backend: Box<dyn Backend>,
     countries: &'static Countries,
     analyzer: TextAnalyzer,
-    /// The surnames stored alone that join a full name, worked out when first needed.
-    surnames: Mutex<Option<Arc<Surnames>>>,
+    /// The surnames stored alone that join a full name, worked out when first needed, and
+    /// when they were.
+    surnames: Mutex<Option<(Instant, Arc<Surnames>)>>,
 }
 
 impl QueryEngine {
@@ -275,13 +282,19 @@ impl QueryEngine {
     /// Sees what was committed to the index since it was opened.
     pub fn refresh(&self) -> Result<()> {
         self.backend.refresh()?;
-        *self.surnames.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        let mut surnames = self.surnames.lock().unwrap_or_else(PoisonError::into_inner);
+        if surnames
+            .as_ref()
+            .is_some_and(|(at, _)| at.elapsed() >= SURNAMES_KEPT)
+        {
+            *surnames = None;
+        }
         Ok(())
     }
 
     /// Which surnames stored alone join which full names, worked out once per open index.
     fn surnames(&self) -> Result<Arc<Surnames>> {
-        if let Some(known) = &*self.surnames.lock().unwrap_or_else(PoisonError::into_inner) {
+        if let Some((_, known)) = &*self.surnames.lock().unwrap_or_else(PoisonError::into_inner) {
             return Ok(Arc::clone(known));
         }
         let values = self.backend.facet_values(FacetKind::Person)?;
@@ -302,7 +315,8 @@ impl QueryEngine {
                 .map(|c| (c.value, c.passages))
                 .collect())
         })?);
-        *self.surnames.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&surnames));
+        *self.surnames.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((Instant::now(), Arc::clone(&surnames)));
         Ok(surnames)
     }
 

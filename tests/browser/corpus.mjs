@@ -90,7 +90,8 @@ const articles = [
     ],
   },
   // Two people of whom one name holds the other ("Blair" in "Tony Blair"): a click on
-  // "Blair" must select that person only.
+  // "Blair" must select that person only. Cherie Blair, as often named as Tony Blair, keeps
+  // "Blair" named alone a person of its own (no full name dominates the surname).
   {
     id: 'budget-01',
     date: '2023-03-10',
@@ -102,6 +103,12 @@ const articles = [
     date: '2023-03-11',
     title: 'A spokesman on the budget',
     paragraphs: ['Mr Blair said the budget was fair, a spokesman for Blair added.'],
+  },
+  {
+    id: 'school-01',
+    date: '2023-03-12',
+    title: 'A school opens in Sedgefield',
+    paragraphs: ['Cherie Blair opened a school in Sedgefield on Sunday.'],
   },
   {
     id: 'undated-01',
