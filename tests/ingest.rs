@@ -232,3 +232,29 @@ fn a_progress_bar_on_a_terminal_and_none_with_quiet() {
     assert_eq!(quiet.code, 0, "{}", quiet.stdout);
     assert_eq!(quiet.stdout.trim(), "", "--quiet prints nothing");
 }
+
+#[test]
+fn an_ingest_of_paths_that_do_not_exist_creates_no_index() {
+    let env = TestEnv::new();
+    let run = env.lede(&["ingest", "nothere.jsonl", "missing/"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("nothere.jsonl, missing/: no such file or folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.path().join("lede-index").exists());
+    // Among paths that exist, a missing one is reported and the rest is indexed.
+    env.write(
+        "news.jsonl",
+        "{\"id\":\"a\",\"body\":\"Grain prices rose.\"}\n",
+    );
+    let run = env.lede(&["ingest", "news.jsonl", "nothere.jsonl"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothere.jsonl"), "{}", run.stderr);
+    assert_eq!(
+        env.lede_ok(&["query", "grain", "--json"], 0).json()["total"],
+        1
+    );
+}

@@ -71,6 +71,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
             args.memory_mb
         );
     }
+    refuse_when_nothing_exists(&args.paths)?;
     let options = IngestOptions {
         paths: args.paths,
         names: PathNames::new(global.id_base()),
@@ -114,6 +115,21 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Done
     })
+}
+
+/// Refuses an ingest none of whose paths exists before the index is opened, so that a typo
+/// leaves no empty index behind. Among paths that exist, a missing one is reported by the
+/// ingest and the others are read.
+fn refuse_when_nothing_exists(paths: &[PathBuf]) -> anyhow::Result<()> {
+    let reads_input = paths.iter().any(|path| path.as_os_str() == "-");
+    if paths.is_empty() || reads_input || paths.iter().any(|path| path.exists()) {
+        return Ok(());
+    }
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    anyhow::bail!(
+        "{}: no such file or folder; nothing was indexed",
+        names.join(", ")
+    )
 }
 
 /// A flag that Ctrl-C (SIGINT) or SIGTERM sets, so that the ingest stops reading, commits
