@@ -678,3 +678,67 @@ impl Drop for StopCluster {
             .output();
     }
 }
+
+#[test]
+fn surnames_alone_join_their_full_names_in_the_cluster_as_locally() {
+    let Some(url) = cluster() else { return };
+    let env = TestEnv::new();
+    let articles = [
+        ("a", "President Ronald Reagan met Congress."),
+        ("b", "President Ronald Reagan vetoed the bill."),
+        (
+            "c",
+            "Mr Reagan said he would sign it.\n\nMr Reagan left for Camp David.",
+        ),
+        ("d", "George Bush spoke in Iowa."),
+        ("e", "Kate Bush released an album."),
+        ("f", "Mr Bush said no."),
+    ];
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, body)| serde_json::json!({"id": id, "body": body}).to_string())
+        .collect();
+    env.write("people.jsonl", &(lines.join("\n") + "\n"));
+    let remote = format!("{url}/{}", fresh_index_name("surnames"));
+    let _cleaner = ClusterIndex {
+        url: remote.clone(),
+    };
+    for index in ["lede-index", remote.as_str()] {
+        env.lede_ok(&["ingest", "people.jsonl", "--index", index, "--quiet"], 0);
+    }
+    let commands: &[&[&str]] = &[
+        &["facets", "person", "--json"],
+        &["facets", "person", "--json", "--limit", "1"],
+        &["query", "", "--facet", "person", "--json", "--limit", "0"],
+        &[
+            "query",
+            "",
+            "--person",
+            "=Ronald Reagan",
+            "--json",
+            "--limit",
+            "0",
+        ],
+        &["query", "", "--person", "reagan", "--json", "--limit", "0"],
+        &["query", "", "--person", "=Reagan", "--json", "--limit", "0"],
+    ];
+    for args in commands {
+        let answers: Vec<Value> = ["lede-index", remote.as_str()]
+            .iter()
+            .map(|index| {
+                let mut full = args.to_vec();
+                full.extend_from_slice(&["--index", index]);
+                let mut answer = env.lede_ok(&full, 0).json();
+                answer.as_object_mut().unwrap().remove("took_ms");
+                answer
+            })
+            .collect();
+        assert_eq!(answers[0], answers[1], "lede {args:?}");
+    }
+    let top = env
+        .lede_ok(&["facets", "person", "--json", "--index", &remote], 0)
+        .json();
+    assert_eq!(top["values"][0]["value"], "Ronald Reagan", "{top}");
+    assert_eq!(top["values"][0]["passages"], 4, "{top}");
+    assert_eq!(top["values"][0]["alone"], "Reagan", "{top}");
+}

@@ -249,6 +249,10 @@ pub struct Search<'a> {
     /// Values of each facet the caller shows: the counts must hold at least these first
     /// values, in order (a backend may count articles only for them).
     pub facet_limit: usize,
+    /// When set (sorted), the facet counts hold these values only, each that occurs, with
+    /// exact counts however many other values the matches have (`facet_limit` is then
+    /// ignored).
+    pub only_values: Option<&'a [String]>,
     /// Attach the score breakdown to each hit.
     pub explain: bool,
 }
@@ -268,7 +272,21 @@ impl<'a> Search<'a> {
             per_article: false,
             facets,
             facet_limit,
+            only_values: None,
             explain: false,
+        }
+    }
+
+    /// A search that only counts: the total and the counts of `values` (sorted) of
+    /// `facets`, no hits.
+    pub fn counting_values(
+        selection: Selection<'a>,
+        facets: &'a [FacetKind],
+        values: &'a [String],
+    ) -> Search<'a> {
+        Search {
+            only_values: Some(values),
+            ..Search::counting(selection, facets, values.len())
         }
     }
 }

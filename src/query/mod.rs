@@ -40,6 +40,10 @@ use surnames::{Folded, Joined, Surnames};
 /// with the index, and working them out counts every full name that has a surname alone.
 const SURNAMES_KEPT: Duration = Duration::from_secs(60);
 
+/// Values one request names at most when counting values chosen in advance (OpenSearch
+/// takes 65,536 terms in one filter).
+const VALUES_PER_REQUEST: usize = 10_000;
+
 /// The notice of a query read with any of its words because none has all of them.
 const ANY_WORDS_NOTICE: &str = "no passage has all the words; showing passages with any of them";
 
@@ -292,6 +296,36 @@ impl QueryEngine {
         Ok(())
     }
 
+    /// Exact passages and articles of each of `values` (sorted) of `kind` over
+    /// `selection`, each that occurs there; asked in chunks, so that no request names more
+    /// values than a cluster takes in one filter.
+    fn counts_of(
+        &self,
+        selection: &Selection<'_>,
+        kind: FacetKind,
+        values: &[String],
+    ) -> Result<Vec<FacetCount>> {
+        let mut counts = Vec::new();
+        for chunk in values.chunks(VALUES_PER_REQUEST) {
+            let mut filters: Vec<Filter> = selection.active_filters().cloned().collect();
+            filters.push(Filter::Facet {
+                kind,
+                values: chunk.to_vec(),
+            });
+            let holding = Selection {
+                plan: selection.plan,
+                filters: &filters,
+                without: None,
+            };
+            let kinds = [kind];
+            let found = self
+                .backend
+                .search(&Search::counting_values(holding, &kinds, chunk))?;
+            counts.extend(found.facets.into_iter().next().unwrap_or_default());
+        }
+        Ok(counts)
+    }
+
     /// Which surnames stored alone join which full names, worked out once per open index.
     fn surnames(&self) -> Result<Arc<Surnames>> {
         if let Some((_, known)) = &*self.surnames.lock().unwrap_or_else(PoisonError::into_inner) {
@@ -299,21 +333,13 @@ impl QueryEngine {
         }
         let values = self.backend.facet_values(FacetKind::Person)?;
         let surnames = Arc::new(Surnames::of(&values, |asked| {
-            let filter = [Filter::Facet {
-                kind: FacetKind::Person,
-                values: asked.to_vec(),
-            }];
             let everywhere = Selection {
                 plan: &Plan::All,
-                filters: &filter,
+                filters: &[],
                 without: None,
             };
-            let counts = self.facet_counts(&everywhere, FacetKind::Person, usize::MAX)?;
-            Ok(counts
-                .into_iter()
-                .filter(|c| asked.binary_search(&c.value).is_ok())
-                .map(|c| (c.value, c.passages))
-                .collect())
+            let counts = self.counts_of(&everywhere, FacetKind::Person, asked)?;
+            Ok(counts.into_iter().map(|c| (c.value, c.passages)).collect())
         })?);
         *self.surnames.lock().unwrap_or_else(PoisonError::into_inner) =
             Some((Instant::now(), Arc::clone(&surnames)));
@@ -334,23 +360,7 @@ impl QueryEngine {
         if surnames.is_empty() {
             return Ok(surnames.fold(list(limit)?, &[], limit));
         }
-        let mut filters: Vec<Filter> = selection.active_filters().cloned().collect();
-        filters.push(Filter::Facet {
-            kind: FacetKind::Person,
-            values: surnames.members(),
-        });
-        let members_only = Selection {
-            plan: selection.plan,
-            filters: &filters,
-            without: None,
-        };
-        let members: Vec<FacetCount> = self
-            .facet_counts(&members_only, FacetKind::Person, usize::MAX)?
-            .into_iter()
-            .filter(|c| {
-                surnames.full_name(&c.value).is_some() || surnames.alone(&c.value).is_some()
-            })
-            .collect();
+        let members = self.counts_of(selection, FacetKind::Person, &surnames.members())?;
         let alone = members
             .iter()
             .filter(|c| surnames.full_name(&c.value).is_some())
@@ -486,6 +496,7 @@ impl QueryEngine {
             per_article: true,
             facets: &[],
             facet_limit: 0,
+            only_values: None,
             explain: false,
         })?;
         let ids: Vec<String> = listed.hits.into_iter().map(|hit| hit.article_id).collect();
@@ -691,6 +702,7 @@ fn page_search<'a>(
         per_article: request.per_article,
         facets,
         facet_limit: request.facet_limit,
+        only_values: None,
         explain: request.explain,
     }
 }

@@ -37,6 +37,18 @@ pub fn search(
             .order_by_score();
         searcher.search(query, &(top, Count, facets))?
     };
+    let facets = match search.only_values {
+        Some(values) => facets
+            .into_iter()
+            .map(|counts| {
+                counts
+                    .into_iter()
+                    .filter(|count| values.binary_search(&count.value).is_ok())
+                    .collect()
+            })
+            .collect(),
+        None => facets,
+    };
     let hits = if search.limit == 0 {
         Vec::new()
     } else {

@@ -45,6 +45,19 @@ pub fn passages_aggregation(field: &str, size: usize) -> Value {
     })
 }
 
+/// The passages of each of `values` (named in advance) that occurs.
+pub fn values_aggregation(field: &str, values: &[String]) -> Value {
+    json!({
+        "terms": {
+            "field": field,
+            "include": values,
+            "size": values.len().max(1),
+            "shard_size": values.len().max(1),
+            "order": [{"_count": "desc"}, {"_key": "asc"}]
+        }
+    })
+}
+
 /// Distinct values of a field (an estimate above 40,000).
 pub fn distinct_aggregation(field: &str) -> Value {
     json!({"cardinality": {"field": field, "precision_threshold": ARTICLE_PRECISION}})

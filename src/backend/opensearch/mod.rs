@@ -359,10 +359,19 @@ impl Backend for OpenSearchReader {
 
     fn search(&self, search: &Search<'_>) -> Result<Found> {
         let query = compile::selection(&search.selection);
-        let size = facet::first_size(search.facet_limit);
+        // Values named in advance are all counted in the first request: nothing lies
+        // beyond them, so the size given to `ranked` is the largest.
+        let (size, limit) = match search.only_values {
+            Some(values) => (MAX_FACET_VALUES, values.len()),
+            None => (facet::first_size(search.facet_limit), search.facet_limit),
+        };
         let mut aggregations = serde_json::Map::new();
         for kind in search.facets {
-            let counting = facet::passages_aggregation(facet_field(*kind), size);
+            let field = facet_field(*kind);
+            let counting = match search.only_values {
+                Some(values) => facet::values_aggregation(field, values),
+                None => facet::passages_aggregation(field, size),
+            };
             aggregations.insert(kind.name().to_string(), counting);
         }
         let mut body = json!({
@@ -390,13 +399,7 @@ impl Backend for OpenSearchReader {
             .map(|kind| {
                 let counted = facet::read_passages(&answer["aggregations"][kind.name()]);
                 let field = facet_field(*kind);
-                facet::ranked(
-                    &self.index,
-                    &query,
-                    field,
-                    search.facet_limit,
-                    (size, counted),
-                )
+                facet::ranked(&self.index, &query, field, limit, (size, counted))
             })
             .collect::<Result<_>>()?;
         Ok(Found {
