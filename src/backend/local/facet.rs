@@ -73,6 +73,11 @@ impl KindValues {
         })
     }
 
+    /// The first ordinal past the kind's.
+    fn end(&self) -> u64 {
+        self.start + self.values.len() as u64
+    }
+
     /// The kind's position of a facet ordinal, when the ordinal is one of the kind's.
     fn local(&self, ord: u64) -> Option<usize> {
         let local = ord.checked_sub(self.start)? as usize;
@@ -136,6 +141,8 @@ pub struct SegmentFacetCollector {
     reader: FacetReader,
     keys: Column<u64>,
     kinds: Vec<Arc<KindValues>>,
+    /// The first ordinal past every counted kind's.
+    end: u64,
     passages: Vec<Vec<u64>>,
     pairs: Vec<Vec<(u32, u64)>>,
 }
@@ -158,10 +165,12 @@ impl Collector for EntityFacetCollector<'_> {
             .collect::<tantivy::Result<Vec<_>>>()?;
         let passages = kinds.iter().map(|k| vec![0; k.values.len()]).collect();
         let pairs = kinds.iter().map(|_| Vec::new()).collect();
+        let end = kinds.iter().map(|k| k.end()).max().unwrap_or(0);
         Ok(SegmentFacetCollector {
             reader,
             keys,
             kinds,
+            end,
             passages,
             pairs,
         })
@@ -186,10 +195,17 @@ impl SegmentCollector for SegmentFacetCollector {
     type Fruit = Vec<KindCounts>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let key = self.keys.first(doc).unwrap_or(0);
+        let mut key = None;
+        // tantivy keeps a document's facet ordinals sorted (it sorts the values within a row
+        // of a facet column), and countries, the kind most asked for, have the first ones:
+        // the ordinals past the counted kinds' are not read.
         for ord in self.reader.facet_ords(doc) {
+            if ord >= self.end {
+                break;
+            }
             for (kind, values) in self.kinds.iter().enumerate() {
                 if let Some(local) = values.local(ord) {
+                    let key = *key.get_or_insert_with(|| self.keys.first(doc).unwrap_or(0));
                     self.passages[kind][local] += 1;
                     self.pairs[kind].push((local as u32, key));
                 }
@@ -424,4 +440,52 @@ pub fn values(
         values.extend(kind_values.values().map(str::to_string));
     }
     Ok(values.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::{Facet, FacetOptions, Schema};
+    use tantivy::{Index, TantivyDocument};
+
+    /// The collector stops reading a document's ordinals past the counted kinds': that holds
+    /// only while tantivy keeps them sorted, whatever order they were added in.
+    #[test]
+    fn a_documents_facet_ordinals_come_sorted_whatever_order_they_were_added_in() {
+        let mut builder = Schema::builder();
+        let entities = builder.add_facet_field("entities", FacetOptions::default());
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for paths in [
+            [
+                "/place/RU/Moscow",
+                "/person/Vladimir Putin",
+                "/org/Kremlin",
+                "/country/RU",
+            ],
+            [
+                "/person/Kim Jong Un",
+                "/country/KP",
+                "/country/CN",
+                "/org/Workers Party",
+            ],
+        ] {
+            let mut doc = TantivyDocument::default();
+            for path in paths {
+                doc.add_facet(entities, Facet::from(path));
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let reader = searcher.segment_reader(0).facet_reader("entities").unwrap();
+        for doc in 0..2 {
+            let ords: Vec<u64> = reader.facet_ords(doc).collect();
+            assert_eq!(ords.len(), 4);
+            assert!(ords.windows(2).all(|w| w[0] < w[1]), "{ords:?}");
+            let mut first = Facet::root();
+            reader.facet_from_ord(ords[0], &mut first).unwrap();
+            assert!(first.to_path_string().starts_with("/country/"), "{first}");
+        }
+    }
 }
