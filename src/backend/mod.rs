@@ -253,6 +253,9 @@ pub struct Search<'a> {
     /// exact counts however many other values the matches have (`facet_limit` is then
     /// ignored).
     pub only_values: Option<&'a [String]>,
+    /// Count the distinct articles of each facet value (a cluster counts them in further
+    /// requests); without, every value's `articles` is 0.
+    pub articles: bool,
     /// Attach the score breakdown to each hit.
     pub explain: bool,
 }
@@ -273,6 +276,7 @@ impl<'a> Search<'a> {
             facets,
             facet_limit,
             only_values: None,
+            articles: true,
             explain: false,
         }
     }

@@ -296,14 +296,15 @@ impl QueryEngine {
         Ok(())
     }
 
-    /// Exact passages and articles of each of `values` (sorted) of `kind` over
-    /// `selection`, each that occurs there; asked in chunks, so that no request names more
-    /// values than a cluster takes in one filter.
+    /// Exact passages (and with `articles`, distinct articles; else 0) of each of `values`
+    /// (sorted) of `kind` over `selection`, each that occurs there; asked in chunks, so
+    /// that no request names more values than a cluster takes in one filter.
     fn counts_of(
         &self,
         selection: &Selection<'_>,
         kind: FacetKind,
         values: &[String],
+        articles: bool,
     ) -> Result<Vec<FacetCount>> {
         let mut counts = Vec::new();
         for chunk in values.chunks(VALUES_PER_REQUEST) {
@@ -318,9 +319,10 @@ impl QueryEngine {
                 without: None,
             };
             let kinds = [kind];
-            let found = self
-                .backend
-                .search(&Search::counting_values(holding, &kinds, chunk))?;
+            let found = self.backend.search(&Search {
+                articles,
+                ..Search::counting_values(holding, &kinds, chunk)
+            })?;
             counts.extend(found.facets.into_iter().next().unwrap_or_default());
         }
         Ok(counts)
@@ -338,7 +340,7 @@ impl QueryEngine {
                 filters: &[],
                 without: None,
             };
-            let counts = self.counts_of(&everywhere, FacetKind::Person, asked)?;
+            let counts = self.counts_of(&everywhere, FacetKind::Person, asked, false)?;
             Ok(counts.into_iter().map(|c| (c.value, c.passages)).collect())
         })?);
         *self.surnames.lock().unwrap_or_else(PoisonError::into_inner) =
@@ -360,7 +362,7 @@ impl QueryEngine {
         if surnames.is_empty() {
             return Ok(surnames.fold(list(limit)?, &[], limit));
         }
-        let members = self.counts_of(selection, FacetKind::Person, &surnames.members())?;
+        let members = self.counts_of(selection, FacetKind::Person, &surnames.members(), true)?;
         let alone = members
             .iter()
             .filter(|c| surnames.full_name(&c.value).is_some())
@@ -497,6 +499,7 @@ impl QueryEngine {
             facets: &[],
             facet_limit: 0,
             only_values: None,
+            articles: true,
             explain: false,
         })?;
         let ids: Vec<String> = listed.hits.into_iter().map(|hit| hit.article_id).collect();
@@ -703,6 +706,7 @@ fn page_search<'a>(
         facets,
         facet_limit: request.facet_limit,
         only_values: None,
+        articles: true,
         explain: request.explain,
     }
 }

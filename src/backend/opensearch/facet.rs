@@ -128,6 +128,18 @@ pub fn ranked(
     Ok(values)
 }
 
+/// Passage counts as facet counts whose articles were not asked for (0).
+pub fn without_articles(counted: Vec<Passages>) -> Vec<FacetCount> {
+    counted
+        .into_iter()
+        .map(|value| FacetCount {
+            value: value.value,
+            passages: value.passages,
+            articles: 0,
+        })
+        .collect()
+}
+
 /// Whether the values tied with the `limit`-th may go on past the `size` counted.
 fn ties_run_past(counted: &[Passages], size: usize, limit: usize) -> bool {
     let full = counted.len() >= size && size < MAX_FACET_VALUES;

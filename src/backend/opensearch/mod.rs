@@ -398,6 +398,9 @@ impl Backend for OpenSearchReader {
             .iter()
             .map(|kind| {
                 let counted = facet::read_passages(&answer["aggregations"][kind.name()]);
+                if !search.articles {
+                    return Ok(facet::without_articles(counted));
+                }
                 let field = facet_field(*kind);
                 facet::ranked(&self.index, &query, field, limit, (size, counted))
             })
