@@ -213,22 +213,7 @@ fn plural_demonyms_give_their_country_and_clubs_are_no_places() {
 #[test]
 fn a_surname_alone_joins_the_full_name_that_dominates_and_stays_apart_otherwise() {
     let env = TestEnv::new();
-    let articles = [
-        ("a", "President Ronald Reagan met Congress."),
-        ("b", "President Ronald Reagan vetoed the bill."),
-        (
-            "c",
-            "Mr Reagan said he would sign it.\n\nMr Reagan left for Camp David.",
-        ),
-        ("d", "George Bush spoke in Iowa."),
-        ("e", "Kate Bush released an album."),
-        ("f", "Mr Bush said no."),
-    ];
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, body)| serde_json::json!({"id": id, "body": body}).to_string())
-        .collect();
-    ingest(&env, &(lines.join("\n") + "\n"));
+    ingest(&env, &crate::util::surnames_corpus());
     let run = env.lede(&["facets", "person", "--json"]);
     let rows: Vec<(String, u64, u64, Option<String>)> = run.json()["values"]
         .as_array()

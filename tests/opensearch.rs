@@ -720,22 +720,7 @@ impl Drop for StopCluster {
 fn surnames_alone_join_their_full_names_in_the_cluster_as_locally() {
     let Some(url) = cluster() else { return };
     let env = TestEnv::new();
-    let articles = [
-        ("a", "President Ronald Reagan met Congress."),
-        ("b", "President Ronald Reagan vetoed the bill."),
-        (
-            "c",
-            "Mr Reagan said he would sign it.\n\nMr Reagan left for Camp David.",
-        ),
-        ("d", "George Bush spoke in Iowa."),
-        ("e", "Kate Bush released an album."),
-        ("f", "Mr Bush said no."),
-    ];
-    let lines: Vec<String> = articles
-        .iter()
-        .map(|(id, body)| serde_json::json!({"id": id, "body": body}).to_string())
-        .collect();
-    env.write("people.jsonl", &(lines.join("\n") + "\n"));
+    env.write("people.jsonl", &crate::util::surnames_corpus());
     let remote = format!("{url}/{}", fresh_index_name("surnames"));
     let _cleaner = ClusterIndex {
         url: remote.clone(),

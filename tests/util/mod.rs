@@ -287,3 +287,26 @@ pub fn assert_golden(name: &str, actual: &str) {
 fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
+
+/// Six articles naming people by surname alone and in full, as JSON Lines: "Reagan" alone
+/// (two passages, one article) beside Ronald Reagan only (two articles), so that it joins
+/// him; "Bush" alone beside George Bush and Kate Bush, equally named, so that it stays
+/// apart.
+pub fn surnames_corpus() -> String {
+    let articles = [
+        ("a", "President Ronald Reagan met Congress."),
+        ("b", "President Ronald Reagan vetoed the bill."),
+        (
+            "c",
+            "Mr Reagan said he would sign it.\n\nMr Reagan left for Camp David.",
+        ),
+        ("d", "George Bush spoke in Iowa."),
+        ("e", "Kate Bush released an album."),
+        ("f", "Mr Bush said no."),
+    ];
+    let lines: Vec<String> = articles
+        .iter()
+        .map(|(id, body)| serde_json::json!({"id": id, "body": body}).to_string())
+        .collect();
+    lines.join("\n") + "\n"
+}
