@@ -104,6 +104,14 @@ const articles = [
     title: 'A spokesman on the budget',
     paragraphs: ['Mr Blair said the budget was fair, a spokesman for Blair added.'],
   },
+  // A person named only by the surname in one article ("Mr Putin"): the index's one full
+  // name for it, Vladimir Putin, counts it in its facet row.
+  {
+    id: 'kremlin-01',
+    date: '2023-02-20',
+    title: 'Kremlin briefing',
+    paragraphs: ['Mr Putin told reporters that the talks would go on.'],
+  },
   {
     id: 'school-01',
     date: '2023-03-12',

@@ -191,6 +191,24 @@ test('a typed name takes every name with its words, and its chip says which', as
   });
 });
 
+test("a surname named alone is counted in its full name's row, whose title says so", async () => {
+  await withPage(async (page) => {
+    await visit(page, '/?q=putin');
+    const answer = await api('/api/query?q=putin&facet=person&limit=100');
+    const row = answer.facets.person.find((v) => v.value === 'Vladimir Putin');
+    assert.equal(row.alone, 'Putin');
+    assert.ok(!answer.facets.person.some((v) => v.value === 'Putin'), 'no row of its own');
+    const named = answer.hits.filter((h) => h.persons.includes('Putin') || h.persons.includes('Vladimir Putin'));
+    assert.equal(row.passages, named.length);
+    const button = facet(page, 'person', 'Vladimir Putin');
+    assert.equal(Number(await button.locator('.facet-count').textContent()), row.passages);
+    assert.match(await button.getAttribute('title'), /name only "Putin"/);
+    // Its click takes the passages that name him either way.
+    await clickAndSettle(page, button);
+    assert.equal(await shownTotal(page), row.passages);
+  });
+});
+
 test('the timeline draws a bar per month, and selecting bars sets since and until', async () => {
   await withPage(async (page) => {
     await visit(page, '/?q=grain');

@@ -614,6 +614,7 @@
       label: v.label || v.value,
       passages: v.passages,
       articles: v.articles,
+      alone: v.alone,
       filters: state[kind].filter((f) => selects(kind, f, v.value)),
     }));
     for (const filter of state[kind]) {
@@ -637,7 +638,8 @@
         'aria-pressed': active ? 'true' : 'false',
         dataset: { kind, value: row.value },
         title: row.passages == null ? row.label
-          : `${row.label}: ${plural(row.passages, 'passage', 'passages')} in ${plural(row.articles, 'article', 'articles')}`,
+          : `${row.label}: ${plural(row.passages, 'passage', 'passages')} in ${plural(row.articles, 'article', 'articles')}`
+            + (row.alone ? `, with the passages that name only "${row.alone}"` : ''),
         onclick: () => {
           const values = active ? state[kind].filter((v) => !row.filters.includes(v)) : [...state[kind], exactFilter(kind, row.value)];
           navigate({ [kind]: values, offset: 0 });
