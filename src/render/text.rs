@@ -351,10 +351,15 @@ fn facet_table(out: &mut dyn WriteColor, kind: &str, values: &[FacetValue]) -> i
     let labels: Vec<String> = values
         .iter()
         .map(|v| {
-            if v.label == v.value {
+            let label = if v.label == v.value {
                 clean(&v.label)
             } else {
                 format!("{} ({})", clean(&v.label), clean(&v.value))
+            };
+            // A person's row that counts the surname named alone says so.
+            match &v.alone {
+                Some(alone) => format!("{label} (+ \"{}\" alone)", clean(alone)),
+                None => label,
             }
         })
         .collect();
@@ -830,6 +835,44 @@ mod tests {
              Russia (RU)              3         1\n\
              North Korea (KP)         2         1\n\
              2 of 3 countries in 5 passages matching \"weapons supply\".\n"
+        );
+    }
+
+    #[test]
+    fn a_persons_row_that_counts_a_surname_alone_says_so() {
+        let top = TopValues {
+            kind: "person".into(),
+            query: String::new(),
+            total: 9,
+            distinct: 2,
+            filter_values: vec![],
+            values: vec![
+                FacetValue {
+                    value: "Ronald Reagan".into(),
+                    label: "Ronald Reagan".into(),
+                    passages: 4,
+                    articles: 3,
+                    alone: Some("Reagan".into()),
+                },
+                FacetValue {
+                    value: "Bush".into(),
+                    label: "Bush".into(),
+                    passages: 1,
+                    articles: 1,
+                    alone: None,
+                },
+            ],
+            notices: vec![],
+        };
+        let mut out = NoColor::new(Vec::new());
+        top_values(&mut out, &top).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert_eq!(
+            text,
+            "Person                            passages  articles\n\
+             Ronald Reagan (+ \"Reagan\" alone)         4         3\n\
+             Bush                                     1         1\n\
+             2 people in 9 passages.\n"
         );
     }
 
