@@ -254,7 +254,7 @@ pub struct Search<'a> {
     /// ignored).
     pub only_values: Option<&'a [String]>,
     /// Count the distinct articles of each facet value (a cluster counts them in further
-    /// requests); without, every value's `articles` is 0.
+    /// requests); without, a backend may leave every value's `articles` at 0.
     pub articles: bool,
     /// Attach the score breakdown to each hit.
     pub explain: bool,

@@ -115,8 +115,20 @@ pub fn ranked(
     let cut = counted
         .get(limit.saturating_sub(1))
         .map_or(0, |last| last.passages);
+    counted.retain(|value| value.passages >= cut);
+    with_articles(index, query, field, counted)
+}
+
+/// `counted` with the distinct articles of each value, in the local index's order (most
+/// passages, then most articles, then by value).
+pub fn with_articles(
+    index: &Index,
+    query: &Value,
+    field: &str,
+    counted: Vec<Passages>,
+) -> Result<Vec<FacetCount>> {
     let mut values = Vec::new();
-    for group in precision_groups(counted.into_iter().filter(|v| v.passages >= cut)) {
+    for group in precision_groups(counted.into_iter()) {
         values.extend(articles_of(index, query, field, group)?);
     }
     values.sort_by(|a, b| {

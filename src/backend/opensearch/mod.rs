@@ -359,12 +359,7 @@ impl Backend for OpenSearchReader {
 
     fn search(&self, search: &Search<'_>) -> Result<Found> {
         let query = compile::selection(&search.selection);
-        // Values named in advance are all counted in the first request: nothing lies
-        // beyond them, so the size given to `ranked` is the largest.
-        let (size, limit) = match search.only_values {
-            Some(values) => (MAX_FACET_VALUES, values.len()),
-            None => (facet::first_size(search.facet_limit), search.facet_limit),
-        };
+        let size = facet::first_size(search.facet_limit);
         let mut aggregations = serde_json::Map::new();
         for kind in search.facets {
             let field = facet_field(*kind);
@@ -398,11 +393,19 @@ impl Backend for OpenSearchReader {
             .iter()
             .map(|kind| {
                 let counted = facet::read_passages(&answer["aggregations"][kind.name()]);
-                if !search.articles {
-                    return Ok(facet::without_articles(counted));
-                }
                 let field = facet_field(*kind);
-                facet::ranked(&self.index, &query, field, limit, (size, counted))
+                match (search.articles, search.only_values) {
+                    (false, _) => Ok(facet::without_articles(counted)),
+                    // Values named in advance were all counted: nothing lies beyond them.
+                    (true, Some(_)) => facet::with_articles(&self.index, &query, field, counted),
+                    (true, None) => facet::ranked(
+                        &self.index,
+                        &query,
+                        field,
+                        search.facet_limit,
+                        (size, counted),
+                    ),
+                }
             })
             .collect::<Result<_>>()?;
         Ok(Found {
