@@ -248,6 +248,20 @@ fn without_hits(answer: &Value) -> Value {
     rest
 }
 
+/// `lede ARGS --index INDEX` on the local index and on the cluster's `remote`, which must
+/// both succeed: their JSON answers, without the time each took.
+fn on_both(env: &TestEnv, remote: &str, args: &[&str]) -> [Value; 2] {
+    ["lede-index", remote].map(|index| {
+        let mut full = args.to_vec();
+        full.extend_from_slice(&["--index", index]);
+        let mut answer = env.lede_ok(&full, 0).json();
+        if let Some(fields) = answer.as_object_mut() {
+            fields.remove("took_ms");
+        }
+        answer
+    })
+}
+
 fn query(env: &TestEnv, index: &str, args: &[&str]) -> (i32, Value) {
     let mut full = vec!["query", "--index", index, "--json"];
     full.extend_from_slice(args);
@@ -371,23 +385,10 @@ fn facets_timelines_stats_and_batches_agree() {
         &["facets", "day", "coffee", "--since", "2022", "--json"],
     ];
     for args in commands {
-        let answers: Vec<Value> = ["lede-index", remote.as_str()]
-            .iter()
-            .map(|index| {
-                let mut full = args.to_vec();
-                full.extend_from_slice(&["--index", index]);
-                env.lede_ok(&full, 0).json()
-            })
-            .collect();
-        assert_eq!(answers[0], answers[1], "lede {args:?}");
+        let [local, cluster] = on_both(&env, &remote, args);
+        assert_eq!(local, cluster, "lede {args:?}");
     }
-    let stats: Vec<Value> = ["lede-index", remote.as_str()]
-        .iter()
-        .map(|index| {
-            env.lede_ok(&["stats", "--json", "--index", index], 0)
-                .json()
-        })
-        .collect();
+    let stats = on_both(&env, &remote, &["stats", "--json"]);
     for field in ["articles", "passages", "top_countries"] {
         assert_eq!(stats[0][field], stats[1][field], "stats {field}");
     }
@@ -470,13 +471,7 @@ fn reingesting_replaces_removing_removes_and_nothing_is_duplicated() {
     let (_, answer) = query(&env, &remote, &["", "--article", "wire-003"]);
     assert_eq!(answer["total"], 1, "{answer}");
     assert_eq!(passages(&local), passages(&answer));
-    let stats: Vec<Value> = ["lede-index", remote.as_str()]
-        .iter()
-        .map(|index| {
-            env.lede_ok(&["stats", "--json", "--index", index], 0)
-                .json()
-        })
-        .collect();
+    let stats = on_both(&env, &remote, &["stats", "--json"]);
     assert_eq!(stats[0]["passages"], stats[1]["passages"]);
     assert_eq!(stats[0]["articles"], stats[1]["articles"]);
     let run = env.lede(&["remove", "--article", "wire-007", "--index", &remote]);
@@ -745,17 +740,8 @@ fn surnames_alone_join_their_full_names_in_the_cluster_as_locally() {
         &["query", "", "--person", "=Reagan", "--json", "--limit", "0"],
     ];
     for args in commands {
-        let answers: Vec<Value> = ["lede-index", remote.as_str()]
-            .iter()
-            .map(|index| {
-                let mut full = args.to_vec();
-                full.extend_from_slice(&["--index", index]);
-                let mut answer = env.lede_ok(&full, 0).json();
-                answer.as_object_mut().unwrap().remove("took_ms");
-                answer
-            })
-            .collect();
-        assert_eq!(answers[0], answers[1], "lede {args:?}");
+        let [local, cluster] = on_both(&env, &remote, args);
+        assert_eq!(local, cluster, "lede {args:?}");
     }
     let top = env
         .lede_ok(&["facets", "person", "--json", "--index", &remote], 0)

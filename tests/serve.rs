@@ -18,8 +18,14 @@ struct Server {
 impl Server {
     /// Starts `lede serve` on a free port of `env`'s index and waits for its address.
     fn start(env: &TestEnv) -> Server {
+        Server::start_on(env, "127.0.0.1:0").0
+    }
+
+    /// Starts `lede serve --listen LISTEN` on `env`'s index; returns it and the line it
+    /// announced itself with.
+    fn start_on(env: &TestEnv, listen: &str) -> (Server, String) {
         let mut child = env
-            .command(&["serve", "--listen", "127.0.0.1:0"])
+            .command(&["serve", "--listen", listen])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -34,7 +40,17 @@ impl Server {
             .and_then(|rest| rest.split('/').next())
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_string();
-        Server { child, address }
+        (Server { child, address }, line)
+    }
+
+    /// Stops the server; what it wrote on standard error.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            pipe.read_to_string(&mut stderr).unwrap();
+        }
+        stderr
     }
 
     /// `GET path`: the status, the headers (lower-cased names) and the body.
@@ -458,19 +474,8 @@ fn a_commit_by_a_concurrent_ingest_shows_up_without_a_restart() {
 #[test]
 fn listening_beyond_this_machine_is_said_with_a_warning() {
     let env = indexed();
-    let mut child = env
-        .command(&["serve", "--listen", "0.0.0.0:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    child.kill().unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (server, line) = Server::start_on(&env, "0.0.0.0:0");
+    let stderr = server.stop();
     assert!(line.contains("http://0.0.0.0:"), "{line}");
     assert!(
         stderr.contains("warning") && stderr.contains("from the network"),

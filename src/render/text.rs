@@ -800,6 +800,23 @@ mod tests {
         assert!(text.contains("weapons"), "{text}");
     }
 
+    /// One counted value of a facet table.
+    fn row(
+        value: &str,
+        label: &str,
+        passages: u64,
+        articles: u64,
+        alone: Option<&str>,
+    ) -> FacetValue {
+        FacetValue {
+            value: value.into(),
+            label: label.into(),
+            passages,
+            articles,
+            alone: alone.map(str::to_string),
+        }
+    }
+
     #[test]
     fn top_values_show_codes_with_names_and_say_what_was_counted() {
         let top = TopValues {
@@ -809,20 +826,8 @@ mod tests {
             distinct: 3,
             filter_values: vec![],
             values: vec![
-                FacetValue {
-                    value: "RU".into(),
-                    label: "Russia".into(),
-                    passages: 3,
-                    articles: 1,
-                    alone: None,
-                },
-                FacetValue {
-                    value: "KP".into(),
-                    label: "North Korea".into(),
-                    passages: 2,
-                    articles: 1,
-                    alone: None,
-                },
+                row("RU", "Russia", 3, 1, None),
+                row("KP", "North Korea", 2, 1, None),
             ],
             notices: vec![],
         };
@@ -847,20 +852,8 @@ mod tests {
             distinct: 2,
             filter_values: vec![],
             values: vec![
-                FacetValue {
-                    value: "Ronald Reagan".into(),
-                    label: "Ronald Reagan".into(),
-                    passages: 4,
-                    articles: 3,
-                    alone: Some("Reagan".into()),
-                },
-                FacetValue {
-                    value: "Bush".into(),
-                    label: "Bush".into(),
-                    passages: 1,
-                    articles: 1,
-                    alone: None,
-                },
+                row("Ronald Reagan", "Ronald Reagan", 4, 3, Some("Reagan")),
+                row("Bush", "Bush", 1, 1, None),
             ],
             notices: vec![],
         };
