@@ -27,7 +27,7 @@ use crate::source::{self, PathNames};
 
 /// Version of everything that turns an article into documents. It is part of each article's
 /// content hash, so a new lede re-indexes articles whose extraction may have changed.
-const PIPELINE_VERSION: &str = concat!("lede ", env!("CARGO_PKG_VERSION"), " pipeline 2");
+const PIPELINE_VERSION: &str = concat!("lede ", env!("CARGO_PKG_VERSION"), " pipeline 3");
 /// Paragraphs written between intermediate commits, so an interrupted ingest keeps its work.
 pub const COMMIT_EVERY_PARAGRAPHS: usize = 200_000;
 /// Longest time between intermediate commits, by default.

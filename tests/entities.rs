@@ -247,4 +247,28 @@ fn a_surname_alone_joins_the_full_name_that_dominates_and_stays_apart_otherwise(
     assert_eq!(total("reagan"), 4);
     assert_eq!(total("=Reagan"), 2);
     assert_eq!(total("=George Bush"), 1);
+    // The band is no person: no row, no match for its name, not among a hit's people.
+    assert_eq!(row("Tom Tailor"), None, "{rows:?}");
+    assert_eq!(
+        row("Ann Smith"),
+        Some(("Ann Smith".into(), 1, 1, None)),
+        "{rows:?}"
+    );
+    let run = env.lede(&["query", "", "--person", "tom tailor"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("no person of that name"),
+        "{}",
+        run.stderr
+    );
+    let hits = env.lede_ok(&["query", "tickets", "--json"], 0).json();
+    assert_eq!(hits["hits"][0]["article_id"], "i", "{hits}");
+    assert_eq!(hits["hits"][0]["persons"], serde_json::json!([]), "{hits}");
+    // The people listed count the band's row as fallen away.
+    let listed = env.lede_ok(&["facets", "person", "--json"], 0).json();
+    assert_eq!(
+        listed["distinct"].as_u64(),
+        Some(rows.len() as u64),
+        "{listed}"
+    );
 }

@@ -738,6 +738,15 @@ fn surnames_alone_join_their_full_names_in_the_cluster_as_locally() {
         ],
         &["query", "", "--person", "reagan", "--json", "--limit", "0"],
         &["query", "", "--person", "=Reagan", "--json", "--limit", "0"],
+        &[
+            "query",
+            "tom tailor",
+            "--json",
+            "--facet",
+            "person",
+            "--limit",
+            "0",
+        ],
     ];
     for args in commands {
         let [local, cluster] = on_both(&env, &remote, args);
@@ -749,4 +758,77 @@ fn surnames_alone_join_their_full_names_in_the_cluster_as_locally() {
     assert_eq!(top["values"][0]["value"], "Ronald Reagan", "{top}");
     assert_eq!(top["values"][0]["passages"], 4, "{top}");
     assert_eq!(top["values"][0]["alone"], "Reagan", "{top}");
+    // A band's name is no person's in either index.
+    for index in ["lede-index", remote.as_str()] {
+        let run = env.lede(&["query", "", "--person", "tom tailor", "--index", index]);
+        assert_eq!(run.code, 2, "{index}: {}", run.stdout);
+        let run = env.lede_ok(&["query", "tickets", "--json", "--index", index], 0);
+        assert_eq!(
+            run.json()["hits"][0]["persons"],
+            serde_json::json!([]),
+            "{index}"
+        );
+    }
+}
+
+/// An index made before lede kept works' names (mapping version 1, no `work` field) is
+/// read as it is, and writing to it adds the field: a strict mapping would otherwise refuse
+/// every passage that names a work.
+#[test]
+fn an_index_of_the_mapping_before_works_is_read_and_upgraded_by_a_write() {
+    let Some(url) = cluster() else { return };
+    let env = TestEnv::new();
+    env.write("people.jsonl", &crate::util::surnames_corpus());
+    let model = format!("{url}/{}", fresh_index_name("model"));
+    let old = format!("{url}/{}", fresh_index_name("old"));
+    let _cleaners = [&model, &old].map(|url| ClusterIndex { url: url.clone() });
+    env.lede_ok(&["ingest", "people.jsonl", "--index", &model, "--quiet"], 0);
+    // The same index as lede made it before: no `work` field, version 1.
+    let made = curl_json(&format!("{model}/_mapping"));
+    let mut mappings = made.as_object().unwrap().values().next().unwrap()["mappings"].clone();
+    mappings["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("work");
+    mappings["_meta"]["lede_mapping_version"] = 1.into();
+    let settings = curl_json(&format!("{model}/_settings"));
+    let analysis = settings.as_object().unwrap().values().next().unwrap()["settings"]["index"]
+        ["analysis"]
+        .clone();
+    let body = serde_json::json!({
+        "settings": {"index": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": analysis}},
+        "mappings": mappings,
+    });
+    let created = Command::new("curl")
+        .args([
+            "-s",
+            "-m",
+            "30",
+            "-X",
+            "PUT",
+            &old,
+            "-H",
+            "Content-Type: application/json",
+        ])
+        .args(["-d", &body.to_string()])
+        .output()
+        .unwrap();
+    let created: Value = serde_json::from_slice(&created.stdout).unwrap();
+    assert_eq!(created["acknowledged"], true, "{created}");
+    // Read as it is: an empty index of the old mapping is no error.
+    let run = env.lede(&["query", "tailor", "--index", &old]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    env.lede_ok(&["ingest", "people.jsonl", "--index", &old, "--quiet"], 0);
+    let upgraded = curl_json(&format!("{old}/_mapping"));
+    let upgraded = &upgraded.as_object().unwrap().values().next().unwrap()["mappings"];
+    assert_eq!(upgraded["_meta"]["lede_mapping_version"], 2, "{upgraded}");
+    assert_eq!(
+        upgraded["properties"]["work"]["type"], "keyword",
+        "{upgraded}"
+    );
+    let listed = |index: &str| {
+        env.lede_ok(&["facets", "person", "--json", "--index", index], 0)
+            .json()
+    };
+    assert_eq!(listed(&old), listed(&model));
 }

@@ -16,7 +16,7 @@ Examples:
   lede extract corpus/ | jq -c '{paragraph, countries}'
 
 Each line is one paragraph: article_id, paragraph, offset (bytes into the article body),
-text, mentions (kind, text, start, end, value, country, evidence), countries, persons, orgs.";
+text, mentions (kind, text, start, end, value, country, evidence), countries, persons, orgs, works (names used for a work or a band, which are no person).";
 
 /// Arguments of `lede extract`.
 #[derive(Debug, clap::Args)]

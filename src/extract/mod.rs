@@ -294,6 +294,19 @@ mod tests {
     }
 
     #[test]
+    fn a_party_member_noun_is_a_title_not_part_of_the_name() {
+        let found = readings("Democrat Jane Dowling of Ohio and Republican Sam Roe disagreed.");
+        assert!(has(&found, "Jane Dowling", Kind::Person), "{found:?}");
+        assert!(has(&found, "Sam Roe", Kind::Person), "{found:?}");
+        assert!(
+            !found
+                .iter()
+                .any(|(text, _, _)| text.starts_with("Democrat")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn known_organisations_are_no_people() {
         let found = readings("Analysts at Morgan Stanley briefed the Paris Club.");
         assert!(

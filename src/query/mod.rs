@@ -140,6 +140,7 @@ impl QueryEngine {
         for hit in &mut hits {
             add_snippet(hit, highlighter.as_mut());
         }
+        self.drop_works(hits.iter_mut().map(|hit| &mut hit.persons))?;
         let filter_values = self.filter_values(&mut planned)?;
         let notices = std::mem::take(&mut planned.notices);
         let response = QueryResponse {
@@ -187,7 +188,8 @@ impl QueryEngine {
     /// A whole article, with every paragraph and its entities; `None` when the index does
     /// not hold it.
     pub fn article(&self, article_id: &str) -> Result<Option<ArticleView>> {
-        let paragraphs = self.backend.article(article_id)?;
+        let mut paragraphs = self.backend.article(article_id)?;
+        self.drop_works(paragraphs.iter_mut().map(|hit| &mut hit.persons))?;
         let Some(first) = paragraphs.first() else {
             return Ok(None);
         };
@@ -279,8 +281,47 @@ impl QueryEngine {
                 .search(&Search::counting(selection(planned, None), &[], 0))
         })?;
         self.filter_values(&mut planned)?;
-        self.backend.export(&selection(&planned, None), each)?;
+        let works = self.backend.facet_values(FacetKind::Work)?;
+        let surnames = if works.is_empty() {
+            None
+        } else {
+            Some(self.surnames()?)
+        };
+        self.backend
+            .export(&selection(&planned, None), &mut |mut hit| {
+                if let Some(surnames) = &surnames {
+                    hit.persons.retain(|person| !surnames.is_work(person));
+                }
+                each(hit)
+            })?;
         Ok(planned.notices)
+    }
+
+    /// Drops from each of `persons` (the people of hits or paragraphs) the values that name
+    /// works across the index (see `surnames`). The joins are worked out only when a listed
+    /// person is stored somewhere as a work's name, which few are.
+    fn drop_works<'a>(&self, persons: impl Iterator<Item = &'a mut Vec<String>>) -> Result<()> {
+        let mut persons: Vec<&mut Vec<String>> = persons.filter(|p| !p.is_empty()).collect();
+        if persons.is_empty() {
+            return Ok(());
+        }
+        let named: std::collections::HashSet<String> = self
+            .backend
+            .facet_values(FacetKind::Work)?
+            .into_iter()
+            .collect();
+        if !persons
+            .iter()
+            .flat_map(|p| p.iter())
+            .any(|p| named.contains(p))
+        {
+            return Ok(());
+        }
+        let surnames = self.surnames()?;
+        for list in &mut persons {
+            list.retain(|person| !surnames.is_work(person));
+        }
+        Ok(())
     }
 
     /// Sees what was committed to the index since it was opened.
@@ -333,13 +374,18 @@ impl QueryEngine {
         if let Some((_, known)) = &*self.surnames.lock().unwrap_or_else(PoisonError::into_inner) {
             return Ok(Arc::clone(known));
         }
+        let everywhere = Selection {
+            plan: &Plan::All,
+            filters: &[],
+            without: None,
+        };
+        let named_works = self.backend.facet_values(FacetKind::Work)?;
+        let works = surnames::works(
+            &self.counts_of(&everywhere, FacetKind::Work, &named_works, true)?,
+            &self.counts_of(&everywhere, FacetKind::Person, &named_works, true)?,
+        );
         let values = self.backend.facet_values(FacetKind::Person)?;
-        let surnames = Arc::new(Surnames::of(&values, |asked| {
-            let everywhere = Selection {
-                plan: &Plan::All,
-                filters: &[],
-                without: None,
-            };
+        let surnames = Arc::new(Surnames::of(&values, works, |asked| {
             let counts = self.counts_of(&everywhere, FacetKind::Person, asked, false)?;
             Ok(counts.into_iter().map(|c| (c.value, c.passages)).collect())
         })?);
@@ -365,7 +411,7 @@ impl QueryEngine {
         let members = self.counts_of(selection, FacetKind::Person, &surnames.members(), true)?;
         let alone = members
             .iter()
-            .filter(|c| surnames.full_name(&c.value).is_some())
+            .filter(|c| surnames.full_name(&c.value).is_some() || surnames.is_work(&c.value))
             .count();
         let listed = list(limit.saturating_add(alone))?;
         Ok(surnames.fold(listed, &members, limit))
@@ -508,7 +554,16 @@ impl QueryEngine {
 
     /// Plans `request`, with OR semantics between words when `any`.
     fn plan(&self, request: &QueryRequest, any: bool) -> Result<PlannedQuery> {
-        let facet_values = |kind| self.backend.facet_values(kind);
+        // A typed name never matches a work's name: "Harry Potter" is no person.
+        let facet_values = |kind| match kind {
+            FacetKind::Person => {
+                let surnames = self.surnames()?;
+                let mut values = self.backend.facet_values(kind)?;
+                values.retain(|value| !surnames.is_work(value));
+                Ok(values)
+            }
+            _ => self.backend.facet_values(kind),
+        };
         let context = plan::Context {
             analyzer: &self.analyzer,
             countries: self.countries,
@@ -649,7 +704,7 @@ impl QueryEngine {
             FacetKind::Country => CountryCode::parse(&count.value)
                 .map(|code| self.countries.label(code))
                 .unwrap_or_else(|| count.value.clone()),
-            FacetKind::Person | FacetKind::Org => count.value.clone(),
+            FacetKind::Person | FacetKind::Org | FacetKind::Work => count.value.clone(),
         };
         FacetValue {
             label,

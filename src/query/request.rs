@@ -27,6 +27,10 @@ pub enum FacetKind {
     Person,
     /// Organisations.
     Org,
+    /// Names used for works or bands, which are no person in their article. Kept for
+    /// the query engine, which drops from the person facet the names the index mostly uses
+    /// so; not offered to users (not in [`FacetKind::ALL`], not parsed).
+    Work,
 }
 
 impl FacetKind {
@@ -39,6 +43,7 @@ impl FacetKind {
             FacetKind::Country => "country",
             FacetKind::Person => "person",
             FacetKind::Org => "org",
+            FacetKind::Work => "work",
         }
     }
 

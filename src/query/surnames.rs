@@ -8,8 +8,13 @@
 //!
 //! A surname alone and the full names ending with it never meet in one article (the
 //! resolver would have joined them), so their passages and articles add up exactly.
+//!
+//! Names of works and bands get no row: within an article the resolver reads "the band
+//! Tom Tailor" as no person and stores the name as a work's; a name the index uses as a
+//! work's in at least [`WORK_SHARE`] of the articles that name it is taken for a work in
+//! every article, even those that give no cue ("featuring Tom Tailor, Jane Doe and Travis").
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::backend::FacetCount;
 use crate::error::Result;
@@ -19,13 +24,25 @@ use crate::error::Result;
 /// beside "Cherie Blair" (20); two names of like weight keep it apart.
 pub const DOMINANT_SHARE: f64 = 0.8;
 
-/// Which surnames stored alone join which full names.
+/// The share of the articles naming a name (as a person or as a work) that must use it as
+/// a work's for it to be no person anywhere: a film's or band's name is named without a
+/// cue in most articles ("the Harry Potter stars", "featuring Franz Ferdinand and
+/// Travis"); a person misread as a work now and then stays a person.
+pub const WORK_SHARE: f64 = 0.15;
+
+/// Articles that use a name as a work's that it takes at least: one misread sentence does
+/// not unmake a person.
+pub const WORK_ARTICLES: u64 = 2;
+
+/// Which surnames stored alone join which full names, and which names are works'.
 #[derive(Debug, Default)]
 pub struct Surnames {
     /// Surname alone → the full name it joins.
     full_name: HashMap<String, String>,
     /// Full name → the surname alone it takes in.
     alone: HashMap<String, String>,
+    /// Person values that name works: no row, no match for a typed name.
+    works: HashSet<String>,
 }
 
 /// A counted value after joining: the full name's count with its surname's added.
@@ -42,7 +59,7 @@ pub struct Joined {
 pub struct Folded {
     /// The first `limit` values, most passages first, then most articles, then by value.
     pub values: Vec<Joined>,
-    /// Rows that fell away because a surname alone and its full name both occur.
+    /// Rows that fell away: a surname alone whose full name also occurs, a work's name.
     pub merged: u64,
 }
 
@@ -54,24 +71,30 @@ impl Joined {
 }
 
 impl Surnames {
-    /// Works out the joins from every person value of the index. `passages` gives the
-    /// passages of each of the values asked for in the whole index (values it leaves out
-    /// have none left).
+    /// Works out the joins from every person value of the index that is no work's name
+    /// ([`works`]). `passages` gives the passages of each of the values asked for in the
+    /// whole index (values it leaves out have none left).
     pub fn of(
         values: &[String],
+        works: HashSet<String>,
         passages: impl FnOnce(&[String]) -> Result<HashMap<String, u64>>,
     ) -> Result<Surnames> {
+        let values: Vec<&String> = values.iter().filter(|v| !works.contains(*v)).collect();
+        let empty = Surnames {
+            works,
+            ..Surnames::default()
+        };
         let alone: Vec<&str> = values
             .iter()
-            .map(String::as_str)
+            .map(|v| v.as_str())
             .filter(|v| is_lone_surname(v))
             .collect();
         if alone.is_empty() {
-            return Ok(Surnames::default());
+            return Ok(empty);
         }
         let wanted: std::collections::HashSet<&str> = alone.iter().copied().collect();
         let mut by_surname: HashMap<&str, Vec<&str>> = HashMap::default();
-        for value in values {
+        for value in &values {
             if let Some((_, last)) = value.rsplit_once(' ') {
                 if wanted.contains(last) {
                     by_surname.entry(last).or_default().push(value);
@@ -79,7 +102,7 @@ impl Surnames {
             }
         }
         if by_surname.is_empty() {
-            return Ok(Surnames::default());
+            return Ok(empty);
         }
         let mut asked: Vec<String> = by_surname
             .values()
@@ -90,7 +113,7 @@ impl Surnames {
         asked.sort();
         let counts = passages(&asked)?;
         let count = |value: &str| counts.get(value).copied().unwrap_or(0);
-        let mut surnames = Surnames::default();
+        let mut surnames = empty;
         for (surname, full_names) in by_surname {
             if count(surname) == 0 {
                 continue;
@@ -103,9 +126,15 @@ impl Surnames {
         Ok(surnames)
     }
 
-    /// Whether no surname joins a full name.
+    /// Whether no surname joins a full name and no person value is a work's name: the
+    /// person facet is then counted as stored.
     pub fn is_empty(&self) -> bool {
-        self.full_name.is_empty()
+        self.full_name.is_empty() && self.works.is_empty()
+    }
+
+    /// Whether a person value names a work, and so is no person.
+    pub fn is_work(&self, value: &str) -> bool {
+        self.works.contains(value)
     }
 
     /// The full name a surname stored alone joins.
@@ -118,12 +147,13 @@ impl Surnames {
         self.alone.get(full_name).map(String::as_str)
     }
 
-    /// Every joined surname and every full name that takes one, sorted.
+    /// Every joined surname, every full name that takes one and every work's name, sorted.
     pub fn members(&self) -> Vec<String> {
         let mut members: Vec<String> = self
             .full_name
             .iter()
             .flat_map(|(alone, full)| [alone.clone(), full.clone()])
+            .chain(self.works.iter().cloned())
             .collect();
         members.sort();
         members
@@ -143,22 +173,26 @@ impl Surnames {
     /// perhaps cut short) with `members`, the exact counts over the same passages of every
     /// member value that occurs there ([`Surnames::members`]); keeps the first `limit`.
     ///
-    /// Exact when `listed` holds at least `limit` plus the number of joined surnames in
-    /// `members` values (or every value): each surname dropped from the list leaves a
-    /// value in it, and a value left out of `listed` counts no more than its last.
+    /// Exact when `listed` holds at least `limit` plus the number of joined surnames and
+    /// works' names in `members` values (or every value): each of them dropped from the
+    /// list leaves a value in it, and a value left out of `listed` counts no more than its
+    /// last.
     pub fn fold(&self, listed: Vec<FacetCount>, members: &[FacetCount], limit: usize) -> Folded {
         let exact: HashMap<&str, &FacetCount> =
             members.iter().map(|c| (c.value.as_str(), c)).collect();
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut values = Vec::new();
         for count in listed {
-            if self.full_name.contains_key(&count.value) {
+            if self.full_name.contains_key(&count.value) || self.works.contains(&count.value) {
                 continue;
             }
             seen.insert(count.value.clone());
             values.push(self.join(count, &exact));
         }
-        let mut merged = 0;
+        let mut merged = members
+            .iter()
+            .filter(|c| self.works.contains(&c.value))
+            .count() as u64;
         for (alone, full) in &self.full_name {
             let (full_count, alone_count) = (exact.get(full.as_str()), exact.get(alone.as_str()));
             if full_count.is_some() && alone_count.is_some() {
@@ -201,6 +235,28 @@ impl Surnames {
     }
 }
 
+/// Which of `names` (values stored as works' names) name works across the index: those
+/// that `as_work` (articles using each name as a work's) and `as_person` (articles naming
+/// it as a person) show used as a work's in at least [`WORK_SHARE`] of their articles and
+/// in [`WORK_ARTICLES`] at least.
+pub fn works(as_work: &[FacetCount], as_person: &[FacetCount]) -> HashSet<String> {
+    let person: HashMap<&str, u64> = as_person
+        .iter()
+        .map(|c| (c.value.as_str(), c.articles))
+        .collect();
+    as_work
+        .iter()
+        .filter(|work| {
+            let person = person.get(work.value.as_str()).copied().unwrap_or(0);
+            let all = work.articles + person;
+            person > 0
+                && work.articles >= WORK_ARTICLES
+                && work.articles as f64 >= WORK_SHARE * all as f64
+        })
+        .map(|work| work.value.clone())
+        .collect()
+}
+
 /// A person value that is one capitalised word ("Reagan", "O'Brien"), not an initial.
 fn is_lone_surname(value: &str) -> bool {
     let mut chars = value.chars();
@@ -227,7 +283,7 @@ mod tests {
         let names: Vec<String> = values.iter().map(|(v, _)| v.to_string()).collect();
         let counts: HashMap<String, u64> =
             values.iter().map(|(v, c)| (v.to_string(), *c)).collect();
-        Surnames::of(&names, |asked| {
+        Surnames::of(&names, HashSet::default(), |asked| {
             Ok(asked
                 .iter()
                 .filter_map(|a| counts.get(a).map(|c| (a.clone(), *c)))
@@ -305,5 +361,60 @@ mod tests {
         let folded = s.fold(vec![count("Reagan", 3, 2)], &[count("Reagan", 3, 2)], 5);
         assert_eq!(folded.values[0].count, count("Ronald Reagan", 3, 2));
         assert_eq!(folded.merged, 0);
+    }
+
+    #[test]
+    fn a_name_used_as_a_work_in_enough_articles_is_a_work_everywhere() {
+        let as_work = [
+            count("Vera Smith", 9, 4), // 4 of 10 articles
+            count("Tom Tailor", 3, 3), // 3 of 18: still a band named mostly without a cue
+            count("Ann Lee", 2, 2),    // 2 of 100: a person misread now and then
+            count("Jo Bloggs", 1, 1),  // one article decides nothing
+            count("The Mill", 2, 2),   // never a person: nothing to drop
+        ];
+        let as_person = [
+            count("Vera Smith", 8, 6),
+            count("Tom Tailor", 15, 15),
+            count("Ann Lee", 120, 98),
+            count("Jo Bloggs", 1, 1),
+        ];
+        let mut found: Vec<String> = works(&as_work, &as_person).into_iter().collect();
+        found.sort();
+        assert_eq!(found, ["Tom Tailor", "Vera Smith"]);
+    }
+
+    #[test]
+    fn a_works_name_gets_no_row_and_takes_in_no_surname() {
+        let names: Vec<String> = ["Harry Potter", "Potter", "Ann Lee"]
+            .map(String::from)
+            .to_vec();
+        let counts: HashMap<String, u64> = [("Harry Potter", 15), ("Potter", 4), ("Ann Lee", 3)]
+            .map(|(v, c)| (v.to_string(), c))
+            .into_iter()
+            .collect();
+        let works: HashSet<String> = ["Harry Potter".to_string()].into_iter().collect();
+        let s = Surnames::of(&names, works, |asked| {
+            Ok(asked
+                .iter()
+                .filter_map(|a| counts.get(a).map(|c| (a.clone(), *c)))
+                .collect())
+        })
+        .unwrap();
+        assert_eq!(s.full_name("Potter"), None, "a work's name is no full name");
+        assert!(s.is_work("Harry Potter") && !s.is_empty());
+        assert_eq!(s.members(), ["Harry Potter"]);
+        let listed = vec![
+            count("Harry Potter", 15, 11),
+            count("Potter", 4, 4),
+            count("Ann Lee", 3, 3),
+        ];
+        let folded = s.fold(listed, &[count("Harry Potter", 15, 11)], 2);
+        let rows: Vec<&str> = folded
+            .values
+            .iter()
+            .map(|j| j.count.value.as_str())
+            .collect();
+        assert_eq!(rows, ["Potter", "Ann Lee"]);
+        assert_eq!(folded.merged, 1, "the work's row fell away");
     }
 }

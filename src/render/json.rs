@@ -122,6 +122,8 @@ struct ParagraphRecord<'a> {
     countries: &'a [CountryCode],
     persons: &'a [String],
     orgs: &'a [String],
+    /// Names the article uses for works or bands, which are no person in it.
+    works: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -163,6 +165,7 @@ pub fn extracted(out: &mut dyn Write, analysed: &AnalysedArticle) -> io::Result<
             countries: &entities.countries,
             persons: &entities.persons,
             orgs: &entities.orgs,
+            works: &entities.works,
         };
         line(out, &record)?;
     }

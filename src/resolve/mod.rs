@@ -68,6 +68,9 @@ pub struct Entities {
     pub orgs: Vec<String>,
     /// Cities and regions with their country.
     pub places: Vec<(CountryCode, String)>,
+    /// Names the article uses for a work or a band ("the film Vera Smith"), which are no
+    /// person in it; sorted.
+    pub works: Vec<String>,
 }
 
 /// A paragraph's resolved mentions and entities.
@@ -92,7 +95,7 @@ pub fn resolve<'t>(
     date: Option<ArticleDate>,
 ) -> Vec<ResolvedParagraph> {
     let mut mentions = mentions;
-    works::drop_works(gazetteer, texts, &paragraph_words, &mut mentions);
+    let works = works::drop_works(gazetteer, texts, &paragraph_words, &mut mentions);
     add_defined_acronyms(texts, &paragraph_words, &mut mentions);
     orgs::add_company_aliases(gazetteer, texts, &paragraph_words, &mut mentions);
     let people = People::of(&mentions);
@@ -117,7 +120,8 @@ pub fn resolve<'t>(
     views
         .iter()
         .zip(surroundings)
-        .map(|(view, surroundings)| {
+        .zip(works)
+        .map(|((view, surroundings), works)| {
             let resolved: Vec<ResolvedMention> = view
                 .mentions
                 .iter()
@@ -125,7 +129,10 @@ pub fn resolve<'t>(
                 .filter_map(|(m, around)| choose(gazetteer, view, m, around, &context, &people))
                 .map(|m| in_its_time(gazetteer, m, date))
                 .collect();
-            let entities = entities_of(&resolved);
+            let entities = Entities {
+                works,
+                ..entities_of(&resolved)
+            };
             ResolvedParagraph {
                 mentions: resolved,
                 entities,
@@ -358,6 +365,7 @@ fn entities_of(mentions: &[ResolvedMention]) -> Entities {
             .into_iter()
             .map(|(code, name)| (code, name.to_string()))
             .collect(),
+        works: Vec::new(),
     }
 }
 

@@ -288,10 +288,12 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
-/// Six articles naming people by surname alone and in full, as JSON Lines: "Reagan" alone
-/// (two passages, one article) beside Ronald Reagan only (two articles), so that it joins
-/// him; "Bush" alone beside George Bush and Kate Bush, equally named, so that it stays
-/// apart.
+/// Twelve articles naming people by surname alone and in full, as JSON Lines: "Reagan"
+/// alone (two passages, one article) beside Ronald Reagan only (two articles), so that it
+/// joins him; "Bush" alone beside George Bush and Kate Bush, equally named, so that it
+/// stays apart; a band, "Tom Tailor", that two of its four articles call one, so that it is
+/// no person in any; "Ann Smith", read as a film's name in one article of two, so that she
+/// stays a person in the other.
 pub fn surnames_corpus() -> String {
     let articles = [
         ("a", "President Ronald Reagan met Congress."),
@@ -303,6 +305,17 @@ pub fn surnames_corpus() -> String {
         ("d", "George Bush spoke in Iowa."),
         ("e", "Kate Bush released an album."),
         ("f", "Mr Bush said no."),
+        // A band, named so in two articles of four: no person anywhere.
+        ("g", "The band Tom Tailor played in Leeds."),
+        (
+            "h",
+            "Tom Tailor, who were shortlisted twice, won the prize.",
+        ),
+        ("i", "Tickets for Tom Tailor sold out in an hour."),
+        ("j", "Tom Tailor topped the chart in March."),
+        // A person misread as a work in one article stays a person in the others.
+        ("k", "The film Ann Smith won a prize."),
+        ("l", "Ann Smith directed it in Leeds."),
     ];
     let lines: Vec<String> = articles
         .iter()

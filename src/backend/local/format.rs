@@ -58,6 +58,8 @@ mod root {
     pub const ORG: &str = "org";
     /// `/place/RU/Vladivostok`
     pub const PLACE: &str = "place";
+    /// `/work/Vera Smith`: a name the article uses for a work or a band
+    pub const WORK: &str = "work";
 }
 
 /// The first segment of a facet kind's paths.
@@ -66,6 +68,7 @@ pub fn facet_root(kind: FacetKind) -> &'static str {
         FacetKind::Country => root::COUNTRY,
         FacetKind::Person => root::PERSON,
         FacetKind::Org => root::ORG,
+        FacetKind::Work => root::WORK,
     }
 }
 
@@ -228,6 +231,9 @@ fn entity_facets(entities: &Entities) -> Vec<Facet> {
             &facet_segment(place),
         ]));
     }
+    for work in &entities.works {
+        facets.push(facet(FacetKind::Work, &facet_segment(work)));
+    }
     facets
 }
 
@@ -366,6 +372,7 @@ mod tests {
             persons: vec!["Kim Jong Un".into()],
             orgs: vec![],
             places: vec![(CountryCode::parse("RU").unwrap(), "Vladivostok".into())],
+            works: vec!["Vera Drake".into()],
         };
         let a = analysed(Some("Summit"), "First.\n\nSecond paragraph.", entities);
         let shared = ArticleFields::new(&a, "hash");
@@ -393,7 +400,8 @@ mod tests {
             [
                 "/country/KP",
                 "/person/Kim Jong Un",
-                "/place/RU/Vladivostok"
+                "/place/RU/Vladivostok",
+                "/work/Vera Drake"
             ]
         );
         let hit = read(&f, second, 1.5);

@@ -21,7 +21,11 @@ use crate::query::response::{CountryWhy, Hit};
 
 /// The version of the mapping below, recorded in the index's `_meta`: an index made with
 /// another version is refused with a message.
-pub const MAPPING_VERSION: u64 = 1;
+pub const MAPPING_VERSION: u64 = 2;
+
+/// The mapping versions this lede reads: 1 lacks the `work` field, which
+/// [`mapping_upgrade`] adds.
+pub const READABLE_MAPPINGS: [u64; 2] = [1, MAPPING_VERSION];
 
 /// Field names.
 pub mod name {
@@ -53,6 +57,8 @@ pub mod name {
     pub const ORG: &str = "org";
     /// Places as `CODE/Name` (keyword).
     pub const PLACE: &str = "place";
+    /// Names used for works or bands (keyword).
+    pub const WORK: &str = "work";
     /// The spans that gave each country (not indexed).
     pub const COUNTRY_EVIDENCE: &str = "country_evidence";
     /// Hash of the article content and pipeline version (paragraph 0 only).
@@ -68,7 +74,16 @@ pub fn facet_field(kind: FacetKind) -> &'static str {
         FacetKind::Country => name::COUNTRY,
         FacetKind::Person => name::PERSON,
         FacetKind::Org => name::ORG,
+        FacetKind::Work => name::WORK,
     }
+}
+
+/// What turns the mapping of version 1 into this version's: the `work` field.
+pub fn mapping_upgrade() -> Value {
+    json!({
+        "_meta": {"lede_mapping_version": MAPPING_VERSION, "schema": "lede-paragraphs"},
+        "properties": { name::WORK: {"type": "keyword"} }
+    })
 }
 
 /// Hits a search may skip and return together: lede pages up to a million passages deep.
@@ -121,6 +136,7 @@ pub fn index_body(shards: u32, replicas: u32) -> Value {
                 name::PERSON: keyword,
                 name::ORG: keyword,
                 name::PLACE: keyword,
+                name::WORK: keyword,
                 name::COUNTRY_EVIDENCE: {"type": "object", "enabled": false},
                 name::CONTENT_HASH: stored_only,
                 name::PARAGRAPHS: {"type": "integer", "index": false}
@@ -173,6 +189,9 @@ pub fn write(document: &Document<'_>, paragraphs: usize) -> Value {
         .map(|(code, place)| format!("{code}/{place}"))
         .collect();
     put(name::PLACE, json!(places));
+    if !entities.works.is_empty() {
+        put(name::WORK, json!(entities.works));
+    }
     put(
         name::COUNTRY_EVIDENCE,
         json!({ "spans": document.evidence }),
@@ -282,6 +301,7 @@ mod tests {
             persons: vec!["Kim Jong Un".into()],
             orgs: vec![],
             places: vec![],
+            works: vec![],
         };
         let paragraphs = crate::paragraph::split(&article.body)
             .into_iter()

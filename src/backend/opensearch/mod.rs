@@ -208,15 +208,31 @@ impl Index {
         Ok(answer["count"].as_u64().unwrap_or(0))
     }
 
-    /// Checks that the index exists and was made with this lede's mapping.
+    /// Checks that the index exists and was made with this lede's mapping, or with the one
+    /// before it, which lacks only the `work` field: reading it finds no works.
     pub fn check_mapping(&self) -> Result<()> {
+        self.mapping_version().map(|_| ())
+    }
+
+    /// Checks the mapping as [`Index::check_mapping`] does, and adds to an index of the
+    /// mapping before this one the field it lacks, so that lede can write to it.
+    pub fn upgrade_mapping(&self) -> Result<()> {
+        if self.mapping_version()? == format::MAPPING_VERSION {
+            return Ok(());
+        }
+        self.existing(Method::PUT, "/_mapping", Some(&format::mapping_upgrade()))?;
+        Ok(())
+    }
+
+    /// The lede mapping version of the index, if this lede reads it.
+    fn mapping_version(&self) -> Result<u64> {
         let answer = self.existing(Method::GET, "/_mapping", None)?;
         let mapping = answer
             .as_object()
             .and_then(|indices| indices.values().next())
             .map(|index| &index["mappings"]["_meta"]);
         match mapping.and_then(|meta| meta["lede_mapping_version"].as_u64()) {
-            Some(format::MAPPING_VERSION) => Ok(()),
+            Some(version) if format::READABLE_MAPPINGS.contains(&version) => Ok(version),
             Some(found) => Err(Error::IncompatibleIndex {
                 path: self.url().into(),
                 found: format!("mapping version {found}"),

@@ -74,7 +74,7 @@ impl OpenSearchWriter {
         if index.request(Method::HEAD, "", None)?.is_none() {
             create(&index)?;
         }
-        index.check_mapping()?;
+        index.upgrade_mapping()?;
         Ok(OpenSearchWriter {
             sender: Sender::new(index.clone()),
             index,
