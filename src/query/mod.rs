@@ -17,7 +17,7 @@ mod names_tests;
 #[cfg(test)]
 mod semantics_tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -52,9 +52,42 @@ pub struct QueryEngine {
     backend: Box<dyn Backend>,
     countries: &'static Countries,
     analyzer: TextAnalyzer,
-    /// The surnames stored alone that join a full name, worked out when first needed, and
-    /// when they were.
-    surnames: Mutex<Option<(Instant, Arc<Surnames>)>>,
+    /// The surnames stored alone that join a full name, worked out when first needed.
+    surnames: Kept<Surnames>,
+    /// Every name the index stores as a work's somewhere, read when first needed.
+    named_works: Kept<HashSet<String>>,
+}
+
+/// A value worked out from the whole index when first needed, and when it was: a
+/// long-running engine works it out again once it is [`SURNAMES_KEPT`] old.
+struct Kept<T>(Mutex<Option<(Instant, Arc<T>)>>);
+
+impl<T> Kept<T> {
+    fn new() -> Kept<T> {
+        Kept(Mutex::new(None))
+    }
+
+    /// The kept value, or the one `make` works out (then kept).
+    fn get_or(&self, make: impl FnOnce() -> Result<T>) -> Result<Arc<T>> {
+        if let Some((_, known)) = &*self.0.lock().unwrap_or_else(PoisonError::into_inner) {
+            return Ok(Arc::clone(known));
+        }
+        let made = Arc::new(make()?);
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((Instant::now(), Arc::clone(&made)));
+        Ok(made)
+    }
+
+    /// Forgets the value once it is too old.
+    fn expire(&self) {
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept
+            .as_ref()
+            .is_some_and(|(at, _)| at.elapsed() >= SURNAMES_KEPT)
+        {
+            *kept = None;
+        }
+    }
 }
 
 impl QueryEngine {
@@ -64,7 +97,8 @@ impl QueryEngine {
             backend,
             countries: Countries::shipped()?,
             analyzer: crate::analyzer::en_stem(),
-            surnames: Mutex::new(None),
+            surnames: Kept::new(),
+            named_works: Kept::new(),
         })
     }
 
@@ -281,8 +315,7 @@ impl QueryEngine {
                 .search(&Search::counting(selection(planned, None), &[], 0))
         })?;
         self.filter_values(&mut planned)?;
-        let works = self.backend.facet_values(FacetKind::Work)?;
-        let surnames = if works.is_empty() {
+        let surnames = if self.named_works()?.is_empty() {
             None
         } else {
             Some(self.surnames()?)
@@ -305,11 +338,7 @@ impl QueryEngine {
         if persons.is_empty() {
             return Ok(());
         }
-        let named: std::collections::HashSet<String> = self
-            .backend
-            .facet_values(FacetKind::Work)?
-            .into_iter()
-            .collect();
+        let named = self.named_works()?;
         if !persons
             .iter()
             .flat_map(|p| p.iter())
@@ -327,13 +356,8 @@ impl QueryEngine {
     /// Sees what was committed to the index since it was opened.
     pub fn refresh(&self) -> Result<()> {
         self.backend.refresh()?;
-        let mut surnames = self.surnames.lock().unwrap_or_else(PoisonError::into_inner);
-        if surnames
-            .as_ref()
-            .is_some_and(|(at, _)| at.elapsed() >= SURNAMES_KEPT)
-        {
-            *surnames = None;
-        }
+        self.surnames.expire();
+        self.named_works.expire();
         Ok(())
     }
 
@@ -371,27 +395,35 @@ impl QueryEngine {
 
     /// Which surnames stored alone join which full names, worked out once per open index.
     fn surnames(&self) -> Result<Arc<Surnames>> {
-        if let Some((_, known)) = &*self.surnames.lock().unwrap_or_else(PoisonError::into_inner) {
-            return Ok(Arc::clone(known));
-        }
-        let everywhere = Selection {
-            plan: &Plan::All,
-            filters: &[],
-            without: None,
-        };
-        let named_works = self.backend.facet_values(FacetKind::Work)?;
-        let works = surnames::works(
-            &self.counts_of(&everywhere, FacetKind::Work, &named_works, true)?,
-            &self.counts_of(&everywhere, FacetKind::Person, &named_works, true)?,
-        );
-        let values = self.backend.facet_values(FacetKind::Person)?;
-        let surnames = Arc::new(Surnames::of(&values, works, |asked| {
-            let counts = self.counts_of(&everywhere, FacetKind::Person, asked, false)?;
-            Ok(counts.into_iter().map(|c| (c.value, c.passages)).collect())
-        })?);
-        *self.surnames.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some((Instant::now(), Arc::clone(&surnames)));
-        Ok(surnames)
+        self.surnames.get_or(|| {
+            let everywhere = Selection {
+                plan: &Plan::All,
+                filters: &[],
+                without: None,
+            };
+            let mut named: Vec<String> = self.named_works()?.iter().cloned().collect();
+            named.sort();
+            let works = surnames::works(
+                &self.counts_of(&everywhere, FacetKind::Work, &named, true)?,
+                &self.counts_of(&everywhere, FacetKind::Person, &named, true)?,
+            );
+            let values = self.backend.facet_values(FacetKind::Person)?;
+            Surnames::of(&values, works, |asked| {
+                let counts = self.counts_of(&everywhere, FacetKind::Person, asked, false)?;
+                Ok(counts.into_iter().map(|c| (c.value, c.passages)).collect())
+            })
+        })
+    }
+
+    /// Every name the index stores as a work's somewhere.
+    fn named_works(&self) -> Result<Arc<HashSet<String>>> {
+        self.named_works.get_or(|| {
+            Ok(self
+                .backend
+                .facet_values(FacetKind::Work)?
+                .into_iter()
+                .collect())
+        })
     }
 
     /// The first `limit` people over `selection` with each joined surname counted in its
