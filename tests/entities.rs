@@ -264,6 +264,13 @@ fn a_surname_alone_joins_the_full_name_that_dominates_and_stays_apart_otherwise(
     let hits = env.lede_ok(&["query", "tickets", "--json"], 0).json();
     assert_eq!(hits["hits"][0]["article_id"], "i", "{hits}");
     assert_eq!(hits["hits"][0]["persons"], serde_json::json!([]), "{hits}");
+    // An export (every match, not a page) leaves it out too.
+    let csv = env
+        .lede_ok(&["query", "tickets", "--format", "csv"], 0)
+        .stdout;
+    let row = csv.lines().nth(1).unwrap_or_default();
+    assert!(row.starts_with("i,") && !row.contains("Tailor,"), "{csv}");
+    assert!(row.ends_with(",,"), "no people, no organisations: {csv}");
     // The people listed count the band's row as fallen away.
     let listed = env.lede_ok(&["facets", "person", "--json"], 0).json();
     assert_eq!(

@@ -315,16 +315,9 @@ impl QueryEngine {
                 .search(&Search::counting(selection(planned, None), &[], 0))
         })?;
         self.filter_values(&mut planned)?;
-        let surnames = if self.named_works()?.is_empty() {
-            None
-        } else {
-            Some(self.surnames()?)
-        };
         self.backend
             .export(&selection(&planned, None), &mut |mut hit| {
-                if let Some(surnames) = &surnames {
-                    hit.persons.retain(|person| !surnames.is_work(person));
-                }
+                self.drop_works(std::iter::once(&mut hit.persons))?;
                 each(hit)
             })?;
         Ok(planned.notices)
