@@ -630,7 +630,8 @@ impl NameRules {
     }
 
     /// "Ri Pyong Chol and Park Yong Chun": a run of two to four words right after "and" that
-    /// follows a person's name is a person too.
+    /// follows a person's name is a person too; one that opens with a capital "The" names a
+    /// thing ("Jane Doe and The Streets", "Harry Smith and The Prisoner Of Leeds").
     fn listed_person(
         &self,
         w: &Words<'_, '_>,
@@ -638,6 +639,9 @@ impl NameRules {
         end: usize,
         known: Disjoint<'_>,
     ) -> Option<(Mention, usize)> {
+        if w.words.get(start).is_some_and(|word| word.text == "The") {
+            return None;
+        }
         let (start, end) = self.trim(w, start, end)?;
         if !(2..=4).contains(&(end - start))
             || !self.could_be_a_name(w, start, end, known, Disjoint::new(&[]))
@@ -990,6 +994,18 @@ mod tests {
         ] {
             assert_eq!(people(text), [] as [&str; 0], "{text}");
         }
+    }
+
+    #[test]
+    fn a_name_after_and_the_capital_the_is_no_person() {
+        assert_eq!(
+            people("Tickets went fast for Jane Dowling and The Streets on Friday."),
+            ["Jane Dowling"]
+        );
+        assert_eq!(
+            people("Ri Pyong Chol and Park Yong Chun met on Friday."),
+            ["Ri Pyong Chol", "Park Yong Chun"]
+        );
     }
 
     #[test]

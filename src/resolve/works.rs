@@ -164,8 +164,9 @@ fn is_work(gazetteer: &Gazetteer, text: &str, words: &[Word<'_>], mention: &Ment
     // "Tom Tailor and the Half Moon" is a title; "Tom Tailor and the Tailors", "President
     // Doe and the Agriculture Department" are two names.
     let title_goes_on = titled_no(mention)
-        && text[mention.end..]
-            .strip_prefix(" and the ")
+        && [" and the ", " and The "]
+            .iter()
+            .find_map(|joint| text[mention.end..].strip_prefix(joint))
             .is_some_and(|rest| names_a_title(gazetteer, rest));
     // "Vera Smith stars in", "named John Doe director of": a verb, a role.
     let credit = after
@@ -243,8 +244,14 @@ mod tests {
 
     #[test]
     fn a_title_goes_on_after_and_the_but_a_group_or_an_office_is_a_name_of_its_own() {
-        let title = article(&["Tom Tailor and the Prisoner of Leeds opened on Friday."]);
-        assert_eq!(title[0].entities.works, ["Tom Tailor"]);
+        for text in [
+            "Tom Tailor and the Prisoner of Leeds opened on Friday.",
+            "Films like Tom Tailor and The Prisoner Of Kent took £11m.",
+        ] {
+            let title = article(&[text]);
+            assert_eq!(title[0].entities.works, ["Tom Tailor"], "{text}");
+            assert!(title[0].entities.persons.is_empty(), "{text}: {title:?}");
+        }
         for text in [
             "The song has vocals from Jane Doe, Tom Tailor and the Sandpipers.",
             "Tom Tailor and the Blind Boys of Leeds will play.",
