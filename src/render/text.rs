@@ -735,11 +735,16 @@ mod tests {
         }
     }
 
+    /// What `write` prints without colour.
+    fn plain(write: impl FnOnce(&mut NoColor<Vec<u8>>) -> io::Result<()>) -> String {
+        let mut out = NoColor::new(Vec::new());
+        write(&mut out).unwrap();
+        String::from_utf8(out.into_inner()).unwrap()
+    }
+
     #[test]
     fn plain_output_marks_highlights_and_neutralises_escapes() {
-        let mut out = NoColor::new(Vec::new());
-        query(&mut out, &response(), TextOptions::default()).unwrap();
-        let text = String::from_utf8(out.into_inner()).unwrap();
+        let text = plain(|out| query(out, &response(), TextOptions::default()));
         assert!(!text.contains('\u{1b}'), "{text:?}");
         assert!(text.contains("**weapons**"), "{text}");
         assert!(
@@ -756,9 +761,7 @@ mod tests {
         second.article_id = "b".into();
         response.hits.push(second);
         response.total = 2;
-        let mut out = NoColor::new(Vec::new());
-        query(&mut out, &response, TextOptions::default()).unwrap();
-        let text = String::from_utf8(out.into_inner()).unwrap();
+        let text = plain(|out| query(out, &response, TextOptions::default()));
         assert!(text.contains("   a · paragraph 2 ·"), "{text}");
         assert!(text.contains("   b · paragraph 2 ·"), "{text}");
         assert!(
@@ -775,9 +778,7 @@ mod tests {
             width: 44,
             ..TextOptions::default()
         };
-        let mut out = NoColor::new(Vec::new());
-        query(&mut out, &narrow, options).unwrap();
-        let text = String::from_utf8(out.into_inner()).unwrap();
+        let text = plain(|out| query(out, &narrow, options));
         assert!(
             text.contains(
                 "   a · feeds/2023/world-news-export.jsonl\n   paragraph 2 · Russia · score 1.50\n"
@@ -831,9 +832,7 @@ mod tests {
             ],
             notices: vec![],
         };
-        let mut out = NoColor::new(Vec::new());
-        top_values(&mut out, &top).unwrap();
-        let text = String::from_utf8(out.into_inner()).unwrap();
+        let text = plain(|out| top_values(out, &top));
         assert_eq!(
             text,
             "Country           passages  articles\n\
@@ -857,9 +856,7 @@ mod tests {
             ],
             notices: vec![],
         };
-        let mut out = NoColor::new(Vec::new());
-        top_values(&mut out, &top).unwrap();
-        let text = String::from_utf8(out.into_inner()).unwrap();
+        let text = plain(|out| top_values(out, &top));
         assert_eq!(
             text,
             "Person                            passages  articles\n\
@@ -873,13 +870,11 @@ mod tests {
     fn headings_and_provenance_wrap_at_the_width_too() {
         let mut narrow = response();
         narrow.hits[0].heading = "A heading long enough to need two lines at this width".into();
-        let mut out = NoColor::new(Vec::new());
         let options = TextOptions {
             width: 40,
             why: false,
         };
-        query(&mut out, &narrow, options).unwrap();
-        let text = String::from_utf8(out.into_inner()).unwrap();
+        let text = plain(|out| query(out, &narrow, options));
         // Heading and provenance lines (the snippet's own wrapping is tested below).
         for line in text.lines().take(4) {
             assert!(line.chars().count() <= 40, "{line:?} in\n{text}");
