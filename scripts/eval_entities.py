@@ -80,50 +80,66 @@ def run_extract(lede, path):
     return [json.loads(line) for line in out.stdout.splitlines()], elapsed
 
 
-def trnews(args):
-    gold_path = os.path.join(args.shared, "eval", "entities", "trnews_paragraphs.jsonl")
+def gold_articles(gold_path, articles_path):
+    """Reads a gold file and writes its lines as articles: each document's lines joined with
+    blank lines, so that lede sees the article context it sees in real use. Returns the gold
+    lines, the number of documents and, per document, (body byte offset, gold line)."""
     gold = [json.loads(line) for line in open(gold_path, encoding="utf-8")]
     by_doc = collections.OrderedDict()
     for g in gold:
         by_doc.setdefault(g["doc"], []).append(g)
-    where = {}  # (doc, body byte offset) -> gold id
+    starts = collections.defaultdict(list)
+    with open(articles_path, "w", encoding="utf-8") as f:
+        for doc, lines in by_doc.items():
+            body = b""
+            for g in lines:
+                if body:
+                    body += b"\n\n"
+                starts[doc].append((len(body), g))
+                body += g["text"].encode("utf-8")
+            f.write(json.dumps({"id": doc, "body": body.decode("utf-8")}) + "\n")
+    return gold, len(by_doc), starts
+
+
+def gold_line_of(starts, record):
+    """The gold line a `lede extract` paragraph starts in, and the bytes to add to the
+    paragraph's offsets to make them the line's."""
+    candidates = [(o, g) for o, g in starts[record["article_id"]] if o <= record["offset"]]
+    offset, g = max(candidates, key=lambda c: c[0])
+    return g, record["offset"] - offset
+
+
+def score(args, gold_path, preds, tmp):
+    """Writes the predictions and scores them with the set's score.py (byte offsets)."""
+    pred_path = os.path.join(tmp, "pred.jsonl")
+    with open(pred_path, "w", encoding="utf-8") as f:
+        for p in preds.values():
+            f.write(json.dumps(p) + "\n")
+    script = os.path.join(args.shared, "eval", "entities", "score.py")
+    result = subprocess.run([sys.executable, script, gold_path, pred_path, "--byte-offsets", "--json"],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def trnews(args):
+    gold_path = os.path.join(args.shared, "eval", "entities", "trnews_paragraphs.jsonl")
     with tempfile.TemporaryDirectory() as tmp:
         articles = os.path.join(tmp, "trnews.jsonl")
-        with open(articles, "w", encoding="utf-8") as f:
-            for doc, paragraphs in by_doc.items():
-                body = b""
-                for g in paragraphs:
-                    if body:
-                        body += b"\n\n"
-                    where[(doc, len(body))] = g
-                    body += g["text"].encode("utf-8")
-                f.write(json.dumps({"id": doc, "body": body.decode("utf-8")}) + "\n")
+        gold, docs, starts = gold_articles(gold_path, articles)
         records, elapsed = run_extract(args.lede, articles)
-        starts = collections.defaultdict(list)
-        for (doc, offset), g in where.items():
-            starts[doc].append((offset, g))
         preds = {}
         for r in records:
-            # Map the paragraph back to the gold paragraph that contains it.
-            candidates = [(o, g) for o, g in starts[r["article_id"]] if o <= r["offset"]]
-            offset, g = max(candidates, key=lambda c: c[0])
-            shift = r["offset"] - offset
+            g, shift = gold_line_of(starts, r)
             p = preds.setdefault(g["id"], {"id": g["id"], "entities": [], "countries": set()})
             for m in r["mentions"]:
                 if m["kind"] == "location":
                     p["entities"].append({"start": m["start"] + shift, "end": m["end"] + shift, "type": "LOC"})
             p["countries"].update(r["countries"])
-        pred_path = os.path.join(tmp, "pred.jsonl")
-        with open(pred_path, "w", encoding="utf-8") as f:
-            for p in preds.values():
-                p["countries"] = sorted(p["countries"])
-                f.write(json.dumps(p) + "\n")
-        score = os.path.join(args.shared, "eval", "entities", "score.py")
-        result = subprocess.run([sys.executable, score, gold_path, pred_path, "--byte-offsets", "--json"],
-                                capture_output=True, text=True, check=True)
-        res = json.loads(result.stdout)
+        for p in preds.values():
+            p["countries"] = sorted(p["countries"])
+        res = score(args, gold_path, preds, tmp)
         c, loc = res["countries"], res["entities"].get("LOC", {})
-        print(f"TR-News ({len(gold)} paragraphs, {len(by_doc)} articles)")
+        print(f"TR-News ({len(gold)} paragraphs, {docs} articles)")
         print(f"  countries  P {c['p']*100:5.1f}  R {c['r']*100:5.1f}  F1 {c['f1']*100:5.1f}"
               f"  (lines {c['lines']}, exact-set {c['exact_set_acc']*100:.1f}%)")
         print(f"  LOC spans  P {loc.get('p',0)*100:5.1f}  R {loc.get('r',0)*100:5.1f}  F1 {loc.get('f1',0)*100:5.1f}")
@@ -150,42 +166,20 @@ KIND_TYPES = {"person": "PER", "org": "ORG", "location": "LOC", "nationality": "
 
 def conll(args):
     gold_path = os.path.join(args.shared, "eval", "entities", "conll2003_testa.jsonl")
-    gold = [json.loads(line) for line in open(gold_path, encoding="utf-8")]
-    by_doc = collections.OrderedDict()
-    for g in gold:
-        by_doc.setdefault(g["doc"], []).append(g)
-    starts = collections.defaultdict(list)  # doc -> [(body byte offset, gold line)]
     with tempfile.TemporaryDirectory() as tmp:
         articles = os.path.join(tmp, "conll.jsonl")
-        with open(articles, "w", encoding="utf-8") as f:
-            for doc, sentences in by_doc.items():
-                body = b""
-                for g in sentences:
-                    if body:
-                        body += b"\n\n"
-                    starts[doc].append((len(body), g))
-                    body += g["text"].encode("utf-8")
-                f.write(json.dumps({"id": doc, "body": body.decode("utf-8")}) + "\n")
+        gold, docs, starts = gold_articles(gold_path, articles)
         records, elapsed = run_extract(args.lede, articles)
         preds = {g["id"]: {"id": g["id"], "entities": []} for g in gold}
         for r in records:
-            candidates = [(o, g) for o, g in starts[r["article_id"]] if o <= r["offset"]]
-            offset, g = max(candidates, key=lambda c: c[0])
-            shift = r["offset"] - offset
+            g, shift = gold_line_of(starts, r)
             for m in r["mentions"]:
                 kind = KIND_TYPES.get(m["kind"])
                 if kind:
                     preds[g["id"]]["entities"].append(
                         {"start": m["start"] + shift, "end": m["end"] + shift, "type": kind})
-        pred_path = os.path.join(tmp, "pred.jsonl")
-        with open(pred_path, "w", encoding="utf-8") as f:
-            for p in preds.values():
-                f.write(json.dumps(p) + "\n")
-        score = os.path.join(args.shared, "eval", "entities", "score.py")
-        result = subprocess.run([sys.executable, score, gold_path, pred_path, "--byte-offsets", "--json"],
-                                capture_output=True, text=True, check=True)
-        res = json.loads(result.stdout)["entities"]
-        print(f"CoNLL-2003 testa ({len(gold)} sentences, {len(by_doc)} documents; exact spans)")
+        res = score(args, gold_path, preds, tmp)["entities"]
+        print(f"CoNLL-2003 testa ({len(gold)} sentences, {docs} documents; exact spans)")
         for t in ["PER", "ORG", "LOC", "MISC", "ALL"]:
             m = res.get(t, {"p": 0, "r": 0, "f1": 0, "gold": 0, "pred": 0})
             print(f"  {t:4}  P {m['p']*100:5.1f}  R {m['r']*100:5.1f}  F1 {m['f1']*100:5.1f}"
