@@ -17,7 +17,7 @@ mod names_tests;
 #[cfg(test)]
 mod semantics_tests;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -33,7 +33,14 @@ use response::{
     SnippetData, TimelineResponse, ValueCount,
 };
 use snippet::PassageHighlighter;
-use surnames::{Folded, Joined, Surnames};
+use surnames::{Folded, Joined, Surnames, Works};
+
+/// Every passage of the index.
+const EVERYWHERE: Selection<'static> = Selection {
+    plan: &Plan::All,
+    filters: &[],
+    without: None,
+};
 
 /// How long a long-running engine (`lede serve`, refreshed every second) keeps the joins of
 /// surnames before working them out again from the index as it then is: joins change only
@@ -55,7 +62,9 @@ pub struct QueryEngine {
     /// The surnames stored alone that join a full name, worked out when first needed.
     surnames: Kept<Surnames>,
     /// Every name the index stores as a work's somewhere, read when first needed.
-    named_works: Kept<HashSet<String>>,
+    named_works: Kept<Vec<String>>,
+    /// The names the index takes for works', worked out when first needed.
+    works: Kept<Works>,
 }
 
 /// A value worked out from the whole index when first needed, and when it was: a
@@ -99,6 +108,7 @@ impl QueryEngine {
             analyzer: crate::analyzer::en_stem(),
             surnames: Kept::new(),
             named_works: Kept::new(),
+            works: Kept::new(),
         })
     }
 
@@ -324,24 +334,22 @@ impl QueryEngine {
     }
 
     /// Drops from each of `persons` (the people of hits or paragraphs) the values that name
-    /// works across the index (see `surnames`). The joins are worked out only when a listed
-    /// person is stored somewhere as a work's name, which few are.
+    /// works across the index (see `surnames`). Which names do is worked out only when a
+    /// listed person is stored somewhere as a work's name, which few are: a query that
+    /// shows none pays one read of the stored names.
     fn drop_works<'a>(&self, persons: impl Iterator<Item = &'a mut Vec<String>>) -> Result<()> {
-        let mut persons: Vec<&mut Vec<String>> = persons.filter(|p| !p.is_empty()).collect();
+        let persons: Vec<&mut Vec<String>> = persons.filter(|p| !p.is_empty()).collect();
         if persons.is_empty() {
             return Ok(());
         }
         let named = self.named_works()?;
-        if !persons
-            .iter()
-            .flat_map(|p| p.iter())
-            .any(|p| named.contains(p))
-        {
+        let stored_as_work = |person: &String| named.binary_search(person).is_ok();
+        if !persons.iter().flat_map(|p| p.iter()).any(stored_as_work) {
             return Ok(());
         }
-        let surnames = self.surnames()?;
-        for list in &mut persons {
-            list.retain(|person| !surnames.is_work(person));
+        let works = self.works()?;
+        for list in persons {
+            list.retain(|person| !works.contains(person));
         }
         Ok(())
     }
@@ -351,6 +359,7 @@ impl QueryEngine {
         self.backend.refresh()?;
         self.surnames.expire();
         self.named_works.expire();
+        self.works.expire();
         Ok(())
     }
 
@@ -389,33 +398,35 @@ impl QueryEngine {
     /// Which surnames stored alone join which full names, worked out once per open index.
     fn surnames(&self) -> Result<Arc<Surnames>> {
         self.surnames.get_or(|| {
-            let everywhere = Selection {
-                plan: &Plan::All,
-                filters: &[],
-                without: None,
-            };
-            let mut named: Vec<String> = self.named_works()?.iter().cloned().collect();
-            named.sort();
-            let works = surnames::works(
-                &self.counts_of(&everywhere, FacetKind::Work, &named, true)?,
-                &self.counts_of(&everywhere, FacetKind::Person, &named, true)?,
-            );
             let values = self.backend.facet_values(FacetKind::Person)?;
-            Surnames::of(&values, works, |asked| {
-                let counts = self.counts_of(&everywhere, FacetKind::Person, asked, false)?;
+            Surnames::of(&values, (*self.works()?).clone(), |asked| {
+                let counts = self.counts_of(&EVERYWHERE, FacetKind::Person, asked, false)?;
                 Ok(counts.into_iter().map(|c| (c.value, c.passages)).collect())
             })
         })
     }
 
-    /// Every name the index stores as a work's somewhere.
-    fn named_works(&self) -> Result<Arc<HashSet<String>>> {
+    /// Every name the index stores as a work's somewhere, sorted.
+    fn named_works(&self) -> Result<Arc<Vec<String>>> {
         self.named_works.get_or(|| {
-            Ok(self
-                .backend
-                .facet_values(FacetKind::Work)?
-                .into_iter()
-                .collect())
+            let mut named = self.backend.facet_values(FacetKind::Work)?;
+            named.sort();
+            Ok(named)
+        })
+    }
+
+    /// The names the index takes for works' ([`surnames::works`]), worked out once per
+    /// open index from the few names it stores as works' anywhere.
+    fn works(&self) -> Result<Arc<Works>> {
+        self.works.get_or(|| {
+            let named = self.named_works()?;
+            if named.is_empty() {
+                return Ok(Works::default());
+            }
+            Ok(surnames::works(
+                &self.counts_of(&EVERYWHERE, FacetKind::Work, &named, true)?,
+                &self.counts_of(&EVERYWHERE, FacetKind::Person, &named, true)?,
+            ))
         })
     }
 
@@ -582,9 +593,9 @@ impl QueryEngine {
         // A typed name never matches a work's name: "Harry Potter" is no person.
         let facet_values = |kind| match kind {
             FacetKind::Person => {
-                let surnames = self.surnames()?;
+                let works = self.works()?;
                 let mut values = self.backend.facet_values(kind)?;
-                values.retain(|value| !surnames.is_work(value));
+                values.retain(|value| !works.contains(value));
                 Ok(values)
             }
             _ => self.backend.facet_values(kind),

@@ -235,11 +235,14 @@ impl Surnames {
     }
 }
 
+/// Person values that name works across the index.
+pub type Works = HashSet<String>;
+
 /// Which of `names` (values stored as works' names) name works across the index: those
 /// that `as_work` (articles using each name as a work's) and `as_person` (articles naming
 /// it as a person) show used as a work's in at least [`WORK_SHARE`] of their articles and
 /// in [`WORK_ARTICLES`] at least.
-pub fn works(as_work: &[FacetCount], as_person: &[FacetCount]) -> HashSet<String> {
+pub fn works(as_work: &[FacetCount], as_person: &[FacetCount]) -> Works {
     let person: HashMap<&str, u64> = as_person
         .iter()
         .map(|c| (c.value.as_str(), c.articles))
