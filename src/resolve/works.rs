@@ -141,19 +141,20 @@ fn is_work(gazetteer: &Gazetteer, text: &str, words: &[Word<'_>], mention: &Ment
     // "Jane Doe and John Doe were", "Smith and Finance Minister John Doe have": a plural
     // verb after a list of names, which "and" or a comma in the sentence before shows.
     let sentence = sentence_start(&text[..mention.start]);
-    let listed = words[..first]
-        .iter()
-        .rev()
-        .take_while(|w| w.start >= sentence)
+    // The sentence's words before the name, nearest first.
+    let sentence_before = || {
+        words[..first]
+            .iter()
+            .rev()
+            .take_while(|w| w.start >= sentence)
+    };
+    let listed = sentence_before()
         .take(LIST_WORDS)
         .any(|w| matches!(w.text, "and" | "&" | "or" | "nor" | "including" | "like"))
         || text[sentence..mention.start].contains(',');
     // "If the teenage John Doe were applying", "would John Doe have gone": a verb that
     // agrees with no plural.
-    let no_agreement = words[..first]
-        .iter()
-        .rev()
-        .take_while(|w| w.start >= sentence)
+    let no_agreement = sentence_before()
         .any(|w| matches!(w.text, "if" | "If" | "wish" | "though" | "Though"))
         || before.is_some_and(|w| MODALS.contains(&w.text));
     // "Tom Tailor, who were shortlisted": a plural verb after the name's "who".
