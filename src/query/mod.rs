@@ -42,10 +42,11 @@ const EVERYWHERE: Selection<'static> = Selection {
     without: None,
 };
 
-/// How long a long-running engine (`lede serve`, refreshed every second) keeps the joins of
-/// surnames before working them out again from the index as it then is: joins change only
-/// with the index, and working them out counts every full name that has a surname alone.
-const SURNAMES_KEPT: Duration = Duration::from_secs(60);
+/// How long a long-running engine (`lede serve`, refreshed every second) keeps what it
+/// works out from the whole index (the joins of surnames, the names of works) before working
+/// it out again from the index as it then is: they change only with the index, and the
+/// joins count every full name that has a surname alone.
+const KEPT_FOR: Duration = Duration::from_secs(60);
 
 /// Values one request names at most when counting values chosen in advance (OpenSearch
 /// takes 65,536 terms in one filter).
@@ -68,7 +69,7 @@ pub struct QueryEngine {
 }
 
 /// A value worked out from the whole index when first needed, and when it was: a
-/// long-running engine works it out again once it is [`SURNAMES_KEPT`] old.
+/// long-running engine works it out again once it is [`KEPT_FOR`] old.
 struct Kept<T>(Mutex<Option<(Instant, Arc<T>)>>);
 
 impl<T> Kept<T> {
@@ -92,7 +93,7 @@ impl<T> Kept<T> {
         let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if kept
             .as_ref()
-            .is_some_and(|(at, _)| at.elapsed() >= SURNAMES_KEPT)
+            .is_some_and(|(at, _)| at.elapsed() >= KEPT_FOR)
         {
             *kept = None;
         }
