@@ -7,12 +7,12 @@ use std::io::Write;
 
 use super::progress::IngestBar;
 use super::{output, Global, Outcome};
-use lede::backend::local::{LocalWriter, DEFAULT_MEMORY_BUDGET};
+use lede::backend::local::{memory_budget_for, LocalWriter, SMALL_INPUT_BYTES};
 use lede::backend::opensearch::OpenSearchWriter;
 use lede::backend::Location;
 use lede::ingest::{ingest, IngestOptions, ReportTo, COMMIT_EVERY, COMMIT_EVERY_PARAGRAPHS};
 use lede::render::text;
-use lede::source::PathNames;
+use lede::source::{input_bytes_up_to, PathNames};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::flag;
 use std::sync::atomic::AtomicBool;
@@ -42,9 +42,10 @@ pub struct Args {
     /// Indexing threads [default: the number of cores, at most 4]
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
-    /// Memory budget of the index writer, in MiB
-    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_BUDGET / (1024 * 1024))]
-    memory_mb: usize,
+    /// Memory budget of the index writer, in MiB [default: 96 when the input is at most
+    /// 24 MiB, so that the index ends in one segment per thread; 48 otherwise]
+    #[arg(long, value_name = "MIB")]
+    memory_mb: Option<usize>,
     /// Commit after this many paragraphs, so that an interrupted ingest keeps what it had
     /// committed
     #[arg(long, value_name = "N", default_value_t = COMMIT_EVERY_PARAGRAPHS as u64, value_parser = clap::value_parser!(u64).range(1..))]
@@ -59,7 +60,14 @@ pub struct Args {
 
 /// Runs `lede ingest`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
-    let memory_budget = args.memory_mb.saturating_mul(1024 * 1024);
+    let memory_budget = match args.memory_mb {
+        Some(mib) => mib.saturating_mul(1024 * 1024),
+        None => memory_budget_for(input_bytes_up_to(
+            &args.paths,
+            &global.excluded(),
+            SMALL_INPUT_BYTES,
+        )),
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = args
         .jobs
@@ -68,7 +76,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     if memory_budget < MIN_BUDGET_PER_THREAD {
         anyhow::bail!(
             "--memory-mb {}: the index writer needs at least 15 MiB",
-            args.memory_mb
+            memory_budget / (1024 * 1024)
         );
     }
     refuse_when_nothing_exists(&args.paths)?;

@@ -105,12 +105,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
                 .push(Problem::error(root, None, "no such file or folder"));
             continue;
         }
-        let walker = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-        for entry in walker {
+        for entry in walk(root) {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
                     let path = entry.into_path();
@@ -133,6 +128,45 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
         }
     }
     discovery
+}
+
+/// The total size of the files lede would read under `paths`, as long as it is at most
+/// `limit` bytes: `None` past it, or when a path is standard input (of unknown size). The
+/// walk stops at the first byte past the limit, so a large corpus costs a few directory
+/// reads, not a second walk of every folder.
+pub fn input_bytes_up_to(paths: &[PathBuf], exclude: &[PathBuf], limit: u64) -> Option<u64> {
+    let excluded: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
+    let mut total = 0u64;
+    for root in paths {
+        if root.as_os_str() == STDIN {
+            return None;
+        }
+        for entry in walk(root).flatten() {
+            let readable = entry.file_type().is_file()
+                && Format::of(entry.path()).is_some()
+                && !is_inside_any(entry.path(), &excluded);
+            if readable {
+                total = total.saturating_add(entry.metadata().ok()?.len());
+                if total > limit {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(total)
+}
+
+/// Every entry under `root`, in file name order, following links and leaving out hidden
+/// files and folders (but not `root` itself).
+fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -340,6 +374,28 @@ mod tests {
             &[dir.path().join("lede-index")],
         );
         assert_eq!(found.files.len(), 1);
+    }
+
+    #[test]
+    fn input_bytes_count_the_files_discovery_would_read_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("sub/.git")).unwrap();
+        fs::create_dir_all(dir.path().join("lede-index")).unwrap();
+        fs::write(dir.path().join("a.txt"), "12345").unwrap();
+        fs::write(dir.path().join("sub/b.md"), "123").unwrap();
+        fs::write(dir.path().join("sub/.git/c.txt"), "123456789").unwrap();
+        fs::write(dir.path().join("sub/photo.jpg"), "123456789").unwrap();
+        fs::write(dir.path().join("lede-index/x.json"), "123456789").unwrap();
+        let paths = [dir.path().to_path_buf()];
+        let exclude = [dir.path().join("lede-index")];
+        assert_eq!(input_bytes_up_to(&paths, &exclude, 100), Some(8));
+        assert_eq!(input_bytes_up_to(&paths, &exclude, 8), Some(8));
+        assert_eq!(input_bytes_up_to(&paths, &exclude, 7), None);
+        // Standard input has no size to read in advance.
+        assert_eq!(
+            input_bytes_up_to(&[PathBuf::from(STDIN)], &[], u64::MAX),
+            None
+        );
     }
 
     #[test]

@@ -35,7 +35,10 @@ use crate::query::top::TopKind;
 use facet::{FacetDictionaries, FieldValueCollector};
 use format::Fields;
 pub use index::LedeIndex;
-pub use writer::{LocalWriter, DEFAULT_MEMORY_BUDGET};
+pub use writer::{
+    memory_budget_for, LocalWriter, DEFAULT_MEMORY_BUDGET, SMALL_INPUT_BYTES,
+    SMALL_INPUT_MEMORY_BUDGET,
+};
 
 /// The read side of a local index.
 pub struct LocalReader {
