@@ -25,7 +25,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::backend::{Backend, FacetCount, Found, Interval, Search, Selection};
 use crate::error::Result;
-use crate::gazetteer::{Countries, CountryCode};
+use crate::gazetteer::{country_name, CountryCode};
 use plan::{Filter, FilterKind, Plan, PlannedQuery};
 use request::{FacetKind, QueryRequest, WordMatch};
 use response::{
@@ -58,7 +58,6 @@ const ANY_WORDS_NOTICE: &str = "no passage has all the words; showing passages w
 /// An open index ready to answer queries; cheap to query many times.
 pub struct QueryEngine {
     backend: Box<dyn Backend>,
-    countries: &'static Countries,
     analyzer: TextAnalyzer,
     /// The surnames stored alone that join a full name, worked out when first needed.
     surnames: Kept<Surnames>,
@@ -105,7 +104,6 @@ impl QueryEngine {
     pub fn new(backend: Box<dyn Backend>) -> Result<QueryEngine> {
         Ok(QueryEngine {
             backend,
-            countries: Countries::shipped()?,
             analyzer: crate::analyzer::en_stem(),
             surnames: Kept::new(),
             named_works: Kept::new(),
@@ -603,7 +601,6 @@ impl QueryEngine {
         };
         let context = plan::Context {
             analyzer: &self.analyzer,
-            countries: self.countries,
             facet_values: &facet_values,
         };
         let mut planned = plan::plan(request, &context, any)?;
@@ -739,7 +736,7 @@ impl QueryEngine {
         let Joined { count, alone } = joined;
         let label = match kind {
             FacetKind::Country => CountryCode::parse(&count.value)
-                .map(|code| self.countries.label(code))
+                .map(|code| country_name(code).map_or_else(|| code.to_string(), str::to_string))
                 .unwrap_or_else(|| count.value.clone()),
             FacetKind::Person | FacetKind::Org | FacetKind::Work => count.value.clone(),
         };

@@ -235,12 +235,11 @@ impl PlannedQuery {
 }
 
 /// Where plans find what they need beyond the request: the analyzer of the text fields,
-/// the country names, and the person and organisation values of the index.
+/// and the person and organisation values of the index. (Country names come from the
+/// shipped list, read only when a request names countries.)
 pub struct Context<'a> {
     /// The analyzer the index used for `title` and `body`.
     pub analyzer: &'a TextAnalyzer,
-    /// Country names, aliases and codes.
-    pub countries: &'a Countries,
     /// Every value of a facet kind in the index.
     pub facet_values: &'a dyn Fn(FacetKind) -> Result<Vec<String>>,
 }
@@ -533,7 +532,11 @@ fn complement(plan: Plan) -> Plan {
 fn filters(request: &QueryRequest, context: &Context<'_>) -> Result<(Vec<Filter>, Vec<NameMatch>)> {
     let mut filters = Vec::new();
     let mut names = Vec::new();
-    let codes = resolve_countries(&request.countries, context.countries)?;
+    let codes = if request.countries.is_empty() {
+        Vec::new()
+    } else {
+        resolve_countries(&request.countries, Countries::shipped()?)?
+    };
     if !codes.is_empty() {
         filters.push(Filter::Facet {
             kind: FacetKind::Country,
@@ -828,7 +831,6 @@ mod tests {
         let none = |_| Ok(Vec::new());
         let context = Context {
             analyzer: &analyzer,
-            countries: Countries::shipped().unwrap(),
             facet_values: &none,
         };
         plan(&QueryRequest::new(text), &context, false).unwrap()

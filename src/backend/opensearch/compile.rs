@@ -150,7 +150,6 @@ mod tests {
         let none = |_| Ok(Vec::new());
         let context = Context {
             analyzer: &analyzer,
-            countries: crate::gazetteer::Countries::shipped().unwrap(),
             facet_values: &none,
         };
         crate::query::plan::plan(request, &context, false).unwrap()
