@@ -76,7 +76,7 @@ impl CountryCode {
     /// The country's common English name (`North Korea`), or the code when lede does not
     /// know it.
     pub fn name(self) -> String {
-        Countries::shipped().map_or_else(|_| self.to_string(), |countries| countries.label(self))
+        country_name(self).map_or_else(|| self.to_string(), str::to_string)
     }
 }
 
@@ -195,12 +195,6 @@ impl Countries {
         self.by_code.get(&code).map(|&i| &self.list[i])
     }
 
-    /// The common English name of a code, or the code itself when unknown.
-    pub fn label(&self, code: CountryCode) -> String {
-        self.get(code)
-            .map_or_else(|| code.to_string(), |c| c.name.clone())
-    }
-
     /// Resolves what a user typed (`kp`, `North Korea`, `dprk`, `North Korean`) to a code.
     pub fn resolve(&self, text: &str) -> Option<CountryCode> {
         if let Some(code) = CountryCode::parse(text.trim()) {
@@ -228,8 +222,8 @@ impl Countries {
 ///
 /// Read from the list's first two columns alone: labelling facet rows is all most queries
 /// need of it, and a cold query should not pay for the whole list (its aliases and
-/// demonyms made [`Countries::shipped`] 0.17 ms of a 3 ms query). Names agree with
-/// [`Countries::label`] (tested).
+/// demonyms made [`Countries::shipped`] 0.17 ms of a 3 ms query). Names agree with the
+/// whole list's (tested).
 pub fn country_name(code: CountryCode) -> Option<&'static str> {
     static NAMES: OnceLock<Vec<(CountryCode, &'static str)>> = OnceLock::new();
     NAMES
@@ -811,8 +805,8 @@ mod tests {
         ] {
             assert_eq!(countries.resolve(typed), Some(code(expected)), "{typed}");
         }
-        assert_eq!(countries.label(code("SU")), "Soviet Union");
-        assert_eq!(countries.label(code("RU")), "Russia");
+        assert_eq!(code("SU").name(), "Soviet Union");
+        assert_eq!(code("RU").name(), "Russia");
     }
 
     #[test]

@@ -25,7 +25,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::backend::{Backend, FacetCount, Found, Interval, Search, Selection};
 use crate::error::Result;
-use crate::gazetteer::{country_name, CountryCode};
+use crate::gazetteer::CountryCode;
 use plan::{Filter, FilterKind, Plan, PlannedQuery};
 use request::{FacetKind, QueryRequest, WordMatch};
 use response::{
@@ -736,7 +736,7 @@ impl QueryEngine {
         let Joined { count, alone } = joined;
         let label = match kind {
             FacetKind::Country => CountryCode::parse(&count.value)
-                .map(|code| country_name(code).map_or_else(|| code.to_string(), str::to_string))
+                .map(CountryCode::name)
                 .unwrap_or_else(|| count.value.clone()),
             FacetKind::Person | FacetKind::Org | FacetKind::Work => count.value.clone(),
         };
