@@ -159,6 +159,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         }
     }
     printer.out.flush()?;
+    // The process ends here: the kernel takes the index's memory maps down with it faster
+    // than dropping the engine unmaps them one by one (a cold query on Reuters in 2
+    // segments: 2.44-2.50 ms against 2.50-2.62 ms, hyperfine, 4 x 400 runs alternating).
+    // Nothing in the engine has work to finish on drop: it only reads.
+    std::mem::forget(engine);
     Ok(if refused {
         Outcome::Failed
     } else if found {
