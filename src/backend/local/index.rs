@@ -179,17 +179,27 @@ impl LedeIndex {
 }
 
 /// Settings of a new index. The document store holds every paragraph's text plus its
-/// article's metadata repeated; zstd shrinks it by about a third more than tantivy's default
-/// lz4, at a cost of microseconds per shown hit. Blocks of 32 KiB instead of 16 hold more
-/// paragraphs of the same article, whose repeated fields then cost almost nothing; with
-/// them, level 1 compresses nearly as well as level 3 in half the time (Reuters-21578:
-/// index 1.36x the text at level 1, 1.34x at level 3, 1.37-1.40x with 16 KiB blocks).
+/// article's metadata repeated, compressed in blocks; showing a hit decompresses its whole
+/// block, which was 38% of a warm query's time with 32 KiB blocks at zstd level 1. Smaller
+/// blocks cost less to read and compress less well, which a higher level makes up for at
+/// the cost of ingest time. Reuters-21578, same runs (warm median of the peer queries /
+/// ingest wall time / index size over the text):
+///
+/// | block, level | warm ms | ingest s | size |
+/// |---|---|---|---|
+/// | 32 KiB, 1 | 0.315-0.327 | 1.15-1.24 | 1.34x |
+/// | 16 KiB, 3 | 0.26-0.29 | 1.29-1.36 | 1.36x |
+/// | 12 KiB, 3 | 0.234-0.255 | 1.25-1.31 | 1.37x |
+/// | 8 KiB, 3 | 0.21-0.25 | 1.31-1.37 | 1.40x (the size target's edge) |
+/// | 8 KiB, 7 | 0.214-0.224 | 1.37-1.46 | 1.38x |
+///
+/// 12 KiB at level 3 takes a quarter off warm queries for 7% more ingest time.
 fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
-            compression_level: Some(1),
+            compression_level: Some(3),
         }),
-        docstore_blocksize: 32 * 1024,
+        docstore_blocksize: 12 * 1024,
         ..IndexSettings::default()
     }
 }
