@@ -55,13 +55,6 @@ impl PassageHighlighter {
     }
 }
 
-/// One analysed token of a passage.
-struct Token {
-    text: String,
-    from: usize,
-    to: usize,
-}
-
 impl Highlighter {
     /// A highlighter for `spec`, analysing with `analyzer` (the body field's).
     pub fn new(analyzer: TextAnalyzer, spec: HighlightSpec) -> Highlighter {
@@ -74,51 +67,54 @@ impl Highlighter {
         if spec.terms.is_empty() && spec.prefixes.is_empty() && spec.phrases.is_empty() {
             return Vec::new();
         }
-        let mut tokens = Vec::new();
+        // Each token's byte range and whether a word or prefix marks it; the analysed words
+        // themselves are kept only when a phrase needs them in order: a copy of every word
+        // of every shown passage made warm queries 4% slower.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut marked = Vec::new();
+        let mut words = Vec::new();
         let mut stream = self.analyzer.token_stream(text);
         while stream.advance() {
-            let t = stream.token();
-            tokens.push(Token {
-                text: t.text.clone(),
-                from: t.offset_from,
-                to: t.offset_to,
-            });
+            let token = stream.token();
+            spans.push((token.offset_from, token.offset_to));
+            marked.push(
+                spec.terms.contains(&token.text)
+                    || spec
+                        .prefixes
+                        .iter()
+                        .any(|p| token.text.starts_with(p.as_str())),
+            );
+            if !spec.phrases.is_empty() {
+                words.push(token.text.clone());
+            }
         }
-        let mut marked = vec![false; tokens.len()];
-        for (i, token) in tokens.iter().enumerate() {
-            marked[i] = spec.terms.contains(&token.text)
-                || spec
-                    .prefixes
-                    .iter()
-                    .any(|p| token.text.starts_with(p.as_str()));
+        for (phrase, slop) in &spec.phrases {
+            mark_phrase(&words, phrase, *slop as usize, &mut marked);
         }
-        for (words, slop) in &spec.phrases {
-            mark_phrase(&tokens, words, *slop as usize, &mut marked);
-        }
-        tokens
-            .iter()
+        spans
+            .into_iter()
             .zip(marked)
             .filter(|(_, m)| *m)
-            .map(|(t, _)| (t.from, t.to))
+            .map(|(span, _)| span)
             .collect()
     }
 }
 
 /// Marks every occurrence of a phrase: its words in order, with at most `slop` other words
 /// in between in all.
-fn mark_phrase(tokens: &[Token], words: &[String], slop: usize, marked: &mut [bool]) {
+fn mark_phrase(tokens: &[String], words: &[String], slop: usize, marked: &mut [bool]) {
     if words.is_empty() {
         return;
     }
     for start in 0..tokens.len() {
-        if tokens[start].text != words[0] {
+        if tokens[start] != words[0] {
             continue;
         }
         let mut found = vec![start];
         let mut at = start;
         for word in &words[1..] {
             let limit = (start + words.len() + slop).min(tokens.len());
-            match (at + 1..limit).find(|&j| tokens[j].text == *word) {
+            match (at + 1..limit).find(|&j| tokens[j] == *word) {
                 Some(j) => {
                     found.push(j);
                     at = j;
