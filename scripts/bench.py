@@ -108,13 +108,21 @@ def repeated(source, target, copies, key):
                 out.write(json.dumps(record) + "\n")
 
 
-def median_run(command, index, runs):
-    """Median wall time, peak RSS and peak private memory over `runs` builds of `index`."""
-    results = []
+def median_runs(builds, runs):
+    """Median wall time, peak RSS and peak private memory over `runs` builds of each index.
+
+    `builds` maps a tool to (command, index). The tools take turns within each round, so
+    that a change in the machine's load (it is shared) weighs on all of them alike.
+    """
+    results = {tool: [] for tool in builds}
     for _ in range(runs):
-        shutil.rmtree(index, ignore_errors=True)
-        results.append(timed(command)[:3])
-    return tuple(statistics.median(r[i] for r in results) for i in range(3))
+        for tool, (command, index) in builds.items():
+            shutil.rmtree(index, ignore_errors=True)
+            results[tool].append(timed(command)[:3])
+    return {
+        tool: tuple(statistics.median(r[i] for r in rows) for i in range(3))
+        for tool, rows in results.items()
+    }
 
 
 def fts5_sql(query):
@@ -184,14 +192,12 @@ def peer_warm(peer, index):
 def corpus_run(label, articles, paras, work, runs, with_cold):
     text = text_bytes(paras)
     paragraphs = sum(1 for _ in open(paras, encoding="utf-8"))
-    rows = {}
     lede_index = os.path.join(work, f"lede-{label}")
-    rows["lede"] = median_run([LEDE, "ingest", articles, "--index", lede_index, "-q"], lede_index, runs)
+    builds = {"lede": ([LEDE, "ingest", articles, "--index", lede_index, "-q"], lede_index)}
     for peer in ["tantivy-py", "sqlite-fts5"]:
         index = os.path.join(work, f"{peer}-{label}")
-        rows[peer] = median_run(
-            [sys.executable, os.path.join(PEERS, "bench_index.py"), peer, paras, index], index, runs
-        )
+        builds[peer] = ([sys.executable, os.path.join(PEERS, "bench_index.py"), peer, paras, index], index)
+    rows = median_runs(builds, runs)
     sizes = {
         "lede": dir_bytes(lede_index),
         "tantivy-py": dir_bytes(os.path.join(work, f"tantivy-py-{label}")),
