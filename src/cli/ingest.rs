@@ -7,7 +7,7 @@ use std::io::Write;
 
 use super::progress::IngestBar;
 use super::{output, Global, Outcome};
-use lede::backend::local::{memory_budget_for, LocalWriter, SMALL_INPUT_BYTES};
+use lede::backend::local::{memory_budget_for, LocalWriter, MIN_WRITER_BUDGET, SMALL_INPUT_BYTES};
 use lede::backend::opensearch::OpenSearchWriter;
 use lede::backend::Location;
 use lede::ingest::{ingest, IngestOptions, ReportTo, COMMIT_EVERY, COMMIT_EVERY_PARAGRAPHS};
@@ -18,9 +18,6 @@ use signal_hook::flag;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Smallest writer budget tantivy accepts per indexing thread.
-const MIN_BUDGET_PER_THREAD: usize = 15 * 1024 * 1024;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -72,8 +69,8 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
     let threads = args
         .jobs
         .unwrap_or(cores.min(4))
-        .clamp(1, (memory_budget / MIN_BUDGET_PER_THREAD).max(1));
-    if memory_budget < MIN_BUDGET_PER_THREAD {
+        .clamp(1, (memory_budget / MIN_WRITER_BUDGET).max(1));
+    if memory_budget < MIN_WRITER_BUDGET {
         anyhow::bail!(
             "--memory-mb {}: the index writer needs at least 15 MiB",
             memory_budget / (1024 * 1024)

@@ -36,7 +36,7 @@ use facet::{FacetDictionaries, FieldValueCollector};
 use format::Fields;
 pub use index::LedeIndex;
 pub use writer::{
-    memory_budget_for, LocalWriter, DEFAULT_MEMORY_BUDGET, SMALL_INPUT_BYTES,
+    memory_budget_for, LocalWriter, DEFAULT_MEMORY_BUDGET, MIN_WRITER_BUDGET, SMALL_INPUT_BYTES,
     SMALL_INPUT_MEMORY_BUDGET,
 };
 

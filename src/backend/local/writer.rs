@@ -273,16 +273,23 @@ impl Store for LocalWriter {
     /// Records the files written as intact (see [`verify`]); without `wait`, merges in
     /// progress are abandoned (they are redone by a later ingest; a commit never depends
     /// on them).
+    ///
+    /// With `wait`, the index's tail is then merged (see [`merge_tail`]).
     fn finish(mut self, wait: bool) -> Result<()> {
         self.commit()?;
         let (path, opened) = (self.path.clone(), self.opened);
         if wait {
+            let index = self.writer.index().clone();
             self.writer
                 .wait_merging_threads()
                 .map_err(|e| Error::WriteFailed {
                     path: path.clone(),
                     cause: e.to_string(),
                 })?;
+            // The commit above holds everything: a tail that could not be merged (another
+            // writer took the index, a full disk) leaves the index whole, and the next
+            // ingest or removal tries again.
+            let _ = merge_tail(&index);
         } else {
             drop(self);
         }
@@ -290,6 +297,47 @@ impl Store for LocalWriter {
         Ok(())
     }
 }
+
+/// A segment with fewer than this fraction (1/N) of the index's passages is part of its
+/// tail.
+const TAIL_FRACTION: u32 = 8;
+
+/// Merges the index's tail, its segments of less than 1/[`TAIL_FRACTION`] of its
+/// passages, into one segment, when there are two or more.
+///
+/// Each intermediate commit and the last one leave a small segment per indexing thread,
+/// which tantivy's merge policy leaves alone until enough of a size gather: a million
+/// paragraphs ended in 14 segments, 12 of them of 17k-40k passages. Every segment costs
+/// each query a fixed cost (opening its files, looking each word up, reading its facet
+/// dictionary): merging those 12 (0.76 s) took a cold `"weapons supply"` from 4.9 to
+/// 2.9 ms and the warm median from 0.90-1.09 to 0.77-0.86 ms. Only the tail is rewritten,
+/// so the cost follows what was added, not the size of the index.
+fn merge_tail(index: &tantivy::Index) -> tantivy::Result<()> {
+    // Only the ids are kept: tantivy keeps the files of every segment whose metadata is
+    // held, and the merged segments' files should go.
+    let sizes: Vec<_> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|meta| (meta.id(), meta.num_docs()))
+        .collect();
+    let passages: u32 = sizes.iter().map(|(_, docs)| docs).sum();
+    let tail: Vec<_> = sizes
+        .iter()
+        .filter(|(_, docs)| *docs < passages / TAIL_FRACTION)
+        .map(|(id, _)| *id)
+        .collect();
+    if tail.len() < 2 {
+        return Ok(());
+    }
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, MIN_WRITER_BUDGET)?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    writer.merge(&tail).wait()?;
+    writer.wait_merging_threads()
+}
+
+/// The smallest writer budget tantivy accepts per indexing thread (a merge alone adds no
+/// documents, so it takes this).
+pub const MIN_WRITER_BUDGET: usize = 15 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -299,8 +347,12 @@ mod tests {
     use crate::resolve::ResolvedParagraph;
 
     fn analysed(body: &str) -> AnalysedArticle {
+        analysed_as("a", body)
+    }
+
+    fn analysed_as(id: &str, body: &str) -> AnalysedArticle {
         let article = Article {
-            id: "a".into(),
+            id: id.into(),
             title: None,
             author: None,
             date: None,
@@ -370,6 +422,65 @@ mod tests {
         write_a(&mut writer, "One.\n\nTwo.");
         write_a(&mut writer, "Three.");
         assert_eq!(paragraphs_after(writer, &index), 1);
+    }
+
+    /// Writes a new article `id` of `paragraphs` paragraphs and commits it.
+    fn commit_article(writer: &mut LocalWriter, id: &str, paragraphs: usize) {
+        let body: Vec<String> = (0..paragraphs).map(|i| format!("Line {i}.")).collect();
+        let encoded = writer.encode(&analysed_as(id, &body.join("\n\n")), "h");
+        writer.replace(id, false, encoded).unwrap();
+        writer.commit().unwrap();
+    }
+
+    /// The segment ids of the index's last commit, and those its folder has files of.
+    fn segments(index: &LedeIndex) -> (BTreeSet<String>, BTreeSet<String>) {
+        let committed = index
+            .index
+            .searchable_segment_metas()
+            .unwrap()
+            .iter()
+            .map(|meta| meta.id().uuid_string())
+            .collect();
+        let on_disk = std::fs::read_dir(&index.path)
+            .unwrap()
+            .filter_map(|entry| {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                let (stem, extension) = name.split_once('.')?;
+                (extension == "store").then(|| stem.to_string())
+            })
+            .collect();
+        (committed, on_disk)
+    }
+
+    #[test]
+    fn finishing_merges_the_small_segments_of_the_tail_and_deletes_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let mut writer = LocalWriter::of(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        writer
+            .writer
+            .set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        commit_article(&mut writer, "big", 80);
+        for id in ["s1", "s2", "s3"] {
+            commit_article(&mut writer, id, 2);
+        }
+        assert_eq!(segments(&index).0.len(), 4);
+        assert_eq!(paragraphs_after(writer, &index), 86);
+        let (committed, on_disk) = segments(&index);
+        assert_eq!(committed.len(), 2, "the big segment and the merged tail");
+        assert_eq!(on_disk, committed, "no file of a merged segment is left");
+    }
+
+    #[test]
+    fn a_lone_small_segment_is_no_tail_to_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        let mut writer = LocalWriter::of(&index, DEFAULT_MEMORY_BUDGET, 1).unwrap();
+        commit_article(&mut writer, "big", 80);
+        commit_article(&mut writer, "s1", 2);
+        let before = segments(&index).0;
+        assert_eq!(paragraphs_after(writer, &index), 82);
+        assert_eq!(segments(&index).0, before);
     }
 
     #[test]
