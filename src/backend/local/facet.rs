@@ -2,8 +2,10 @@
 //! many distinct articles.
 //!
 //! tantivy's `FacetCollector` counts documents only; users also need articles ("North Korea:
-//! 3 passages in 1 article"). This collector reads each match's facet ordinals and its
-//! `article_key` column in the same pass as the top-hits collector.
+//! 3 passages in 1 article"). This collector reads each match's facet ordinals, and what
+//! tells its article apart, in the same pass as the top-hits collector: in an index whose
+//! articles are runs of consecutive documents, the document of its paragraph 0 (articles are
+//! then counted as they come); else its `article_key` (kept, and told apart at the end).
 //!
 //! Which ordinals of a segment's facet dictionary belong to a kind, and the value of each,
 //! never change (segments are immutable), yet reading them decompresses dictionary blocks:
@@ -27,18 +29,21 @@ use crate::query::request::FacetKind;
 pub struct EntityFacetCollector<'a> {
     kinds: Vec<FacetKind>,
     dictionaries: &'a FacetDictionaries,
+    counting: ArticleCounting,
 }
 
 impl EntityFacetCollector<'_> {
-    /// Counts `kinds` in the entity facets, with distinct articles told apart by their
-    /// article key; the values are read from `dictionaries`.
+    /// Counts `kinds` in the entity facets, with distinct articles told apart as
+    /// `counting` says; the values are read from `dictionaries`.
     pub fn new<'a>(
         kinds: &[FacetKind],
         dictionaries: &'a FacetDictionaries,
+        counting: ArticleCounting,
     ) -> EntityFacetCollector<'a> {
         EntityFacetCollector {
             kinds: kinds.to_vec(),
             dictionaries,
+            counting,
         }
     }
 }
@@ -137,18 +142,120 @@ impl FacetDictionaries {
     }
 }
 
-/// Raw counts of one kind: value → (passages, article keys).
-type KindCounts = HashMap<String, (u64, Vec<u64>)>;
+/// One value's raw counts: its passages, and its articles, counted already (from runs)
+/// or as article keys still to be told apart across segments.
+#[derive(Debug, Default)]
+pub struct Tally {
+    passages: u64,
+    articles: u64,
+    keys: Vec<u64>,
+}
+
+/// Raw counts of one kind, by value.
+type KindCounts = HashMap<String, Tally>;
+
+/// How a segment's matches tell their articles apart, for distinct-article counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleCounting {
+    /// Each article's passages are consecutive documents of one segment (see
+    /// `LedeIndex::articles_contiguous`): an article is a run of documents starting at its
+    /// paragraph 0, so a value's articles are counted as the matches come, segment by
+    /// segment, with no key to keep.
+    Runs,
+    /// Each match's article key is kept and the keys of a value told apart at the end.
+    Keys,
+}
+
+/// One kind's articles in a segment: counted per value (from runs), or the keys kept per
+/// value.
+type KindArticles = (Vec<u64>, HashMap<u32, Vec<u64>>);
+
+/// Per-segment article counting (see [`ArticleCounting`]).
+enum SegmentArticles {
+    /// The paragraph column, and per kind and value the first document of the last article
+    /// counted and the articles counted.
+    Runs {
+        paragraphs: Column<u64>,
+        last: Vec<Vec<u64>>,
+        counted: Vec<Vec<u64>>,
+    },
+    /// The article key column, and per kind the (value, key) pairs seen.
+    Keys {
+        keys: Column<u64>,
+        pairs: Vec<Vec<(u32, u64)>>,
+    },
+}
+
+impl SegmentArticles {
+    fn new(
+        counting: ArticleCounting,
+        segment: &SegmentReader,
+        kinds: &[Arc<KindValues>],
+    ) -> tantivy::Result<SegmentArticles> {
+        Ok(match counting {
+            ArticleCounting::Runs => SegmentArticles::Runs {
+                paragraphs: segment.fast_fields().u64(name::PARAGRAPH)?,
+                last: kinds
+                    .iter()
+                    .map(|k| vec![u64::MAX; k.values.len()])
+                    .collect(),
+                counted: kinds.iter().map(|k| vec![0; k.values.len()]).collect(),
+            },
+            ArticleCounting::Keys => SegmentArticles::Keys {
+                keys: segment.fast_fields().u64(name::ARTICLE_KEY)?,
+                pairs: kinds.iter().map(|_| Vec::new()).collect(),
+            },
+        })
+    }
+
+    /// What tells `doc`'s article apart: the document of its paragraph 0, or its key.
+    fn article_of(&self, doc: DocId) -> u64 {
+        match self {
+            SegmentArticles::Runs { paragraphs, .. } => {
+                u64::from(doc).saturating_sub(paragraphs.first(doc).unwrap_or(0))
+            }
+            SegmentArticles::Keys { keys, .. } => keys.first(doc).unwrap_or(0),
+        }
+    }
+
+    /// Counts `article` for value `local` of kind `kind`. With runs, documents come in
+    /// order and an article's are consecutive, so an article differing from the value's
+    /// last one is a new one.
+    fn record(&mut self, kind: usize, local: usize, article: u64) {
+        match self {
+            SegmentArticles::Runs { last, counted, .. } => {
+                if last[kind][local] != article {
+                    last[kind][local] = article;
+                    counted[kind][local] += 1;
+                }
+            }
+            SegmentArticles::Keys { pairs, .. } => pairs[kind].push((local as u32, article)),
+        }
+    }
+
+    /// Per kind, the articles counted for each value and the keys kept for each value.
+    fn into_kinds(self) -> Vec<KindArticles> {
+        match self {
+            SegmentArticles::Runs { counted, .. } => counted
+                .into_iter()
+                .map(|counted| (counted, HashMap::new()))
+                .collect(),
+            SegmentArticles::Keys { pairs, .. } => pairs
+                .into_iter()
+                .map(|pairs| (Vec::new(), keys_by_value(pairs)))
+                .collect(),
+        }
+    }
+}
 
 /// Per-segment state.
 pub struct SegmentFacetCollector {
     reader: FacetReader,
-    keys: Column<u64>,
     kinds: Vec<Arc<KindValues>>,
     /// The first ordinal past every counted kind's.
     end: u64,
     passages: Vec<Vec<u64>>,
-    pairs: Vec<Vec<(u32, u64)>>,
+    articles: SegmentArticles,
 }
 
 impl Collector for EntityFacetCollector<'_> {
@@ -161,22 +268,20 @@ impl Collector for EntityFacetCollector<'_> {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         let reader = segment.facet_reader(name::ENTITIES)?;
-        let keys = segment.fast_fields().u64(name::ARTICLE_KEY)?;
         let kinds = self
             .kinds
             .iter()
             .map(|kind| self.dictionaries.of(segment, &reader, *kind))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let passages = kinds.iter().map(|k| vec![0; k.values.len()]).collect();
-        let pairs = kinds.iter().map(|_| Vec::new()).collect();
         let end = kinds.iter().map(|k| k.end()).max().unwrap_or(0);
+        let articles = SegmentArticles::new(self.counting, segment, &kinds)?;
         Ok(SegmentFacetCollector {
             reader,
-            keys,
             kinds,
             end,
             passages,
-            pairs,
+            articles,
         })
     }
 
@@ -199,7 +304,7 @@ impl SegmentCollector for SegmentFacetCollector {
     type Fruit = Vec<KindCounts>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let mut key = None;
+        let mut article = None;
         // tantivy keeps a document's facet ordinals sorted (it sorts the values within a row
         // of a facet column), and countries, the kind most asked for, have the first ones:
         // the ordinals past the counted kinds' are not read.
@@ -209,32 +314,33 @@ impl SegmentCollector for SegmentFacetCollector {
             }
             for (kind, values) in self.kinds.iter().enumerate() {
                 if let Some(local) = values.local(ord) {
-                    let key = *key.get_or_insert_with(|| self.keys.first(doc).unwrap_or(0));
+                    let article = *article.get_or_insert_with(|| self.articles.article_of(doc));
                     self.passages[kind][local] += 1;
-                    self.pairs[kind].push((local as u32, key));
+                    self.articles.record(kind, local, article);
                 }
             }
         }
     }
 
     fn harvest(self) -> Self::Fruit {
+        let articles = self.articles.into_kinds();
         self.kinds
             .iter()
             .zip(self.passages)
-            .zip(self.pairs)
-            .map(|((values, passages), pairs)| {
-                let mut keys_by_ord: HashMap<u32, Vec<u64>> = HashMap::new();
-                for (local, key) in pairs {
-                    keys_by_ord.entry(local).or_default().push(key);
-                }
+            .zip(articles)
+            .map(|((values, passages), (counted, mut keys_by_value))| {
                 let mut counts = KindCounts::new();
                 for (local, count) in passages.into_iter().enumerate() {
                     let Some(value) = values.values[local].as_deref() else {
                         continue;
                     };
                     if count > 0 {
-                        let keys = keys_by_ord.remove(&(local as u32)).unwrap_or_default();
-                        counts.insert(value.to_string(), (count, keys));
+                        let tally = Tally {
+                            passages: count,
+                            articles: counted.get(local).copied().unwrap_or(0),
+                            keys: keys_by_value.remove(&(local as u32)).unwrap_or_default(),
+                        };
+                        counts.insert(value.to_string(), tally);
                     }
                 }
                 counts
@@ -243,12 +349,23 @@ impl SegmentCollector for SegmentFacetCollector {
     }
 }
 
-/// Adds one segment's counts of a kind to those of the segments before it.
+/// The article keys of each value, from (value, key) pairs.
+fn keys_by_value(pairs: Vec<(u32, u64)>) -> HashMap<u32, Vec<u64>> {
+    let mut keys: HashMap<u32, Vec<u64>> = HashMap::new();
+    for (local, key) in pairs {
+        keys.entry(local).or_default().push(key);
+    }
+    keys
+}
+
+/// Adds one segment's counts of a kind to those of the segments before it. An article
+/// lies in one segment, so articles counted from runs add up.
 fn add_counts(merged: &mut KindCounts, counts: KindCounts) {
-    for (value, (passages, keys)) in counts {
+    for (value, tally) in counts {
         let entry = merged.entry(value).or_default();
-        entry.0 += passages;
-        entry.1.extend(keys);
+        entry.passages += tally.passages;
+        entry.articles += tally.articles;
+        entry.keys.extend(tally.keys);
     }
 }
 
@@ -267,13 +384,13 @@ fn direct_child(key: &[u8]) -> Option<&str> {
 fn finish(counts: KindCounts) -> Vec<FacetCount> {
     let mut out: Vec<FacetCount> = counts
         .into_iter()
-        .map(|(value, (passages, mut keys))| {
-            keys.sort_unstable();
-            keys.dedup();
+        .map(|(value, mut tally)| {
+            tally.keys.sort_unstable();
+            tally.keys.dedup();
             FacetCount {
                 value,
-                passages,
-                articles: keys.len() as u64,
+                passages: tally.passages,
+                articles: tally.articles + tally.keys.len() as u64,
             }
         })
         .collect();
@@ -374,10 +491,7 @@ impl SegmentCollector for SegmentFieldValueCollector {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let mut keys_by_value: HashMap<u32, Vec<u64>> = HashMap::new();
-        for (local, key) in self.pairs {
-            keys_by_value.entry(local).or_default().push(key);
-        }
+        let mut keys_by_value = keys_by_value(self.pairs);
         self.values
             .into_iter()
             .zip(self.passages)
@@ -385,7 +499,12 @@ impl SegmentCollector for SegmentFieldValueCollector {
             .filter(|(_, (_, passages))| *passages > 0)
             .map(|(local, (value, passages))| {
                 let keys = keys_by_value.remove(&(local as u32)).unwrap_or_default();
-                (value, (passages, keys))
+                let tally = Tally {
+                    passages,
+                    articles: 0,
+                    keys,
+                };
+                (value, tally)
             })
             .collect()
     }

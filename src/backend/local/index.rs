@@ -32,6 +32,12 @@ pub struct Marker {
     pub schema_version: u32,
     /// Version of the lede that created the index.
     pub lede_version: String,
+    /// Whether every article's passages are consecutive documents of one segment: true for
+    /// indexes created by a lede that writes each article in one batch (absent, so false,
+    /// in older ones). Distinct articles are then counted from runs of documents instead of
+    /// from article keys.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub articles_contiguous: bool,
 }
 
 impl Marker {
@@ -41,6 +47,7 @@ impl Marker {
             schema: schema.file.name.clone(),
             schema_version: schema.file.version,
             lede_version: env!("CARGO_PKG_VERSION").into(),
+            articles_contiguous: true,
         }
     }
 
@@ -79,6 +86,9 @@ pub struct LedeIndex {
     pub index: Index,
     /// The schema it was opened with.
     pub schema: IndexSchema,
+    /// Whether each article's passages are consecutive documents of one segment (see
+    /// [`Marker::articles_contiguous`]).
+    pub articles_contiguous: bool,
 }
 
 impl LedeIndex {
@@ -110,7 +120,7 @@ impl LedeIndex {
                 }
             });
         }
-        check_marker(path, &schema)?;
+        let marker = check_marker(path, &schema)?;
         let index = Index::open(access.directory(path)?)?;
         crate::analyzer::register(&index);
         if index.schema() != schema.schema {
@@ -124,6 +134,7 @@ impl LedeIndex {
             path: path.to_path_buf(),
             index,
             schema,
+            articles_contiguous: marker.articles_contiguous,
         })
     }
 
@@ -134,12 +145,12 @@ impl LedeIndex {
             return LedeIndex::open_existing(path, Access::Write);
         }
         let schema = IndexSchema::load()?;
-        if marker_path.exists() {
+        let articles_contiguous = if marker_path.exists() {
             // A creation interrupted between the marker and tantivy's first commit leaves
             // the marker alone; with segment files beside it, meta.json was lost, and
             // creating the index again would delete them.
             lost_meta(path)?;
-            check_marker(path, &schema)?;
+            check_marker(path, &schema)?.articles_contiguous
         } else {
             if folder_has_files(path) {
                 return Err(Error::NotAnIndex {
@@ -152,7 +163,8 @@ impl LedeIndex {
             // The marker comes first, so that a folder lede started is always recognised as one.
             // Written aside and renamed, so that a crash never leaves a half-written marker.
             write_durably(path, &marker_path, &(marker + "\n"))?;
-        }
+            true
+        };
         let index = Index::create(
             Access::Write.directory(path)?,
             schema.schema.clone(),
@@ -163,6 +175,7 @@ impl LedeIndex {
             path: path.to_path_buf(),
             index,
             schema,
+            articles_contiguous,
         })
     }
 
@@ -244,7 +257,7 @@ fn folder_has_files(path: &Path) -> bool {
     fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_some())
 }
 
-fn check_marker(path: &Path, schema: &IndexSchema) -> Result<()> {
+fn check_marker(path: &Path, schema: &IndexSchema) -> Result<Marker> {
     let marker_path = path.join(MARKER_FILE);
     let text = fs::read_to_string(&marker_path).map_err(|e| Error::io(&marker_path, e))?;
     let expected = Marker::current(schema);
@@ -263,7 +276,7 @@ fn check_marker(path: &Path, schema: &IndexSchema) -> Result<()> {
             expected: expected.describe(),
         });
     }
-    Ok(())
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod facet;
 pub mod format;
 pub mod guard;
+pub mod in_flight;
 pub mod index;
 pub mod schema;
 pub mod search;
@@ -59,6 +60,15 @@ impl LocalReader {
         })
     }
 
+    /// How facet counts tell articles apart in this index.
+    fn article_counting(&self) -> facet::ArticleCounting {
+        if self.index.articles_contiguous {
+            facet::ArticleCounting::Runs
+        } else {
+            facet::ArticleCounting::Keys
+        }
+    }
+
     /// Runs `read` over the index, any failure on its files said as one clear error.
     fn guarded<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
         guard::reading(&self.index.path, read)
@@ -102,7 +112,7 @@ impl Backend for LocalReader {
             search::search(
                 &self.reader.searcher(),
                 &self.fields,
-                &self.dictionaries,
+                (&self.dictionaries, self.article_counting()),
                 query.as_ref(),
                 search,
             )
@@ -226,7 +236,11 @@ impl LocalReader {
                     query.as_ref(),
                     &(
                         Count,
-                        facet::EntityFacetCollector::new(&[kind], &self.dictionaries),
+                        facet::EntityFacetCollector::new(
+                            &[kind],
+                            &self.dictionaries,
+                            self.article_counting(),
+                        ),
                     ),
                 )?;
                 (total, counts.pop().unwrap_or_default())

@@ -9,7 +9,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use super::facet::{EntityFacetCollector, FacetDictionaries};
+use super::facet::{ArticleCounting, EntityFacetCollector, FacetDictionaries};
 use super::format::{self, name, Fields};
 use crate::backend::{Found, Search};
 use crate::error::Result;
@@ -20,11 +20,11 @@ use crate::query::response::{ContextParagraph, Hit};
 pub fn search(
     searcher: &Searcher,
     fields: &Fields,
-    dictionaries: &FacetDictionaries,
+    (dictionaries, counting): (&FacetDictionaries, ArticleCounting),
     query: &dyn Query,
     search: &Search<'_>,
 ) -> Result<Found> {
-    let facets = EntityFacetCollector::new(search.facets, dictionaries);
+    let facets = EntityFacetCollector::new(search.facets, dictionaries, counting);
     let wanted = search.limit.max(1);
     let (top, total, facets) = if search.per_article {
         let (total, facets) = searcher.search(query, &(Count, facets))?;

@@ -8,17 +8,20 @@
 use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use rustc_hash::FxHashSet;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::directory::error::LockError;
+use tantivy::indexer::UserOperation;
 use tantivy::query::{BooleanQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 use super::format::{self, name, Fields};
+use super::in_flight::{CountedDoc, InFlight};
 use super::index::LedeIndex;
 use super::{guard, verify};
 use crate::backend::Store;
@@ -55,7 +58,9 @@ pub fn memory_budget_for(input_bytes: Option<u64>) -> usize {
 
 /// Writes articles into a local index.
 pub struct LocalWriter {
-    writer: IndexWriter,
+    writer: IndexWriter<CountedDoc>,
+    /// Passages handed to the writer and not indexed yet.
+    in_flight: Arc<InFlight>,
     reader: IndexReader,
     fields: Fields,
     /// The index folder.
@@ -87,7 +92,7 @@ impl LocalWriter {
     /// A writer of an index already open.
     pub fn of(index: &LedeIndex, memory_budget: usize, threads: usize) -> Result<LocalWriter> {
         let opened = SystemTime::now();
-        let writer: IndexWriter = index
+        let writer: IndexWriter<CountedDoc> = index
             .index
             .writer_with_num_threads(threads.max(1), memory_budget)
             .map_err(|e| match e {
@@ -110,6 +115,7 @@ impl LocalWriter {
             .try_into()?;
         Ok(LocalWriter {
             writer,
+            in_flight: Arc::default(),
             reader,
             fields: index.schema.fields,
             path: index.path.clone(),
@@ -235,15 +241,25 @@ impl Store for LocalWriter {
         documents: Vec<TantivyDocument>,
     ) -> Result<()> {
         let added_again = !self.added_since_commit.insert(article_id.to_string());
+        let mut operations = Vec::with_capacity(documents.len() + 1);
         if added_again || in_last_commit {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.article_id, article_id));
+            operations.push(UserOperation::Delete(Term::from_field_text(
+                self.fields.article_id,
+                article_id,
+            )));
         }
-        for doc in documents {
-            if let Err(killed) = self.writer.add_document(doc) {
-                let cause = self.worker_error().unwrap_or(killed);
-                return Err(self.failed(cause));
-            }
+        // One batch: tantivy gives its documents to one indexing thread, in order, so the
+        // article's passages are consecutive documents of one segment (merges keep them
+        // so), which the facet counts rely on (see `LedeIndex::articles_contiguous`).
+        self.in_flight.wait_for_room(documents.len());
+        operations.extend(
+            documents
+                .into_iter()
+                .map(|doc| UserOperation::Add(CountedDoc::new(doc, Arc::clone(&self.in_flight)))),
+        );
+        if let Err(killed) = self.writer.run(operations) {
+            let cause = self.worker_error().unwrap_or(killed);
+            return Err(self.failed(cause));
         }
         Ok(())
     }
@@ -345,6 +361,7 @@ mod tests {
     use crate::article::Article;
     use crate::ingest::AnalysedParagraph;
     use crate::resolve::ResolvedParagraph;
+    use std::collections::BTreeMap;
 
     fn analysed(body: &str) -> AnalysedArticle {
         analysed_as("a", body)
@@ -481,6 +498,101 @@ mod tests {
         let before = segments(&index).0;
         assert_eq!(paragraphs_after(writer, &index), 82);
         assert_eq!(segments(&index).0, before);
+    }
+
+    /// Facet counts of countries over every passage, each article told apart as `counting`
+    /// says.
+    fn country_counts(
+        index: &LedeIndex,
+        counting: super::super::facet::ArticleCounting,
+    ) -> Vec<crate::backend::FacetCount> {
+        use super::super::facet::{EntityFacetCollector, FacetDictionaries};
+        use crate::query::request::FacetKind;
+        let searcher = index.index.reader().unwrap().searcher();
+        let dictionaries = FacetDictionaries::default();
+        let collector = EntityFacetCollector::new(&[FacetKind::Country], &dictionaries, counting);
+        let mut counts = searcher
+            .search(&tantivy::query::AllQuery, &collector)
+            .unwrap();
+        counts.pop().unwrap()
+    }
+
+    /// Brute force over the stored passages: per country, passages and distinct article
+    /// ids.
+    fn country_counts_by_scan(index: &LedeIndex) -> BTreeMap<String, (u64, BTreeSet<String>)> {
+        let searcher = index.index.reader().unwrap().searcher();
+        let fields = Fields::resolve(&index.index.schema()).unwrap();
+        let mut counts: BTreeMap<String, (u64, BTreeSet<String>)> = BTreeMap::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                let stored: TantivyDocument = searcher
+                    .doc(tantivy::DocAddress::new(ord as u32, doc))
+                    .unwrap();
+                let hit = format::read(&fields, &stored, 0.0);
+                for country in hit.countries {
+                    let entry = counts.entry(country.to_string()).or_default();
+                    entry.0 += 1;
+                    entry.1.insert(hit.article_id.clone());
+                }
+            }
+        }
+        counts
+    }
+
+    #[test]
+    fn articles_counted_from_runs_agree_with_their_keys_and_with_a_scan_of_the_passages() {
+        use super::super::facet::ArticleCounting;
+        use crate::gazetteer::CountryCode;
+        let dir = tempfile::tempdir().unwrap();
+        let index = LedeIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        assert!(
+            index.articles_contiguous,
+            "a new index writes articles as runs"
+        );
+        let mut writer = LocalWriter::of(&index, DEFAULT_MEMORY_BUDGET, 2).unwrap();
+        let codes = ["KP", "RU", "US", "CN", "UA"];
+        // Articles of 1 to 6 paragraphs naming countries in a fixed but irregular pattern,
+        // over several commits, some written again (their old passages deleted).
+        for round in 0..3u64 {
+            for article in 0..60u64 {
+                if round > 0 && article % 7 != round {
+                    continue;
+                }
+                let id = format!("article-{article}");
+                let paragraphs = 1 + ((article * 5 + round) % 6) as usize;
+                let body: Vec<String> = (0..paragraphs).map(|i| format!("Line {i}.")).collect();
+                let mut analysed = analysed_as(&id, &body.join("\n\n"));
+                for (i, paragraph) in analysed.paragraphs.iter_mut().enumerate() {
+                    let pick = (article as usize * 3 + i * 2 + round as usize) % 7;
+                    let mut countries: Vec<CountryCode> = codes
+                        .iter()
+                        .enumerate()
+                        .filter(|(c, _)| pick & (1 << (c % 3)) != 0 && (c + pick) % 2 == 0)
+                        .map(|(_, code)| CountryCode::parse(code).unwrap())
+                        .collect();
+                    countries.sort();
+                    paragraph.resolved.entities.countries = countries;
+                }
+                let in_last_commit = writer.stored_hash(&id).unwrap().is_some();
+                let encoded = writer.encode(&analysed, "h");
+                writer.replace(&id, in_last_commit, encoded).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.finish(true).unwrap();
+        let scanned = country_counts_by_scan(&index);
+        assert!(scanned.len() >= 3, "{scanned:?}");
+        for counting in [ArticleCounting::Runs, ArticleCounting::Keys] {
+            let counted: BTreeMap<String, (u64, u64)> = country_counts(&index, counting)
+                .into_iter()
+                .map(|count| (count.value, (count.passages, count.articles)))
+                .collect();
+            let expected: BTreeMap<String, (u64, u64)> = scanned
+                .iter()
+                .map(|(code, (passages, ids))| (code.clone(), (*passages, ids.len() as u64)))
+                .collect();
+            assert_eq!(counted, expected, "{counting:?}");
+        }
     }
 
     #[test]
