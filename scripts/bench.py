@@ -165,6 +165,21 @@ def lede_warm(index, work):
     return statistics.median(took), percentile(took, 99)
 
 
+def warm_runs(lede_index, label, work):
+    """Warm (median, p99) per tool: the median of RUNS runs each, the tools taking turns
+    within each round so that a change in the shared machine's load weighs on all alike."""
+    runs = {"lede": [], "tantivy-py": [], "sqlite-fts5": []}
+    for _ in range(RUNS):
+        runs["lede"].append(lede_warm(lede_index, work))
+        for peer in ["tantivy-py", "sqlite-fts5"]:
+            runs[peer].append(peer_warm(peer, os.path.join(work, f"{peer}-{label}")))
+    return {
+        tool: (None, None) if any(m is None for m, _ in results)
+        else (statistics.median(m for m, _ in results), statistics.median(p for _, p in results))
+        for tool, results in runs.items()
+    }
+
+
 def percentile(values, p):
     """The same percentile as the peers' bench_query.py."""
     values = sorted(values)
@@ -221,13 +236,15 @@ def corpus_run(label, articles, paras, work, runs, with_cold):
     ]
     if label == "1m":
         targets.append(("ingest peak RSS", rows["lede"][1], 150.0, " MiB"))
-    lede_median, lede_p99 = lede_warm(lede_index, work)
-    print("\nWarm query (top 10 + snippets + total + country facet), ms:\n")
+    warm = warm_runs(lede_index, label, work)
+    lede_median, lede_p99 = warm["lede"]
+    print(f"\nWarm query (top 10 + snippets + total + country facet), ms, median of {RUNS} "
+          "runs taking turns:\n")
     print("| tool | median | p99 |")
     print("|---|---|---|")
     print(f"| lede (--batch took_ms, {WARM_ROUNDS} rounds of {QUERIES.split('/')[-1]}) | {lede_median:.3f} | {lede_p99:.3f} |")
     for peer in ["tantivy-py", "sqlite-fts5"]:
-        median, p99 = peer_warm(peer, os.path.join(work, f"{peer}-{label}"))
+        median, p99 = warm[peer]
         if median is not None:
             print(f"| {peer} (bench_query.py) | {median:.3f} | {p99:.3f} |")
             if peer == "tantivy-py":
