@@ -8,8 +8,9 @@
 //! an indexing thread has added it and drops it, and [`InFlight::wait_for_room`] holds the
 //! writer back while too many are queued.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tantivy::schema::document::Document;
 use tantivy::TantivyDocument;
@@ -24,35 +25,57 @@ pub const MAX_IN_FLIGHT: usize = 10_000;
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
 /// The count of passages handed over and not yet indexed.
+///
+/// Counted with an atomic: each indexing thread drops every passage it adds, and a lock
+/// taken for each would be taken a million times in an ingest of a million paragraphs.
+/// The writer, when it must wait, sleeps on a condition variable that droppers signal only
+/// while it waits, with a short timeout as well so that a signal sent just before it
+/// started waiting delays it by that much at most.
 #[derive(Debug, Default)]
 pub struct InFlight {
-    count: Mutex<usize>,
+    count: AtomicUsize,
+    waiting: AtomicBool,
+    lock: Mutex<()>,
     indexed: Condvar,
 }
+
+/// How long the waiting writer sleeps before it looks at the count again unsignalled.
+const RECHECK: Duration = Duration::from_millis(5);
 
 impl InFlight {
     /// Waits until `documents` more passages fit under [`MAX_IN_FLIGHT`] (a batch larger
     /// than the limit waits for an empty queue), then counts them as handed over.
     pub fn wait_for_room(&self, documents: usize) {
-        let count = self.count.lock().unwrap_or_else(PoisonError::into_inner);
-        let (mut count, _) = self
-            .indexed
-            .wait_timeout_while(count, MAX_WAIT, |count| {
-                *count > 0 && *count + documents > MAX_IN_FLIGHT
-            })
-            .unwrap_or_else(PoisonError::into_inner);
-        *count += documents;
+        let has_room = |count: usize| count == 0 || count + documents <= MAX_IN_FLIGHT;
+        if !has_room(self.count()) {
+            let started = Instant::now();
+            let mut guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+            self.waiting.store(true, Ordering::SeqCst);
+            while !has_room(self.count()) && started.elapsed() < MAX_WAIT {
+                guard = self
+                    .indexed
+                    .wait_timeout(guard, RECHECK)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+            }
+            self.waiting.store(false, Ordering::SeqCst);
+        }
+        self.count.fetch_add(documents, Ordering::SeqCst);
     }
 
     fn indexed_one(&self) {
-        let mut count = self.count.lock().unwrap_or_else(PoisonError::into_inner);
-        *count = count.saturating_sub(1);
-        self.indexed.notify_all();
+        let _ = self
+            .count
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if self.waiting.load(Ordering::SeqCst) {
+            let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+            self.indexed.notify_all();
+        }
     }
 
     /// Passages handed over and not indexed yet.
     pub fn count(&self) -> usize {
-        *self.count.lock().unwrap_or_else(PoisonError::into_inner)
+        self.count.load(Ordering::SeqCst)
     }
 }
 
@@ -103,7 +126,6 @@ mod tests {
 
     #[test]
     fn the_writer_waits_while_the_queue_is_full_and_goes_on_as_documents_are_indexed() {
-        use std::sync::atomic::{AtomicBool, Ordering};
         let in_flight = Arc::new(InFlight::default());
         in_flight.wait_for_room(MAX_IN_FLIGHT);
         let queued: Vec<CountedDoc> = (0..MAX_IN_FLIGHT)
