@@ -60,13 +60,15 @@ impl LocalReader {
         })
     }
 
-    /// How facet counts tell articles apart in this index.
-    fn article_counting(&self) -> facet::ArticleCounting {
-        if self.index.articles_contiguous {
+    /// A collector of the facet counts of `kinds`, telling articles apart as this index
+    /// allows (from runs where its articles are contiguous).
+    fn facet_collector(&self, kinds: &[FacetKind]) -> facet::EntityFacetCollector<'_> {
+        let counting = if self.index.articles_contiguous {
             facet::ArticleCounting::Runs
         } else {
             facet::ArticleCounting::Keys
-        }
+        };
+        facet::EntityFacetCollector::new(kinds, &self.dictionaries, counting)
     }
 
     /// Runs `read` over the index, any failure on its files said as one clear error.
@@ -112,7 +114,7 @@ impl Backend for LocalReader {
             search::search(
                 &self.reader.searcher(),
                 &self.fields,
-                (&self.dictionaries, self.article_counting()),
+                self.facet_collector(search.facets),
                 query.as_ref(),
                 search,
             )
@@ -232,17 +234,8 @@ impl LocalReader {
         let query = compile::selection(&self.fields, selection);
         let (total, values) = match kind {
             TopKind::Entity(kind) => {
-                let (total, mut counts) = searcher.search(
-                    query.as_ref(),
-                    &(
-                        Count,
-                        facet::EntityFacetCollector::new(
-                            &[kind],
-                            &self.dictionaries,
-                            self.article_counting(),
-                        ),
-                    ),
-                )?;
+                let (total, mut counts) =
+                    searcher.search(query.as_ref(), &(Count, self.facet_collector(&[kind])))?;
                 (total, counts.pop().unwrap_or_default())
             }
             TopKind::Author => searcher.search(

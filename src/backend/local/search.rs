@@ -9,22 +9,22 @@ use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
-use super::facet::{ArticleCounting, EntityFacetCollector, FacetDictionaries};
+use super::facet::EntityFacetCollector;
 use super::format::{self, name, Fields};
 use crate::backend::{Found, Search};
 use crate::error::Result;
 use crate::query::response::{ContextParagraph, Hit};
 
 /// Searches for `query`: the page `search` asks for, the exact total, and its facet
-/// counts, in one pass over the matches (two with per-article hits).
+/// counts (by `facets`, which counts `search.facets`), in one pass over the matches (two
+/// with per-article hits).
 pub fn search(
     searcher: &Searcher,
     fields: &Fields,
-    (dictionaries, counting): (&FacetDictionaries, ArticleCounting),
+    facets: EntityFacetCollector<'_>,
     query: &dyn Query,
     search: &Search<'_>,
 ) -> Result<Found> {
-    let facets = EntityFacetCollector::new(search.facets, dictionaries, counting);
     let wanted = search.limit.max(1);
     let (top, total, facets) = if search.per_article {
         let (total, facets) = searcher.search(query, &(Count, facets))?;
