@@ -258,6 +258,9 @@ pub struct Search<'a> {
     pub articles: bool,
     /// Attach the score breakdown to each hit.
     pub explain: bool,
+    /// Count every match for [`Found::total`]; without (and without facets), a backend may
+    /// stop once it has the page, and `total` is then the number of hits returned.
+    pub total: bool,
 }
 
 impl<'a> Search<'a> {
@@ -278,6 +281,7 @@ impl<'a> Search<'a> {
             only_values: None,
             articles: true,
             explain: false,
+            total: true,
         }
     }
 

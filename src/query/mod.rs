@@ -17,7 +17,7 @@ mod names_tests;
 #[cfg(test)]
 mod semantics_tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -534,6 +534,10 @@ impl QueryEngine {
             return Ok(None);
         }
         let mut relaxed = self.plan(request, true)?;
+        if request.offset == 0 && !request.per_article {
+            let partial = self.fill_first_page(request, &relaxed, found)?;
+            return Ok(Some((relaxed, partial)));
+        }
         // Passages with every word, or (by article) articles already listed, are not
         // listed again.
         let shown = self.strict_count_and_articles(request, strict, found.total)?;
@@ -554,6 +558,40 @@ impl QueryEngine {
             hit.partial = true;
         }
         Ok(Some((relaxed, partial)))
+    }
+
+    /// The fill of a first page of passages. Every passage with all the words is on the
+    /// page already (it is not full), so the best passages with some of the words, those
+    /// left out, are the rest of the page in the order an exclusion of the strict query
+    /// would give, without that exclusion (a second strict query, its phrases included,
+    /// for every match) or an exact total, which the fill does not show.
+    fn fill_first_page(
+        &self,
+        request: &QueryRequest,
+        relaxed: &PlannedQuery,
+        found: &Found,
+    ) -> Result<Vec<Hit>> {
+        let shown: HashSet<(&str, u64)> = found
+            .hits
+            .iter()
+            .map(|hit| (hit.article_id.as_str(), hit.paragraph))
+            .collect();
+        let search = Search {
+            total: false,
+            ..page_search(request, relaxed, &[])
+        };
+        let mut partial: Vec<Hit> = self
+            .backend
+            .search(&search)?
+            .hits
+            .into_iter()
+            .filter(|hit| !shown.contains(&(hit.article_id.as_str(), hit.paragraph)))
+            .collect();
+        partial.truncate(request.limit - found.hits.len());
+        for hit in &mut partial {
+            hit.partial = true;
+        }
+        Ok(partial)
     }
 
     /// How many entries the strict list has (passages, or articles with --per-article),
@@ -582,6 +620,7 @@ impl QueryEngine {
             only_values: None,
             articles: true,
             explain: false,
+            total: false,
         })?;
         let ids: Vec<String> = listed.hits.into_iter().map(|hit| hit.article_id).collect();
         Ok((ids.len(), Some(ids)))
@@ -797,6 +836,7 @@ fn page_search<'a>(
         only_values: None,
         articles: true,
         explain: request.explain,
+        total: true,
     }
 }
 

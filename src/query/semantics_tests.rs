@@ -392,8 +392,113 @@ fn found(engine: &QueryEngine, text: &str, words: WordMatch) -> BTreeSet<(String
         .collect()
 }
 
+/// Every passage lede finds for `text`, best first.
+fn ranked(engine: &QueryEngine, text: &str, words: WordMatch) -> Vec<(String, u64)> {
+    let mut request = QueryRequest::new(text);
+    request.words = words;
+    request.limit = 1_000;
+    let response = engine.query(&request).unwrap();
+    response
+        .hits
+        .into_iter()
+        .map(|hit| (hit.article_id, hit.paragraph))
+        .collect()
+}
+
+/// Whether the default mode's page `offset`, `limit` for `q` is what it means: the passages
+/// with every word (the evaluator's set, in lede's order for them) and, when they do not
+/// fill the page, after them the best passages with some of the words (lede's own ranking
+/// of any of the words, those with every word left out), marked partial.
+fn page_agrees(
+    fixture: &Fixture,
+    q: &Q,
+    offset: usize,
+    limit: usize,
+) -> std::result::Result<(), TestCaseError> {
+    let text = q.text();
+    let strict = ranked(&fixture.engine, &text, WordMatch::All);
+    let strict_set: BTreeSet<(String, u64)> = strict.iter().cloned().collect();
+    let evaluated: BTreeSet<(String, u64)> = fixture
+        .passages
+        .iter()
+        .filter(|p| {
+            q.matches(
+                p,
+                Rules {
+                    any: false,
+                    engine: fixture.engine_rules,
+                },
+            )
+        })
+        .map(|p| p.key.clone())
+        .collect();
+    prop_assert_eq!(&strict_set, &evaluated, "query {:?}", text);
+    let relaxable = fixture
+        .engine
+        .plan(&QueryRequest::new(&text), false)
+        .unwrap()
+        .relaxable;
+    let any = ranked(&fixture.engine, &text, WordMatch::Any);
+    let whole: Vec<((String, u64), bool)> = if !relaxable {
+        strict.into_iter().map(|key| (key, false)).collect()
+    } else if strict_set.is_empty() {
+        any.into_iter().map(|key| (key, false)).collect()
+    } else {
+        let rest = any.into_iter().filter(|key| !strict_set.contains(key));
+        strict
+            .into_iter()
+            .map(|key| (key, false))
+            .chain(rest.map(|key| (key, true)))
+            .collect()
+    };
+    let expected: Vec<_> = whole.into_iter().skip(offset).take(limit).collect();
+    let mut request = QueryRequest::new(&text);
+    request.offset = offset;
+    request.limit = limit;
+    let page: Vec<_> = fixture
+        .engine
+        .query(&request)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|hit| ((hit.article_id, hit.paragraph), hit.partial))
+        .collect();
+    prop_assert_eq!(
+        &page,
+        &expected,
+        "query {:?}, offset {}, limit {} in {}",
+        text,
+        offset,
+        limit,
+        fixture.engine.backend().location()
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_default_page_is_the_passages_with_every_word_then_the_best_of_the_rest(
+        q in query(),
+        offset in 0usize..6,
+        limit in 1usize..12,
+    ) {
+        FIXTURE.with(|fixture| page_agrees(fixture, &q, offset, limit))?;
+    }
+
+    /// The same in an OpenSearch cluster, when the tests have one.
+    #[test]
+    fn every_default_page_is_the_same_in_a_cluster(
+        q in query(),
+        offset in 0usize..6,
+        limit in 1usize..12,
+    ) {
+        CLUSTER_FIXTURE.with(|fixture| match fixture {
+            Some(fixture) => page_agrees(fixture, &q, offset, limit),
+            None => Ok(()),
+        })?;
+    }
 
     #[test]
     fn every_query_finds_exactly_what_its_tree_means(q in query(), any in proptest::bool::ANY) {

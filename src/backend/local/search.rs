@@ -35,7 +35,13 @@ pub fn search(
         let top = TopDocs::with_limit(wanted)
             .and_offset(search.offset)
             .order_by_score();
-        searcher.search(query, &(top, Count, facets))?
+        if search.total || !search.facets.is_empty() {
+            searcher.search(query, &(top, Count, facets))?
+        } else {
+            let top = searcher.search(query, &top)?;
+            let total = top.len();
+            (top, total, Vec::new())
+        }
     };
     let facets = match search.only_values {
         Some(values) => facets
