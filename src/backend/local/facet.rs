@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
@@ -53,6 +53,18 @@ impl EntityFacetCollector<'_> {
 #[derive(Default)]
 pub struct FacetDictionaries {
     read: Mutex<HashMap<(SegmentId, FacetKind), Arc<KindValues>>>,
+    columns: Mutex<HashMap<(SegmentId, ArticleCounting), SegmentColumns>>,
+}
+
+/// The columns a facet count reads in one segment. Opening a column looks it up in the
+/// segment's column directory and reads its header (the entity column's dictionary
+/// index too): 3-4% of a warm query when done for every query.
+#[derive(Clone)]
+struct SegmentColumns {
+    /// The entity facets of each passage.
+    entities: StrColumn,
+    /// What tells a passage's article apart (see [`ArticleCounting`]).
+    articles: Column<u64>,
 }
 
 /// The values of one facet kind in one segment: its ordinals `[start, start + len)`, and
@@ -126,6 +138,29 @@ impl FacetDictionaries {
         Ok(values)
     }
 
+    /// The columns a facet count of `segment` reads, counting articles as `counting`
+    /// says, opened on first use.
+    fn columns(
+        &self,
+        segment: &SegmentReader,
+        counting: ArticleCounting,
+    ) -> tantivy::Result<SegmentColumns> {
+        let key = (segment.segment_id(), counting);
+        if let Some(columns) = lock(&self.columns).get(&key) {
+            return Ok(columns.clone());
+        }
+        let entities = segment.fast_fields().str(name::ENTITIES)?.ok_or_else(|| {
+            tantivy::TantivyError::SchemaError(format!("no `{}` column", name::ENTITIES))
+        })?;
+        let articles = segment.fast_fields().u64(match counting {
+            ArticleCounting::Runs => name::PARAGRAPH,
+            ArticleCounting::Keys => name::ARTICLE_KEY,
+        })?;
+        let columns = SegmentColumns { entities, articles };
+        lock(&self.columns).insert(key, columns.clone());
+        Ok(columns)
+    }
+
     /// Forgets every segment `searcher` does not list (merged away since).
     pub fn keep_only(&self, searcher: &tantivy::Searcher) {
         let live: Vec<SegmentId> = searcher
@@ -134,12 +169,18 @@ impl FacetDictionaries {
             .map(|segment| segment.segment_id())
             .collect();
         self.lock().retain(|(segment, _), _| live.contains(segment));
+        lock(&self.columns).retain(|(segment, _), _| live.contains(segment));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(SegmentId, FacetKind), Arc<KindValues>>> {
-        // A panic while holding the lock leaves a map that is still whole.
-        self.read.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.read)
     }
+}
+
+/// A map of [`FacetDictionaries`], locked.
+fn lock<K, V>(map: &Mutex<HashMap<K, V>>) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
+    // A panic while holding the lock leaves a map that is still whole.
+    map.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// One value's raw counts: its passages, and its articles, counted already (from runs)
@@ -155,7 +196,7 @@ pub struct Tally {
 type KindCounts = HashMap<String, Tally>;
 
 /// How a segment's matches tell their articles apart, for distinct-article counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ArticleCounting {
     /// Each article's passages are consecutive documents of one segment (see
     /// `LedeIndex::articles_contiguous`): an article is a run of documents starting at its
@@ -187,14 +228,16 @@ enum SegmentArticles {
 }
 
 impl SegmentArticles {
+    /// Counting as `counting` says, from `column`: the paragraph column for runs, the
+    /// article key column for keys.
     fn new(
         counting: ArticleCounting,
-        segment: &SegmentReader,
+        column: Column<u64>,
         kinds: &[Arc<KindValues>],
-    ) -> tantivy::Result<SegmentArticles> {
-        Ok(match counting {
+    ) -> SegmentArticles {
+        match counting {
             ArticleCounting::Runs => SegmentArticles::Runs {
-                paragraphs: segment.fast_fields().u64(name::PARAGRAPH)?,
+                paragraphs: column,
                 last: kinds
                     .iter()
                     .map(|k| vec![u64::MAX; k.values.len()])
@@ -202,10 +245,10 @@ impl SegmentArticles {
                 counted: kinds.iter().map(|k| vec![0; k.values.len()]).collect(),
             },
             ArticleCounting::Keys => SegmentArticles::Keys {
-                keys: segment.fast_fields().u64(name::ARTICLE_KEY)?,
+                keys: column,
                 pairs: kinds.iter().map(|_| Vec::new()).collect(),
             },
-        })
+        }
     }
 
     /// What tells `doc`'s article apart: the document of its paragraph 0, or its key.
@@ -267,7 +310,8 @@ impl Collector for EntityFacetCollector<'_> {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let reader = segment.facet_reader(name::ENTITIES)?;
+        let columns = self.dictionaries.columns(segment, self.counting)?;
+        let reader = FacetReader::new(columns.entities);
         let kinds = self
             .kinds
             .iter()
@@ -275,7 +319,7 @@ impl Collector for EntityFacetCollector<'_> {
             .collect::<tantivy::Result<Vec<_>>>()?;
         let passages = kinds.iter().map(|k| vec![0; k.values.len()]).collect();
         let end = kinds.iter().map(|k| k.end()).max().unwrap_or(0);
-        let articles = SegmentArticles::new(self.counting, segment, &kinds)?;
+        let articles = SegmentArticles::new(self.counting, columns.articles, &kinds);
         Ok(SegmentFacetCollector {
             reader,
             kinds,
