@@ -47,6 +47,26 @@ pub fn tantivy_en_stem() -> TextAnalyzer {
 }
 
 /// Words, without the overlong ones, lower-cased: what both analyzers stem.
+/// The words of a text as [`en_stem`] sees them before stemming: split, lower-cased, the
+/// overlong left out. Each word through [`stem`] gives `en_stem`'s term.
+pub fn en_words() -> TextAnalyzer {
+    lowercased_words().build()
+}
+
+/// Stems a word of [`en_words`] in place, as [`en_stem`] does (through the same cache).
+pub fn stem(word: &mut String) {
+    STEMS.with(|stems| stems.borrow_mut().stem_in_place(word));
+}
+
+/// The first character of a word of [`en_words`] is its stem's first character too:
+/// English Snowball rewrites only suffixes (its regions start after a vowel and a
+/// consonant), deletes "ed" or "ing" only after a vowel, and its whole-word exceptions
+/// ("dying" → "die", "skies" → "sky") keep the initial. So a word can stem to a term only
+/// if both start alike, and a highlighter need not stem the others.
+pub fn stem_initial(word: &str) -> Option<char> {
+    word.chars().next()
+}
+
 fn lowercased_words() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
@@ -91,8 +111,7 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
         if !self.tail.advance() {
             return false;
         }
-        let word = &mut self.tail.token_mut().text;
-        STEMS.with(|stems| stems.borrow_mut().stem_in_place(word));
+        stem(&mut self.tail.token_mut().text);
         true
     }
 
@@ -194,5 +213,58 @@ mod tests {
         let mut word = "runnings".to_string();
         cache.stem_in_place(&mut word);
         assert_eq!(word, "run");
+    }
+
+    /// A word's stem starts with the word's first character (what highlighters rely on),
+    /// for English Snowball's whole-word exceptions, its shortest rewrites, and any word.
+    fn keeps_initial(word: &str) -> bool {
+        let mut words = en_words();
+        let mut stream = words.token_stream(word);
+        while let Some(token) = stream.next() {
+            let mut stemmed = token.text.clone();
+            stem(&mut stemmed);
+            if stem_initial(&stemmed) != stem_initial(&token.text) {
+                return false;
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn stems_keep_the_first_character_of_the_word() {
+        for word in [
+            "dying",
+            "lying",
+            "tying",
+            "skies",
+            "skis",
+            "idly",
+            "gently",
+            "ugly",
+            "early",
+            "only",
+            "singly",
+            "ies",
+            "aed",
+            "aing",
+            "eed",
+            "ied",
+            "ying",
+            "yed",
+            "yy",
+            "ey",
+            "'tis",
+            "générale",
+            "états",
+        ] {
+            assert!(keeps_initial(word), "{word}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_stem_keeps_the_first_character(word in "[a-zA-Zéü']{1,14}") {
+            proptest::prop_assert!(keeps_initial(&word), "{}", word);
+        }
     }
 }

@@ -179,7 +179,7 @@ impl QueryEngine {
         // A TREC run needs no highlights; the snippet is then the passage's start.
         let mut highlighter = request
             .snippets
-            .then(|| PassageHighlighter::new(&self.analyzer, &planned.highlight));
+            .then(|| PassageHighlighter::new(&planned.highlight));
         for hit in &mut hits {
             add_snippet(hit, highlighter.as_mut());
         }
@@ -298,7 +298,7 @@ impl QueryEngine {
             paragraph.partial = hit.as_ref().is_some_and(|hit| hit.partial || relaxed);
             paragraph.highlights = Some(hit.map(|hit| hit.highlights).unwrap_or_default());
         }
-        let mut marker = PassageHighlighter::new(&self.analyzer, &planned.highlight);
+        let mut marker = PassageHighlighter::new(&planned.highlight);
         view.title_highlights = Some(
             view.title
                 .as_deref()

@@ -8,6 +8,8 @@
 
 use tantivy::tokenizer::TextAnalyzer;
 
+use crate::analyzer;
+
 use super::plan::{FieldHighlights, HighlightSpec};
 
 /// Passages up to this many bytes are shown whole.
@@ -32,8 +34,12 @@ pub struct Snippet {
 
 /// Finds the words of a text that match a query.
 pub struct Highlighter {
-    analyzer: TextAnalyzer,
+    /// The text's words, not yet stemmed.
+    words: TextAnalyzer,
     spec: HighlightSpec,
+    /// The first characters of every word the spec marks (see [`analyzer::stem_initial`]):
+    /// only words starting so are stemmed. `None` stems every word.
+    initials: Option<Vec<char>>,
 }
 
 /// The highlighters of a passage's two fields: the article title and the paragraph, each
@@ -46,19 +52,31 @@ pub struct PassageHighlighter {
 }
 
 impl PassageHighlighter {
-    /// Highlighters for `specs`, analysing with `analyzer` (the text fields').
-    pub fn new(analyzer: &TextAnalyzer, specs: &FieldHighlights) -> PassageHighlighter {
+    /// Highlighters for `specs`.
+    pub fn new(specs: &FieldHighlights) -> PassageHighlighter {
         PassageHighlighter {
-            title: Highlighter::new(analyzer.clone(), specs.title.clone()),
-            body: Highlighter::new(analyzer.clone(), specs.body.clone()),
+            title: Highlighter::new(specs.title.clone()),
+            body: Highlighter::new(specs.body.clone()),
         }
     }
 }
 
 impl Highlighter {
     /// A highlighter for `spec`, analysing with `analyzer` (the body field's).
-    pub fn new(analyzer: TextAnalyzer, spec: HighlightSpec) -> Highlighter {
-        Highlighter { analyzer, spec }
+    pub fn new(spec: HighlightSpec) -> Highlighter {
+        let marked = spec
+            .terms
+            .iter()
+            .chain(&spec.prefixes)
+            .chain(spec.phrases.iter().flat_map(|(words, _)| words));
+        let initials = marked
+            .map(|word| analyzer::stem_initial(word))
+            .collect::<Option<Vec<char>>>();
+        Highlighter {
+            words: analyzer::en_words(),
+            spec,
+            initials,
+        }
     }
 
     /// Byte ranges of the matched words of `text`, in order, without overlaps.
@@ -73,16 +91,23 @@ impl Highlighter {
         let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut marked = Vec::new();
         let mut words = Vec::new();
-        let mut stream = self.analyzer.token_stream(text);
+        // Words that cannot stem to a marked word are left unstemmed: they match nothing
+        // either way, and stemming every word of ten passages was a tenth of a cold query.
+        let mut stream = self.words.token_stream(text);
         while stream.advance() {
-            let token = stream.token();
+            let may_mark = may_mark(self.initials.as_deref(), &stream.token().text);
+            let token = stream.token_mut();
+            if may_mark {
+                analyzer::stem(&mut token.text);
+            }
             spans.push((token.offset_from, token.offset_to));
             marked.push(
-                spec.terms.contains(&token.text)
-                    || spec
-                        .prefixes
-                        .iter()
-                        .any(|p| token.text.starts_with(p.as_str())),
+                may_mark
+                    && (spec.terms.contains(&token.text)
+                        || spec
+                            .prefixes
+                            .iter()
+                            .any(|p| token.text.starts_with(p.as_str()))),
             );
             if !spec.phrases.is_empty() {
                 words.push(token.text.clone());
@@ -97,6 +122,15 @@ impl Highlighter {
             .filter(|(_, m)| *m)
             .map(|(span, _)| span)
             .collect()
+    }
+}
+
+/// Whether `word` (lower-cased, not stemmed) may stem to a marked word starting with one
+/// of `initials` (all may when `None`).
+fn may_mark(initials: Option<&[char]>, word: &str) -> bool {
+    match (initials, analyzer::stem_initial(word)) {
+        (Some(initials), Some(initial)) => initials.contains(&initial),
+        _ => true,
     }
 }
 
@@ -245,6 +279,7 @@ fn word_end(text: &str, at: usize) -> usize {
 mod tests {
     use super::*;
     use crate::analyzer::en_stem;
+    use proptest::prelude::*;
 
     fn marked(text: &str, ranges: &[(usize, usize)]) -> Vec<String> {
         ranges
@@ -266,7 +301,7 @@ mod tests {
 
     #[test]
     fn stems_match_other_word_forms() {
-        let mut h = Highlighter::new(en_stem(), spec(&["weapon", "suppli"], &[]));
+        let mut h = Highlighter::new(spec(&["weapon", "suppli"], &[]));
         let text = "Supplying weapons: the supply of armaments and Weapon supplies.";
         assert_eq!(
             marked(text, &h.highlights(text)),
@@ -276,10 +311,10 @@ mod tests {
 
     #[test]
     fn a_phrase_lights_up_only_where_its_words_stand_together() {
-        let mut h = Highlighter::new(en_stem(), spec(&[], &[(&["weapon", "suppli"], 0)]));
+        let mut h = Highlighter::new(spec(&[], &[(&["weapon", "suppli"], 0)]));
         let text = "The weapons supply grew; a supply of food and weapons.";
         assert_eq!(marked(text, &h.highlights(text)), ["weapons", "supply"]);
-        let mut sloppy = Highlighter::new(en_stem(), spec(&[], &[(&["weapon", "suppli"], 2)]));
+        let mut sloppy = Highlighter::new(spec(&[], &[(&["weapon", "suppli"], 2)]));
         let text = "weapons and their supply; supply then weapons";
         assert_eq!(
             marked(text, &sloppy.highlights(text)),
@@ -289,13 +324,10 @@ mod tests {
 
     #[test]
     fn prefixes_match_word_starts() {
-        let mut h = Highlighter::new(
-            en_stem(),
-            HighlightSpec {
-                prefixes: ["comput".to_string()].into_iter().collect(),
-                ..Default::default()
-            },
-        );
+        let mut h = Highlighter::new(HighlightSpec {
+            prefixes: ["comput".to_string()].into_iter().collect(),
+            ..Default::default()
+        });
         let text = "Computers compute; a computation.";
         assert_eq!(
             marked(text, &h.highlights(text)),
@@ -359,6 +391,115 @@ mod tests {
         let s = snippet(&text, &[(300, 302)]);
         for (start, end) in s.fragments {
             assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+        }
+    }
+
+    /// Highlights found the plain way: every word stemmed by the index's analyzer.
+    fn every_word_stemmed(spec: &HighlightSpec, text: &str) -> Vec<(usize, usize)> {
+        let mut analyzer = en_stem();
+        let mut stream = analyzer.token_stream(text);
+        let mut spans = Vec::new();
+        let mut words = Vec::new();
+        while let Some(token) = stream.next() {
+            spans.push((token.offset_from, token.offset_to));
+            words.push(token.text.clone());
+        }
+        let mut marked: Vec<bool> = words
+            .iter()
+            .map(|w| spec.terms.contains(w) || spec.prefixes.iter().any(|p| w.starts_with(p)))
+            .collect();
+        for (phrase, slop) in &spec.phrases {
+            mark_phrase(&words, phrase, *slop as usize, &mut marked);
+        }
+        spans
+            .into_iter()
+            .zip(marked)
+            .filter(|(_, m)| *m)
+            .map(|(span, _)| span)
+            .collect()
+    }
+
+    /// Words whose stems differ most from them, and some that are not English.
+    const WORDS: &[&str] = &[
+        "dying",
+        "lying",
+        "tying",
+        "skies",
+        "skis",
+        "early",
+        "only",
+        "idly",
+        "gently",
+        "ugly",
+        "singly",
+        "news",
+        "ies",
+        "aed",
+        "aing",
+        "eyed",
+        "yelling",
+        "y",
+        "yes",
+        "by",
+        "cries",
+        "ties",
+        "supplying",
+        "Supplies",
+        "weapons",
+        "generously",
+        "communism",
+        "arsenal",
+        "happily",
+        "Ünïcödé",
+        "ÉTATS",
+        "naïve",
+        "cafés",
+        "a",
+        "I",
+        "ok",
+        "1987",
+        "mr",
+    ];
+
+    fn stemmed(word: &str) -> String {
+        let mut analyzer = en_stem();
+        let mut stream = analyzer.token_stream(word);
+        stream.next().map(|t| t.text.clone()).unwrap_or_default()
+    }
+
+    proptest! {
+        /// Stemming only the words that start like a marked word marks what stemming every
+        /// word marks: terms, prefixes and phrases drawn from the text's own stems.
+        #[test]
+        fn stemming_only_likely_words_marks_the_same(
+            text_words in proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(WORDS).prop_map(str::to_string),
+                    "[a-zA-Zé]{1,9}",
+                ],
+                1..24,
+            ),
+            picks in proptest::collection::vec((0usize..24, 0usize..4), 0..4),
+            phrase in proptest::option::of((0usize..24, 0u32..2)),
+        ) {
+            let text = text_words.join(" ");
+            let stems: Vec<String> = text_words.iter().map(|w| stemmed(w)).collect();
+            let mut spec = HighlightSpec::default();
+            for (i, how) in picks {
+                let stem = &stems[i % stems.len()];
+                match how {
+                    0 | 1 => { spec.terms.insert(stem.clone()); }
+                    2 => { spec.prefixes.insert(stem.chars().take(2).collect()); }
+                    _ => { spec.terms.insert(format!("{stem}x")); }
+                }
+            }
+            if let Some((i, slop)) = phrase {
+                let i = i % stems.len();
+                let next = stems.get(i + 1).cloned().unwrap_or_else(|| "weapon".into());
+                spec.phrases.push((vec![stems[i].clone(), next], slop));
+            }
+            let mut highlighter = Highlighter::new(spec.clone());
+            prop_assert_eq!(highlighter.highlights(&text), every_word_stemmed(&spec, &text));
         }
     }
 }
