@@ -206,13 +206,16 @@ impl LedeIndex {
 /// | 8 KiB, 3 | 0.21-0.25 | 1.31-1.37 | 1.40x (the size target's edge) |
 /// | 8 KiB, 7 | 0.214-0.224 | 1.37-1.46 | 1.38x |
 ///
-/// 12 KiB at level 3 takes a quarter off warm queries for 7% more ingest time.
+/// Those were indexes of four segments; with two (and the query work cut since), 12 KiB
+/// at level 3 gave 0.176-0.185 ms, 1.20-1.31 s and 1.34x, 8 KiB at level 3 0.162-0.169 ms,
+/// 1.19-1.35 s and 1.37x (same runs). 8 KiB at level 3 takes a third off warm queries
+/// against 32 KiB at level 1 for about 7% more ingest time.
 fn index_settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 12 * 1024,
+        docstore_blocksize: 8 * 1024,
         ..IndexSettings::default()
     }
 }
