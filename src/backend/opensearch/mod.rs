@@ -387,7 +387,8 @@ impl Backend for OpenSearchReader {
         }
         let mut body = json!({
             "query": query,
-            "track_total_hits": true,
+            // Without an exact total the cluster may stop counting once it has the page.
+            "track_total_hits": search.total || !search.facets.is_empty(),
             "from": if search.limit == 0 { 0 } else { search.offset },
             "size": search.limit,
             "_source": format::source_fields(),
@@ -400,7 +401,7 @@ impl Backend for OpenSearchReader {
             body["explain"] = json!(true);
         }
         let answer = self.index.search(&body)?;
-        let hits = answer["hits"]["hits"]
+        let hits: Vec<Hit> = answer["hits"]["hits"]
             .as_array()
             .map(|hits| hits.iter().map(|h| read_hit(h, search.explain)).collect())
             .unwrap_or_default();
@@ -424,8 +425,13 @@ impl Backend for OpenSearchReader {
                 }
             })
             .collect::<Result<_>>()?;
+        let total = if search.total || !search.facets.is_empty() {
+            total_of(&answer)
+        } else {
+            hits.len() as u64
+        };
         Ok(Found {
-            total: total_of(&answer),
+            total,
             hits,
             facets,
         })
