@@ -113,16 +113,26 @@ impl Highlighter {
                 words.push(token.text.clone());
             }
         }
-        for (phrase, slop) in &spec.phrases {
-            mark_phrase(&words, phrase, *slop as usize, &mut marked);
-        }
-        spans
-            .into_iter()
-            .zip(marked)
-            .filter(|(_, m)| *m)
-            .map(|(span, _)| span)
-            .collect()
+        marked_spans(spec, spans, &words, marked)
     }
+}
+
+/// The spans of the words marked alone (`marked`) or, among `words`, by a phrase of `spec`.
+fn marked_spans(
+    spec: &HighlightSpec,
+    spans: Vec<(usize, usize)>,
+    words: &[String],
+    mut marked: Vec<bool>,
+) -> Vec<(usize, usize)> {
+    for (phrase, slop) in &spec.phrases {
+        mark_phrase(words, phrase, *slop as usize, &mut marked);
+    }
+    spans
+        .into_iter()
+        .zip(marked)
+        .filter(|(_, m)| *m)
+        .map(|(span, _)| span)
+        .collect()
 }
 
 /// Whether `word` (lower-cased, not stemmed) may stem to a marked word starting with one
@@ -404,19 +414,11 @@ mod tests {
             spans.push((token.offset_from, token.offset_to));
             words.push(token.text.clone());
         }
-        let mut marked: Vec<bool> = words
+        let marked: Vec<bool> = words
             .iter()
             .map(|w| spec.terms.contains(w) || spec.prefixes.iter().any(|p| w.starts_with(p)))
             .collect();
-        for (phrase, slop) in &spec.phrases {
-            mark_phrase(&words, phrase, *slop as usize, &mut marked);
-        }
-        spans
-            .into_iter()
-            .zip(marked)
-            .filter(|(_, m)| *m)
-            .map(|(span, _)| span)
-            .collect()
+        marked_spans(spec, spans, &words, marked)
     }
 
     /// Words whose stems differ most from them, and some that are not English.
