@@ -46,7 +46,6 @@ pub fn tantivy_en_stem() -> TextAnalyzer {
         .build()
 }
 
-/// Words, without the overlong ones, lower-cased: what both analyzers stem.
 /// The words of a text as [`en_stem`] sees them before stemming: split, lower-cased, the
 /// overlong left out. Each word through [`stem`] gives `en_stem`'s term.
 pub fn en_words() -> TextAnalyzer {
@@ -67,6 +66,7 @@ pub fn stem_initial(word: &str) -> Option<char> {
     word.chars().next()
 }
 
+/// Words, without the overlong ones, lower-cased: what both analyzers stem.
 fn lowercased_words() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_TOKEN))

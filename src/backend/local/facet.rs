@@ -48,8 +48,9 @@ impl EntityFacetCollector<'_> {
     }
 }
 
-/// The values of each facet kind in each segment seen, read from its dictionary once: an
-/// open index keeps one, and forgets the segments a reload no longer lists.
+/// The values of each facet kind in each segment seen, read from its dictionary once, and
+/// the columns facet counts read there, opened once: an open index keeps one, and forgets
+/// the segments a reload no longer lists.
 #[derive(Default)]
 pub struct FacetDictionaries {
     read: Mutex<HashMap<(SegmentId, FacetKind), Arc<KindValues>>>,
