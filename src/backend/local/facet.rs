@@ -49,23 +49,17 @@ impl EntityFacetCollector<'_> {
 }
 
 /// The values of each facet kind in each segment seen, read from its dictionary once, and
-/// the columns facet counts read there, opened once: an open index keeps one, and forgets
-/// the segments a reload no longer lists.
+/// the columns facet counts read there, opened once (opening a column looks it up in the
+/// segment's column directory and reads its header, the entity column's dictionary index
+/// too: 3-4% of a warm query when done for every query): an open index keeps one, and
+/// forgets the segments a reload no longer lists.
 #[derive(Default)]
 pub struct FacetDictionaries {
     read: Mutex<HashMap<(SegmentId, FacetKind), Arc<KindValues>>>,
-    columns: Mutex<HashMap<(SegmentId, ArticleCounting), SegmentColumns>>,
-}
-
-/// The columns a facet count reads in one segment. Opening a column looks it up in the
-/// segment's column directory and reads its header (the entity column's dictionary
-/// index too): 3-4% of a warm query when done for every query.
-#[derive(Clone)]
-struct SegmentColumns {
     /// The entity facets of each passage.
-    entities: StrColumn,
+    entities: Mutex<HashMap<SegmentId, StrColumn>>,
     /// What tells a passage's article apart (see [`ArticleCounting`]).
-    articles: Column<u64>,
+    articles: Mutex<HashMap<(SegmentId, ArticleCounting), Column<u64>>>,
 }
 
 /// The values of one facet kind in one segment: its ordinals `[start, start + len)`, and
@@ -123,43 +117,35 @@ impl KindValues {
 
 impl FacetDictionaries {
     /// The values of `kind` in `segment`, read on first use.
-    pub fn of(
-        &self,
-        segment: &SegmentReader,
-        reader: &FacetReader,
-        kind: FacetKind,
-    ) -> tantivy::Result<Arc<KindValues>> {
-        let key = (segment.segment_id(), kind);
-        if let Some(values) = self.lock().get(&key) {
-            return Ok(Arc::clone(values));
-        }
-        // Read without the lock: another thread reading the same segment at worst repeats it.
-        let values = Arc::new(KindValues::read(reader, facet_root(kind))?);
-        self.lock().insert(key, Arc::clone(&values));
-        Ok(values)
+    pub fn of(&self, segment: &SegmentReader, kind: FacetKind) -> tantivy::Result<Arc<KindValues>> {
+        cached(&self.read, (segment.segment_id(), kind), || {
+            let reader = FacetReader::new(self.entities(segment)?);
+            Ok(Arc::new(KindValues::read(&reader, facet_root(kind))?))
+        })
     }
 
-    /// The columns a facet count of `segment` reads, counting articles as `counting`
-    /// says, opened on first use.
-    fn columns(
+    /// The entity facet column of `segment`, opened on first use.
+    fn entities(&self, segment: &SegmentReader) -> tantivy::Result<StrColumn> {
+        cached(&self.entities, segment.segment_id(), || {
+            segment.fast_fields().str(name::ENTITIES)?.ok_or_else(|| {
+                tantivy::TantivyError::SchemaError(format!("no `{}` column", name::ENTITIES))
+            })
+        })
+    }
+
+    /// The column that tells the articles of `segment` apart as `counting` says, opened on
+    /// first use.
+    fn articles(
         &self,
         segment: &SegmentReader,
         counting: ArticleCounting,
-    ) -> tantivy::Result<SegmentColumns> {
-        let key = (segment.segment_id(), counting);
-        if let Some(columns) = lock(&self.columns).get(&key) {
-            return Ok(columns.clone());
-        }
-        let entities = segment.fast_fields().str(name::ENTITIES)?.ok_or_else(|| {
-            tantivy::TantivyError::SchemaError(format!("no `{}` column", name::ENTITIES))
-        })?;
-        let articles = segment.fast_fields().u64(match counting {
-            ArticleCounting::Runs => name::PARAGRAPH,
-            ArticleCounting::Keys => name::ARTICLE_KEY,
-        })?;
-        let columns = SegmentColumns { entities, articles };
-        lock(&self.columns).insert(key, columns.clone());
-        Ok(columns)
+    ) -> tantivy::Result<Column<u64>> {
+        cached(&self.articles, (segment.segment_id(), counting), || {
+            segment.fast_fields().u64(match counting {
+                ArticleCounting::Runs => name::PARAGRAPH,
+                ArticleCounting::Keys => name::ARTICLE_KEY,
+            })
+        })
     }
 
     /// Forgets every segment `searcher` does not list (merged away since).
@@ -169,13 +155,25 @@ impl FacetDictionaries {
             .iter()
             .map(|segment| segment.segment_id())
             .collect();
-        self.lock().retain(|(segment, _), _| live.contains(segment));
-        lock(&self.columns).retain(|(segment, _), _| live.contains(segment));
+        lock(&self.read).retain(|(segment, _), _| live.contains(segment));
+        lock(&self.entities).retain(|segment, _| live.contains(segment));
+        lock(&self.articles).retain(|(segment, _), _| live.contains(segment));
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(SegmentId, FacetKind), Arc<KindValues>>> {
-        lock(&self.read)
+/// The value `map` holds for `key`, made by `make` and kept on first use. `make` runs
+/// without the lock: another thread asking for the same key at worst repeats it.
+fn cached<K: std::hash::Hash + Eq, V: Clone>(
+    map: &Mutex<HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> tantivy::Result<V>,
+) -> tantivy::Result<V> {
+    if let Some(value) = lock(map).get(&key) {
+        return Ok(value.clone());
     }
+    let value = make()?;
+    lock(map).insert(key, value.clone());
+    Ok(value)
 }
 
 /// A map of [`FacetDictionaries`], locked.
@@ -311,16 +309,16 @@ impl Collector for EntityFacetCollector<'_> {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let columns = self.dictionaries.columns(segment, self.counting)?;
-        let reader = FacetReader::new(columns.entities);
+        let reader = FacetReader::new(self.dictionaries.entities(segment)?);
         let kinds = self
             .kinds
             .iter()
-            .map(|kind| self.dictionaries.of(segment, &reader, *kind))
+            .map(|kind| self.dictionaries.of(segment, *kind))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let passages = kinds.iter().map(|k| vec![0; k.values.len()]).collect();
         let end = kinds.iter().map(|k| k.end()).max().unwrap_or(0);
-        let articles = SegmentArticles::new(self.counting, columns.articles, &kinds);
+        let column = self.dictionaries.articles(segment, self.counting)?;
+        let articles = SegmentArticles::new(self.counting, column, &kinds);
         Ok(SegmentFacetCollector {
             reader,
             kinds,
@@ -563,8 +561,7 @@ pub fn values(
 ) -> tantivy::Result<Vec<String>> {
     let mut values = std::collections::BTreeSet::new();
     for segment in searcher.segment_readers() {
-        let reader = segment.facet_reader(name::ENTITIES)?;
-        let kind_values = dictionaries.of(segment, &reader, kind)?;
+        let kind_values = dictionaries.of(segment, kind)?;
         values.extend(kind_values.values().map(str::to_string));
     }
     Ok(values.into_iter().collect())
