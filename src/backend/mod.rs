@@ -264,6 +264,11 @@ pub struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
+    /// Whether the search must visit every match: for the exact total or for facet counts.
+    pub fn visits_every_match(&self) -> bool {
+        self.total || !self.facets.is_empty()
+    }
+
     /// A search that only counts: the total and the counts of the first `facet_limit`
     /// values of `facets`, no hits.
     pub fn counting(

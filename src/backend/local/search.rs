@@ -35,7 +35,7 @@ pub fn search(
         let top = TopDocs::with_limit(wanted)
             .and_offset(search.offset)
             .order_by_score();
-        if search.total || !search.facets.is_empty() {
+        if search.visits_every_match() {
             searcher.search(query, &(top, Count, facets))?
         } else {
             let top = searcher.search(query, &top)?;

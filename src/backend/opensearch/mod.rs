@@ -388,7 +388,7 @@ impl Backend for OpenSearchReader {
         let mut body = json!({
             "query": query,
             // Without an exact total the cluster may stop counting once it has the page.
-            "track_total_hits": search.total || !search.facets.is_empty(),
+            "track_total_hits": search.visits_every_match(),
             "from": if search.limit == 0 { 0 } else { search.offset },
             "size": search.limit,
             "_source": format::source_fields(),
@@ -425,7 +425,7 @@ impl Backend for OpenSearchReader {
                 }
             })
             .collect::<Result<_>>()?;
-        let total = if search.total || !search.facets.is_empty() {
+        let total = if search.visits_every_match() {
             total_of(&answer)
         } else {
             hits.len() as u64
