@@ -86,10 +86,7 @@ pub struct Discovery {
 /// skipped), leaving out anything inside `exclude` (the index folder, when it sits inside
 /// the corpus).
 pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
-    let excluded: Vec<PathBuf> = exclude
-        .iter()
-        .filter_map(|p| fs::canonicalize(p).ok())
-        .collect();
+    let excluded = canonical(exclude);
     let mut discovery = Discovery::default();
     for root in paths {
         if root.as_os_str() == STDIN {
@@ -135,10 +132,7 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovery {
 /// walk stops at the first byte past the limit, so a large corpus costs a few directory
 /// reads, not a second walk of every folder.
 pub fn input_bytes_up_to(paths: &[PathBuf], exclude: &[PathBuf], limit: u64) -> Option<u64> {
-    let excluded: Vec<PathBuf> = exclude
-        .iter()
-        .filter_map(|p| fs::canonicalize(p).ok())
-        .collect();
+    let excluded = canonical(exclude);
     let mut total = 0u64;
     for root in paths {
         if root.as_os_str() == STDIN {
@@ -157,6 +151,14 @@ pub fn input_bytes_up_to(paths: &[PathBuf], exclude: &[PathBuf], limit: u64) -> 
         }
     }
     Some(total)
+}
+
+/// The canonical form of each of `paths` that exists, to compare with walked paths.
+fn canonical(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect()
 }
 
 /// Every entry under `root`, in file name order, following links and leaving out hidden
