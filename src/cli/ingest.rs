@@ -72,8 +72,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<Outcome> {
         .clamp(1, (memory_budget / MIN_WRITER_BUDGET).max(1));
     if memory_budget < MIN_WRITER_BUDGET {
         anyhow::bail!(
-            "--memory-mb {}: the index writer needs at least 15 MiB",
-            memory_budget / (1024 * 1024)
+            "--memory-mb {}: the index writer needs at least {} MiB",
+            memory_budget / (1024 * 1024),
+            MIN_WRITER_BUDGET / (1024 * 1024)
         );
     }
     refuse_when_nothing_exists(&args.paths)?;

@@ -62,7 +62,8 @@ impl PassageHighlighter {
 }
 
 impl Highlighter {
-    /// A highlighter for `spec`, analysing with `analyzer` (the body field's).
+    /// A highlighter for `spec`, reading words as the index's analyzer does
+    /// ([`analyzer::en_words`], then [`analyzer::stem`]).
     pub fn new(spec: HighlightSpec) -> Highlighter {
         let marked = spec
             .terms
