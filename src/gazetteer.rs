@@ -220,28 +220,21 @@ impl Countries {
 /// The common English name of a code in the shipped country list, `None` when the list
 /// has no such code.
 ///
-/// Read from the list's first two columns alone: labelling facet rows is all most queries
-/// need of it, and a cold query should not pay for the whole list (its aliases and
-/// demonyms made [`Countries::shipped`] 0.17 ms of a 3 ms query). Names agree with the
-/// whole list's (tested).
+/// Tabled from the list's first two columns when lede is built: labelling facet rows is
+/// all most queries need of the list, and a cold query should not parse it (the whole list,
+/// with aliases and demonyms, made [`Countries::shipped`] 0.17 ms of a 3 ms query; the two
+/// columns alone were 4% of a cold query's instructions). Names agree with the whole
+/// list's (tested).
 pub fn country_name(code: CountryCode) -> Option<&'static str> {
-    static NAMES: OnceLock<Vec<(CountryCode, &'static str)>> = OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            COUNTRIES_TSV
-                .lines()
-                .filter(|line| !line.starts_with('#'))
-                .filter_map(|line| {
-                    let mut cells = line.split('\t');
-                    let code = CountryCode::parse(cells.next()?.trim())?;
-                    Some((code, cells.next()?.trim()))
-                })
-                .collect()
-        })
-        .iter()
-        .find(|(known, _)| *known == code)
-        .map(|(_, name)| *name)
+    COUNTRY_NAMES
+        .binary_search_by(|(known, _)| (*known).cmp(code.as_str()))
+        .ok()
+        .map(|at| COUNTRY_NAMES[at].1)
 }
+
+/// `(code, name)` of every country in the list, sorted by code: its first two columns,
+/// tabled by the build script.
+const COUNTRY_NAMES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/country_names.rs"));
 
 /// Case-, dot- and article-insensitive key: "The U.S." and "us" meet.
 fn lookup_key(text: &str) -> String {
