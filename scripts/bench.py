@@ -10,6 +10,7 @@ Ratios are lede / peer: below 1.0 lede is faster or smaller.
 
     pip install tantivy==0.27.0      # python tantivy, the peer
     cargo build --release
+    cargo build-static                       # optional: the cold rows then show both builds
     python3 scripts/bench.py                 # Reuters and 1M paragraphs (about 10 minutes)
     python3 scripts/bench.py --skip-1m       # Reuters only (about 2 minutes)
 
@@ -33,6 +34,10 @@ SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 PEERS = os.path.join(SHARED, "bench", "peers")
 REUTERS = os.path.join(SHARED, "corpora", "reuters-21578", "articles.jsonl")
 LEDE = os.environ.get("LEDE", os.path.join(ROOT, "target", "release", "lede"))
+# `cargo build-static` (Linux on x86-64): measured beside LEDE in the cold rows when built.
+LEDE_STATIC = os.environ.get(
+    "LEDE_STATIC", os.path.join(ROOT, "target", "x86_64-unknown-linux-gnu", "release", "lede")
+)
 QUERIES = os.path.join(PEERS, "queries.txt")
 WARM_ROUNDS = 5
 # Warm p99 targets of issue 21, by corpus.
@@ -138,12 +143,12 @@ def fts5_sql(query):
 
 
 def hyperfine(commands, work):
-    """Median milliseconds of each shell command: hyperfine, 2 warm-ups, 10 runs."""
+    """Median milliseconds of each shell command: hyperfine, 5 warm-ups, 50 runs."""
     export = os.path.join(work, "hyperfine.json")
     # Through a shell for both (the sqlite3 row reads its statements from a file); hyperfine
     # subtracts the shell's own start-up.
     subprocess.run(
-        ["hyperfine", "--warmup", "2", "--runs", "10", "--export-json", export] + commands,
+        ["hyperfine", "--warmup", "5", "--runs", "50", "--export-json", export] + commands,
         check=True, capture_output=True,
     )
     with open(export) as f:
@@ -256,14 +261,17 @@ def corpus_run(label, articles, paras, work, runs, with_cold):
             with open(sql, "w") as f:
                 f.write(fts5_sql(query))
             db = os.path.join(work, f"sqlite-fts5-{label}", "paras.sqlite")
-            lede_cmd = f"{LEDE} query '{query}' --facet country --index {lede_index}"
-            sqlite_cmd = f"sqlite3 {db} < {sql}"
-            lede_ms, sqlite_ms = hyperfine([lede_cmd, sqlite_cmd], work)
-            print(
-                f"\nCold whole command, \"{query}\" (hyperfine, 10 runs after 2 warm-ups): "
-                f"lede {lede_ms:.1f} ms, sqlite3 CLI {sqlite_ms:.1f} ms, ratio {lede_ms / sqlite_ms:.2f}x"
-            )
-            targets.append((f"cold \"{query}\" vs sqlite3 CLI", lede_ms / sqlite_ms, 1.0, "x"))
+            ledes = {"lede": LEDE}
+            if os.path.exists(LEDE_STATIC):
+                ledes["lede static build"] = LEDE_STATIC
+            commands = [f"{binary} query '{query}' --facet country --index {lede_index}"
+                        for binary in ledes.values()]
+            *lede_ms, sqlite_ms = hyperfine(commands + [f"sqlite3 {db} < {sql}"], work)
+            print(f"\nCold whole command, \"{query}\" (hyperfine, median of 50 runs after 5 warm-ups): "
+                  f"sqlite3 CLI {sqlite_ms:.2f} ms")
+            for (name, binary), ms in zip(ledes.items(), lede_ms):
+                print(f"- {name} ({binary}): {ms:.2f} ms, ratio {ms / sqlite_ms:.2f}x")
+                targets.append((f"cold \"{query}\" vs sqlite3 CLI, {name}", ms / sqlite_ms, 1.0, "x"))
     print_targets(label, targets)
 
 
