@@ -4,11 +4,9 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     return_freed_arena_pages_to_the_system();
-    let args = cli::Cli::parse();
+    let args = cli::Cli::from_env();
     match cli::run(args) {
         Ok(outcome) => ExitCode::from(outcome as u8),
         Err(error) if cli::output::is_broken_pipe(&error) => ExitCode::SUCCESS,
