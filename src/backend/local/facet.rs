@@ -553,22 +553,45 @@ impl SegmentCollector for SegmentFieldValueCollector {
     }
 }
 
-/// Every value of a facet kind in the index (deleted documents included until merged).
+/// Every value of a facet kind in the index (deleted documents included until merged),
+/// sorted.
 pub fn values(
     searcher: &tantivy::Searcher,
     dictionaries: &FacetDictionaries,
     kind: FacetKind,
 ) -> tantivy::Result<Vec<String>> {
-    let mut values = std::collections::BTreeSet::new();
-    for segment in searcher.segment_readers() {
-        let kind_values = dictionaries.of(segment, kind)?;
-        values.extend(kind_values.values().map(str::to_string));
+    let segments = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| dictionaries.of(segment, kind))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let merged = segments.iter().fold(Vec::new(), |merged, kind_values| {
+        merge_sorted(&merged, kind_values.values())
+    });
+    Ok(merged.into_iter().map(str::to_string).collect())
+}
+
+/// The distinct values of two lists each sorted and distinct, in order. A segment's
+/// dictionary keeps its values in byte order, which is `str`'s: merging them costs a
+/// comparison a value, where collecting them into a set cost 9 of the 33 million
+/// instructions of a cold `--facet person` query (5,363 people in two segments).
+fn merge_sorted<'a>(merged: &[&'a str], more: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(merged.len());
+    let mut merged = merged.iter().copied().peekable();
+    for value in more {
+        while let Some(earlier) = merged.next_if(|earlier| *earlier < value) {
+            out.push(earlier);
+        }
+        merged.next_if_eq(&value);
+        out.push(value);
     }
-    Ok(values.into_iter().collect())
+    out.extend(merged);
+    out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use tantivy::schema::{Facet, FacetOptions, Schema};
     use tantivy::{Index, TantivyDocument};
 
@@ -611,6 +634,55 @@ mod tests {
             let mut first = Facet::root();
             reader.facet_from_ord(ords[0], &mut first).unwrap();
             assert!(first.to_path_string().starts_with("/country/"), "{first}");
+        }
+    }
+
+    /// Names whose byte order is not their order as lower-cased or accented letters would
+    /// sort, in segments that share some.
+    #[test]
+    fn the_values_of_a_kind_are_every_segments_sorted_once() {
+        let mut builder = Schema::builder();
+        let entities = builder.add_facet_field(name::ENTITIES, FacetOptions::default());
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let segments: [&[&str]; 3] = [
+            &["Zoë Ball", "anne Smith", "Émile Zola", "Kim Jong Un"],
+            &["Kim Jong Un", "Ångström", "Zoe Ball", "Vladimir Putin"],
+            &["Émile Zola", "Abe", "Kim", "Kim Jong-un"],
+        ];
+        let mut expected = std::collections::BTreeSet::new();
+        for people in segments {
+            for person in people {
+                let mut doc = TantivyDocument::default();
+                doc.add_facet(entities, Facet::from(&format!("/person/{person}")[..]));
+                doc.add_facet(entities, Facet::from("/place/RU/Moscow"));
+                doc.add_facet(entities, Facet::from("/country/RU"));
+                writer.add_document(doc).unwrap();
+                expected.insert(person.to_string());
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let found = values(&searcher, &FacetDictionaries::default(), FacetKind::Person).unwrap();
+        assert_eq!(found, expected.into_iter().collect::<Vec<_>>());
+        let countries =
+            values(&searcher, &FacetDictionaries::default(), FacetKind::Country).unwrap();
+        assert_eq!(countries, ["RU"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn merging_sorted_lists_is_their_sorted_union(
+            a in proptest::collection::btree_set("[a-cÅé ]{0,4}", 0..20),
+            b in proptest::collection::btree_set("[a-cÅé ]{0,4}", 0..20),
+        ) {
+            let first: Vec<&str> = a.iter().map(String::as_str).collect();
+            let merged = merge_sorted(&first, b.iter().map(String::as_str));
+            let union: Vec<&str> = a.union(&b).map(String::as_str).collect();
+            proptest::prop_assert_eq!(merged, union);
         }
     }
 }
