@@ -104,16 +104,12 @@ fn write_table(source: &str, target: &Path, make: fn(&str) -> String) {
     fs::write(target, make(&text)).unwrap_or_else(|e| panic!("writing {target:?}: {e}"));
 }
 
-/// Lines that are neither comments nor blank.
-fn rows(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-}
-
 /// `[(code, name)]` from the country list's first two columns, sorted by code (upper case,
 /// as `CountryCode` holds it).
 fn country_names(tsv: &str) -> String {
-    let mut names: Vec<(String, &str)> = rows(tsv)
+    let mut names: Vec<(String, &str)> = tsv
+        .lines()
+        .filter(|line| !line.starts_with('#'))
         .filter_map(|line| {
             let mut cells = line.split('\t');
             let code = cells.next()?.trim();
@@ -135,7 +131,11 @@ fn country_names(tsv: &str) -> String {
 
 /// `[word]` of the function-word list, sorted.
 fn stopwords(text: &str) -> String {
-    let mut words: Vec<&str> = rows(text).map(str::trim).collect();
+    let mut words: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|word| !word.is_empty() && !word.starts_with('#'))
+        .collect();
     words.sort_unstable();
     words.dedup();
     let mut table = String::from("&[\n");

@@ -87,6 +87,7 @@ struct QueryCli {
     command: QueryCommand,
 }
 
+/// [`Command::Query`], the one command [`QueryCli`] knows.
 #[derive(Debug, Subcommand)]
 enum QueryCommand {
     /// Search the index: best passages with highlights, and facet counts
