@@ -12,6 +12,7 @@
 pub mod local;
 pub mod opensearch;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -36,6 +37,18 @@ pub trait Backend: Send + Sync {
     /// One search: the exact total, a page of hits (without snippets, which the query
     /// engine adds) and the counts of the facets asked for, over every match.
     fn search(&self, search: &Search<'_>) -> Result<Found>;
+
+    /// The passages of the whole index that hold each of `values` of `kind` (values held
+    /// by none left out), when the index can tell them without a search; `None` (the
+    /// default) sends the caller to [`Backend::search`].
+    fn passages_of(
+        &self,
+        kind: FacetKind,
+        values: &[String],
+    ) -> Result<Option<HashMap<String, u64>>> {
+        let _ = (kind, values);
+        Ok(None)
+    }
 
     /// How many distinct articles the matches come from, and how many matching passages
     /// each of `articles` has.

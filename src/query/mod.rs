@@ -399,6 +399,9 @@ impl QueryEngine {
         self.surnames.get_or(|| {
             let values = self.backend.facet_values(FacetKind::Person)?;
             Surnames::of(&values, (*self.works()?).clone(), |asked| {
+                if let Some(counts) = self.backend.passages_of(FacetKind::Person, asked)? {
+                    return Ok(counts.into_iter().collect());
+                }
                 let counts = self.counts_of(&EVERYWHERE, FacetKind::Person, asked, false)?;
                 Ok(counts.into_iter().map(|c| (c.value, c.passages)).collect())
             })

@@ -19,9 +19,9 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
-use super::format::{facet_root, name};
+use super::format::{self, facet_root, name};
 use crate::backend::FacetCount;
 use crate::query::request::FacetKind;
 
@@ -571,6 +571,44 @@ pub fn values(
     Ok(merged.into_iter().map(str::to_string).collect())
 }
 
+/// The live passages holding each of `values` of `kind` (values held by none left out),
+/// from the postings of the entity field: a value's document frequency in a segment
+/// without deleted passages, its live postings counted in one with some. Counting them
+/// by a search with the values as a filter took 8 of the 25 million instructions of a cold
+/// `--facet person` query on Reuters (every lone surname and the full names it may join).
+pub fn passages_of(
+    searcher: &tantivy::Searcher,
+    entities: Field,
+    kind: FacetKind,
+    values: &[String],
+) -> tantivy::Result<HashMap<String, u64>> {
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(entities)?;
+        for value in values {
+            let term = Term::from_facet(entities, &format::facet(kind, value));
+            let passages = match segment.alive_bitset() {
+                None => u64::from(index.doc_freq(&term)?),
+                Some(alive) => match index.read_postings(&term, IndexRecordOption::Basic)? {
+                    None => 0,
+                    Some(mut postings) => {
+                        let mut live = 0;
+                        while postings.doc() != TERMINATED {
+                            live += u64::from(alive.is_alive(postings.doc()));
+                            postings.advance();
+                        }
+                        live
+                    }
+                },
+            };
+            if passages > 0 {
+                *counts.entry(value.clone()).or_default() += passages;
+            }
+        }
+    }
+    Ok(counts)
+}
+
 /// The distinct values of two lists each sorted and distinct, in order. A segment's
 /// dictionary keeps its values in byte order, which is `str`'s: merging them costs a
 /// comparison a value, where collecting them into a set cost 9 of the 33 million
@@ -684,5 +722,71 @@ mod tests {
             let union: Vec<&str> = a.union(&b).map(String::as_str).collect();
             proptest::prop_assert_eq!(merged, union);
         }
+    }
+
+    /// Passages of each person over segments with and without deleted passages, against
+    /// a count of the passages written and not deleted.
+    #[test]
+    fn passages_of_values_count_live_passages_only() {
+        let mut builder = Schema::builder();
+        let entities = builder.add_facet_field(name::ENTITIES, FacetOptions::default());
+        let id = builder.add_text_field("id", tantivy::schema::STRING);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let people = [
+            "Baker",
+            "James Baker",
+            "Reagan",
+            "Ronald Reagan",
+            "Émile Zola",
+        ];
+        let mut written = Vec::new();
+        for segment in 0..3 {
+            for passage in 0..40 {
+                let n = segment * 40 + passage;
+                let held: Vec<&str> = people
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| (n * (i + 3)) % (i + 2) == 0)
+                    .map(|(_, person)| *person)
+                    .collect();
+                let mut doc = TantivyDocument::default();
+                doc.add_text(id, n.to_string());
+                for person in &held {
+                    doc.add_facet(entities, Facet::from_path(["person", person]));
+                }
+                writer.add_document(doc).unwrap();
+                written.push((n, held));
+            }
+            writer.commit().unwrap();
+        }
+        // Deleted from the first two segments; the third keeps every passage.
+        let deleted = |n: usize| n < 80 && n % 3 == 0;
+        for (n, _) in &written {
+            if deleted(*n) {
+                writer.delete_term(Term::from_field_text(id, &n.to_string()));
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let with_deletes = searcher
+            .segment_readers()
+            .iter()
+            .filter(|segment| segment.alive_bitset().is_some())
+            .count();
+        assert_eq!((searcher.segment_readers().len(), with_deletes), (3, 2));
+        let mut asked: Vec<String> = people.iter().map(|p| p.to_string()).collect();
+        asked.push("Nobody".into());
+        let counted = passages_of(&searcher, entities, FacetKind::Person, &asked).unwrap();
+        let mut expected: HashMap<String, u64> = HashMap::new();
+        for (n, held) in &written {
+            for person in held.iter().filter(|_| !deleted(*n)) {
+                *expected.entry(person.to_string()).or_default() += 1;
+            }
+        }
+        assert_eq!(counted, expected);
+        assert!(!counted.contains_key("Nobody"));
     }
 }

@@ -19,6 +19,7 @@ pub mod search;
 pub mod verify;
 pub mod writer;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use tantivy::collector::Count;
@@ -105,6 +106,22 @@ impl Backend for LocalReader {
                 &self.dictionaries,
                 kind,
             )?)
+        })
+    }
+
+    fn passages_of(
+        &self,
+        kind: FacetKind,
+        values: &[String],
+    ) -> Result<Option<HashMap<String, u64>>> {
+        self.guarded(|| {
+            let searcher = self.reader.searcher();
+            Ok(Some(facet::passages_of(
+                &searcher,
+                self.fields.entities,
+                kind,
+                values,
+            )?))
         })
     }
 
