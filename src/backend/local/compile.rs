@@ -157,7 +157,7 @@ fn filter(fields: &Fields, filter: &Filter) -> Box<dyn Query> {
         Filter::Facet { kind, values } => any_term(
             values
                 .iter()
-                .map(|value| Term::from_facet(fields.entities, &format::facet(*kind, value))),
+                .map(|value| format::facet_term(fields.entities, *kind, value)),
         ),
         Filter::Articles(ids) => any_term(
             ids.iter()

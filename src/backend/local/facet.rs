@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::fastfield::FacetReader;
+use tantivy::fastfield::{AliveBitSet, FacetReader};
+use tantivy::index::InvertedIndexReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, Term, TERMINATED};
@@ -585,21 +586,12 @@ pub fn passages_of(
     let mut counts: HashMap<String, u64> = HashMap::new();
     for segment in searcher.segment_readers() {
         let index = segment.inverted_index(entities)?;
+        let alive = segment.alive_bitset();
         for value in values {
-            let term = Term::from_facet(entities, &format::facet(kind, value));
-            let passages = match segment.alive_bitset() {
+            let term = format::facet_term(entities, kind, value);
+            let passages = match alive {
                 None => u64::from(index.doc_freq(&term)?),
-                Some(alive) => match index.read_postings(&term, IndexRecordOption::Basic)? {
-                    None => 0,
-                    Some(mut postings) => {
-                        let mut live = 0;
-                        while postings.doc() != TERMINATED {
-                            live += u64::from(alive.is_alive(postings.doc()));
-                            postings.advance();
-                        }
-                        live
-                    }
-                },
+                Some(alive) => live_postings(&index, &term, alive)?,
             };
             if passages > 0 {
                 *counts.entry(value.clone()).or_default() += passages;
@@ -607,6 +599,23 @@ pub fn passages_of(
         }
     }
     Ok(counts)
+}
+
+/// The documents of `term`'s postings that `alive` keeps.
+fn live_postings(
+    index: &InvertedIndexReader,
+    term: &Term,
+    alive: &AliveBitSet,
+) -> tantivy::Result<u64> {
+    let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)? else {
+        return Ok(0);
+    };
+    let mut live = 0;
+    while postings.doc() != TERMINATED {
+        live += u64::from(alive.is_alive(postings.doc()));
+        postings.advance();
+    }
+    Ok(live)
 }
 
 /// The distinct values of two lists each sorted and distinct, in order. A segment's

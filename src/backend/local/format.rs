@@ -5,7 +5,7 @@
 //! file and nowhere else.
 
 use tantivy::schema::{Facet, Field, FieldType, Schema, Value};
-use tantivy::{DateTime, TantivyDocument};
+use tantivy::{DateTime, TantivyDocument, Term};
 
 use super::schema::Kind;
 use crate::article::ArticleDate;
@@ -75,6 +75,12 @@ pub fn facet_root(kind: FacetKind) -> &'static str {
 /// The facet of one value: `/country/KP`.
 pub fn facet(kind: FacetKind, value: &str) -> Facet {
     Facet::from_path([facet_root(kind), value])
+}
+
+/// The term a value is indexed under in the entity field: what a facet filter searches and
+/// what counts of a value's passages read.
+pub fn facet_term(entities: Field, kind: FacetKind, value: &str) -> Term {
+    Term::from_facet(entities, &facet(kind, value))
 }
 
 /// Handles to every field the code reads or writes, resolved by name from the schema.
