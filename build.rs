@@ -121,12 +121,11 @@ fn country_names(tsv: &str) -> String {
     // Stable, so that of two rows with one code the first is kept, as the list reads.
     names.sort_by(|a, b| a.0.cmp(&b.0));
     names.dedup_by(|later, earlier| later.0 == earlier.0);
-    let mut table = String::from("&[\n");
-    for (code, name) in names {
-        writeln!(table, "    ({code:?}, {name:?}),").expect("writing to a String");
-    }
-    table.push(']');
-    table
+    slice_literal(
+        names
+            .iter()
+            .map(|(code, name)| format!("({code:?}, {name:?})")),
+    )
 }
 
 /// `[word]` of the function-word list, sorted.
@@ -138,9 +137,14 @@ fn stopwords(text: &str) -> String {
         .collect();
     words.sort_unstable();
     words.dedup();
+    slice_literal(words.iter().map(|word| format!("{word:?}")))
+}
+
+/// A slice expression of `entries` (Rust expressions), one a line.
+fn slice_literal(entries: impl Iterator<Item = String>) -> String {
     let mut table = String::from("&[\n");
-    for word in words {
-        writeln!(table, "    {word:?},").expect("writing to a String");
+    for entry in entries {
+        writeln!(table, "    {entry},").expect("writing to a String");
     }
     table.push(']');
     table
