@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
     /// Memory budget of the index writer, in MiB [default: 96 when the input is at most
-    /// 24 MiB, so that the index ends in one segment per thread; 48 otherwise]
+    /// 24 MiB, so that the index ends in one segment per thread; 44 otherwise]
     #[arg(long, value_name = "MIB")]
     memory_mb: Option<usize>,
     /// Commit after this many paragraphs, so that an interrupted ingest keeps what it had
