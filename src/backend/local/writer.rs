@@ -33,7 +33,7 @@ use crate::remove::{RemoveReport, Selector};
 /// Default memory budget of the tantivy writer, shared by its threads. It bounds the peak
 /// memory of a large ingest, whose RSS peaks when both indexing threads serialise their
 /// segments at once: a million paragraphs (ten Reuters copies, same session) peaked at
-/// 128-144 MiB over fourteen runs with 44 MiB, against 134-161 MiB over thirteen with 48
+/// 128-144 MiB over fourteen runs with 44 MiB, against 134-161 MiB over fourteen with 48
 /// (two of them over the 150 MiB target), in the same three segments and time.
 pub const DEFAULT_MEMORY_BUDGET: usize = 44 * 1024 * 1024;
 
