@@ -39,6 +39,56 @@ fn an_id_given_twice_keeps_the_later_article_and_says_where_both_are() {
     assert_eq!(kept["hits"][0]["text"], "Second version.");
 }
 
+/// A run on an empty index with ids given again across its batches (1,024 articles) and
+/// commits: every id keeps its last version alone, as a replay of the feed in the test
+/// says (no passage of an earlier version left, none of the last missing).
+#[test]
+fn ids_given_again_across_commits_of_a_fresh_index_keep_only_their_last_version() {
+    let env = TestEnv::new();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const VERSIONS: usize = 2600;
+    // id -> (the version that is its last, its paragraphs)
+    let mut last = std::collections::BTreeMap::new();
+    let mut feed = String::new();
+    for version in 0..VERSIONS {
+        let id = format!("n{}", next() % 900);
+        let paragraphs = 1 + (next() % 3) as usize;
+        let body: Vec<String> = (0..paragraphs)
+            .map(|p| format!("Version marker{version}x of {id}, paragraph {p}."))
+            .collect();
+        feed.push_str(&serde_json::json!({"id": id, "body": body.join("\n\n")}).to_string());
+        feed.push('\n');
+        last.insert(id, (version, paragraphs));
+    }
+    env.write("feed.jsonl", &feed);
+    env.lede_ok(&["ingest", "feed.jsonl", "--commit-every", "500"], 0);
+    let stats = env.lede_ok(&["stats", "--json"], 0).json();
+    assert_eq!(stats["articles"].as_u64(), Some(last.len() as u64));
+    let passages: usize = last.values().map(|(_, paragraphs)| paragraphs).sum();
+    assert_eq!(stats["passages"].as_u64(), Some(passages as u64));
+    let kept: std::collections::BTreeMap<usize, usize> = last.values().copied().collect();
+    let queries: String = (0..VERSIONS).map(|v| format!("marker{v}x\n")).collect();
+    env.write("queries.txt", &queries);
+    let answers = env
+        .lede_ok(&["query", "--batch", "queries.txt", "--json"], 0)
+        .json_lines();
+    assert_eq!(answers.len(), VERSIONS);
+    for (version, answer) in answers.iter().enumerate() {
+        let expected = kept.get(&version).copied().unwrap_or(0) as u64;
+        assert_eq!(
+            answer["total"].as_u64(),
+            Some(expected),
+            "version {version}"
+        );
+    }
+}
+
 #[test]
 fn dates_an_index_cannot_hold_leave_the_article_undated_with_a_warning() {
     let env = TestEnv::new();

@@ -165,6 +165,13 @@ pub trait Store: Sync {
         article_ids.iter().map(|id| self.stored_hash(id)).collect()
     }
 
+    /// Whether the index held no passage when this writer opened it. An article id this
+    /// writer has not written since then has no stored hash, so an ingest that knows which
+    /// ids it wrote need not ask. `false` when unknown.
+    fn held_nothing_at_open(&self) -> bool {
+        false
+    }
+
     /// Replaces every paragraph of `article_id` with the encoded ones. `in_last_commit` says
     /// whether the last commit holds the article, as [`Store::stored_hash`] found.
     fn replace(

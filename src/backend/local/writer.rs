@@ -75,6 +75,9 @@ pub struct LocalWriter {
     /// need deleting before they are written, and a fresh ingest then queues no deletes
     /// (tantivy keeps every queued delete until its segments have applied it).
     added_since_commit: FxHashSet<String>,
+    /// The index held no passage when the writer opened (see
+    /// [`Store::held_nothing_at_open`]).
+    held_nothing_at_open: bool,
 }
 
 impl LocalWriter {
@@ -117,9 +120,11 @@ impl LocalWriter {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let held_nothing_at_open = reader.searcher().num_docs() == 0;
         Ok(LocalWriter {
             writer,
             in_flight: Arc::default(),
+            held_nothing_at_open,
             reader,
             fields: index.schema.fields,
             path: index.path.clone(),
@@ -236,6 +241,10 @@ impl Store for LocalWriter {
     /// The hash is stored on the article's first paragraph.
     fn stored_hash(&mut self, article_id: &str) -> Result<Option<String>> {
         guard::reading(&self.path, || self.read_stored_hash(article_id))
+    }
+
+    fn held_nothing_at_open(&self) -> bool {
+        self.held_nothing_at_open
     }
 
     fn replace(
